@@ -1,0 +1,46 @@
+# Two commands for a new user: `make run` and `make test`. Everything they need is installed from here.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test bench lint deps dev-deps chromium clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamp files make re-runs instant while a changed requirements file still reinstalls.
+$(VENV)/.deps: requirements.txt | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements-dev.txt requirements.txt $(VENV)/.deps
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+deps: $(VENV)/.deps
+dev-deps: $(VENV)/.dev-deps
+
+run: deps
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+# Browser tests drive Debian's chromium (Playwright cannot download its own browser here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null; \
+	  else echo "chromium missing and not root: browser tests will skip (fail under CI=true)"; fi; \
+	fi
+
+lint: dev-deps
+	$(VENV)/bin/ruff check .
+
+test: dev-deps chromium lint
+	$(PY) -m pytest
+
+bench: dev-deps
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,21 @@
+"""normlab entry point: page config, shared sidebar controls and navigation over the page registry."""
+
+import streamlit as st
+
+from pages import HOME, PAGES
+from pages import _ui as ui
+
+st.set_page_config(page_title="normlab", page_icon=":material/stacked_line_chart:", layout="wide")
+ui.begin_run()
+
+# Controls shared by every page live here so they survive page switches (and stay in the URL).
+with st.sidebar:
+    st.caption("Shared settings")
+    ui.number_input("Seed", 0, 2**31 - 1, 0, 1, key="seed", help="Every random draw in the app derives from it.")
+    ui.toggle("Show equations", True, key="eq", help="Render each method's update rule or formula.")
+
+nav = st.navigation(
+    [st.Page(HOME.script, title=HOME.title, icon=HOME.icon, url_path=HOME.url_path, default=True)]
+    + [st.Page(p.script, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES]
+)
+nav.run()

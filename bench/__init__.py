@@ -1,0 +1,1 @@
+"""Benchmarks: each times our code and a baseline in the same process and reports the ratio."""

@@ -1,0 +1,24 @@
+"""The page registry: app.py builds navigation from it, the home page its gallery, tests parametrize over it.
+
+Adding a page is one entry here plus its script. A page is listed only once it does something real.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One view of the app."""
+
+    script: str  # path relative to the repo root, run by st.Page
+    title: str
+    icon: str  # Streamlit material icon
+    teaches: str  # one line for the home gallery
+    url_path: str
+    charts: int  # how many plotly charts the default view shows at least (tests check it)
+    torch: bool = False  # pages that train torch models get a longer AppTest timeout
+
+
+HOME = PageSpec("pages/home.py", "Home", ":material/home:", "What each view teaches.", "home", 0)
+
+PAGES: list[PageSpec] = []

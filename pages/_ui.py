@@ -1,0 +1,188 @@
+"""Streamlit glue shared by every page: URL-bound controls, link notices and the error guard.
+
+Every control that describes a view is bound to the URL (``bind="query-params"``) so a link reproduces it.
+Streamlit silently drops URL values it cannot use; we check them first so the user is told why.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import streamlit as st
+
+_LOG = logging.getLogger("normlab")
+_RUN = "_normlab_run"  # per-run scratch in session_state: notices and the keys bound this run
+
+
+def begin_run() -> None:
+    """Reset the per-run scratch; app.py calls this before the page runs."""
+    st.session_state[_RUN] = {"notices": [], "keys": set()}
+
+
+def _run() -> dict:
+    if _RUN not in st.session_state:
+        begin_run()
+    return st.session_state[_RUN]
+
+
+def _url_values(key: str) -> list[str]:
+    try:
+        return list(st.query_params.get_all(key))
+    except Exception:  # a malformed query string must never break the page
+        return []
+
+
+def _check(key: str, label: str, ok: Callable[[str], bool], expects: str, default: Any) -> None:
+    """Record a notice when the URL carries a value for ``key`` that Streamlit would drop."""
+    _run()["keys"].add(key)
+    bad = [v for v in _url_values(key) if not _safe(ok, v)]
+    if bad:
+        shown = bad[0] if len(bad[0]) <= 40 else bad[0][:40] + "…"
+        _run()["notices"].append(
+            f"Link value **{label}** = `{shown}` ignored (expects {expects}); using {_fmt(default)}."
+        )
+
+
+def _safe(ok: Callable[[str], bool], value: str) -> bool:
+    try:
+        return bool(ok(value))
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
+def _fmt(value: Any) -> str:
+    return f"`{value}`" if value is not None else "the default"
+
+
+def _number_ok(lo: float | None, hi: float | None, integer: bool) -> Callable[[str], bool]:
+    def ok(text: str) -> bool:
+        x = float(text)
+        if not math.isfinite(x) or (integer and x != int(x)):
+            return False
+        return (lo is None or x >= lo) and (hi is None or x <= hi)
+
+    return ok
+
+
+def _option_strings(options: Sequence[Any], format_func: Callable[[Any], str] | None) -> list[str]:
+    # Streamlit writes an option to the URL as its formatted label.
+    f = format_func or str
+    return [str(f(o)) for o in options]
+
+
+def slider(label: str, min_value, max_value, value, step=None, *, key: str, **kw):
+    """A URL-bound ``st.slider`` whose out-of-range or non-numeric link values raise a notice."""
+    integer = all(isinstance(v, int) for v in (min_value, max_value, value))
+    _check(key, label, _number_ok(min_value, max_value, integer), f"a number in [{min_value}, {max_value}]",
+           value)
+    return st.slider(label, min_value, max_value, value, step, key=key, bind="query-params", **kw)
+
+
+def number_input(label: str, min_value=None, max_value=None, value=None, step=None, *, key: str, **kw):
+    """A URL-bound ``st.number_input`` with the same link checks as ``slider``."""
+    integer = all(isinstance(v, int) for v in (min_value, max_value, value) if v is not None)
+    _check(key, label, _number_ok(min_value, max_value, integer), "a number in range", value)
+    return st.number_input(label, min_value, max_value, value, step, key=key, bind="query-params", **kw)
+
+
+def _choice(widget, label: str, options: Sequence[Any], *, key: str, index: int = 0, **kw):
+    names = _option_strings(options, kw.get("format_func"))
+    default = names[index] if names and index is not None else None
+    _check(key, label, names.__contains__, "one of " + ", ".join(names[:8]) + ("…" if len(names) > 8 else ""),
+           default)
+    return widget(label, options, index=index, key=key, bind="query-params", **kw)
+
+
+def selectbox(label: str, options: Sequence[Any], *, key: str, index: int = 0, **kw):
+    """A URL-bound ``st.selectbox``; an unknown option in the link raises a notice."""
+    return _choice(st.selectbox, label, options, key=key, index=index, **kw)
+
+
+def radio(label: str, options: Sequence[Any], *, key: str, index: int = 0, **kw):
+    """A URL-bound ``st.radio``; an unknown option in the link raises a notice."""
+    return _choice(st.radio, label, options, key=key, index=index, **kw)
+
+
+def select_slider(label: str, options: Sequence[Any], value, *, key: str, **kw):
+    """A URL-bound ``st.select_slider`` (used for log-spaced values such as ``lr``)."""
+    names = _option_strings(options, kw.get("format_func"))
+    _check(key, label, names.__contains__, f"one of the {len(names)} marked values", value)
+    return st.select_slider(label, options, value, key=key, bind="query-params", **kw)
+
+
+def multiselect(label: str, options: Sequence[Any], default: Sequence[Any], *, key: str, **kw):
+    """A URL-bound ``st.multiselect``; unknown entries in the link raise a notice."""
+    names = set(_option_strings(options, kw.get("format_func")))
+    _check(key, label, lambda v: all(p in names for p in v.split(",") if p), "known names", list(default))
+    return st.multiselect(label, options, default, key=key, bind="query-params", **kw)
+
+
+def _bool_ok(text: str) -> bool:
+    return text.lower() in {"true", "false"}
+
+
+def checkbox(label: str, value: bool = False, *, key: str, **kw) -> bool:
+    """A URL-bound ``st.checkbox``."""
+    _check(key, label, _bool_ok, "true or false", value)
+    return st.checkbox(label, value, key=key, bind="query-params", **kw)
+
+
+def toggle(label: str, value: bool = False, *, key: str, **kw) -> bool:
+    """A URL-bound ``st.toggle``."""
+    _check(key, label, _bool_ok, "true or false", value)
+    return st.toggle(label, value, key=key, bind="query-params", **kw)
+
+
+def text_input(label: str, value: str = "", *, key: str, max_chars: int = 200, **kw) -> str:
+    """A URL-bound ``st.text_input``; its content is validated by the page (never evaluated)."""
+    _check(key, label, lambda v: len(v) <= max_chars, f"at most {max_chars} characters", value)
+    return st.text_input(label, value, max_chars=max_chars, key=key, bind="query-params", **kw)
+
+
+def _show_notices() -> None:
+    run = _run()
+    known = run["keys"]
+    unknown = [k for k in _url_params() if k not in known and k != "embed" and k != "embed_options"]
+    notices = list(dict.fromkeys(run["notices"]))
+    if unknown:
+        names = ", ".join(f"`{k[:30]}`" for k in unknown[:6])
+        notices.append(f"Unknown link parameter(s) {names} ignored.")
+        for k in unknown:
+            try:
+                del st.query_params[k]
+            except Exception:  # bound or already gone: nothing to clean
+                pass
+    if notices:
+        st.info("  \n".join(notices), icon=":material/link_off:")
+
+
+def _url_params() -> list[str]:
+    try:
+        return list(st.query_params.keys())
+    except Exception:
+        return []
+
+
+@contextmanager
+def page(title: str, intro: str) -> Iterator[None]:
+    """Title, one teaching paragraph, then the page body; link notices and errors are shown, never raised."""
+    st.title(title)
+    st.markdown(intro)
+    notices = st.container()
+    try:
+        yield
+    except Exception as exc:  # the user sees a sentence, the log keeps the traceback
+        _LOG.exception("page %s failed", title)
+        st.error(f"This view hit a problem it could not recover from ({type(exc).__name__}: {exc}). "
+                 "Change a setting or reset the page; the rest of the app keeps working.")
+    with notices:
+        _show_notices()
+
+
+def diverged(name: str, step: int | None) -> str:
+    """The one wording the app uses for a run that left the finite world."""
+    return f"{name}: diverged at step {step}" if step is not None else name
