@@ -16,6 +16,7 @@ class PageSpec:
     teaches: str  # one line for the home gallery
     url_path: str
     charts: int  # how many plotly charts the default view shows at least (tests check it)
+    main_control: str = ""  # aria-label of the slider the browser test moves; the first chart must change
     torch: bool = False  # pages that train torch models get a longer AppTest timeout
 
 

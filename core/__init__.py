@@ -1,0 +1,1 @@
+"""normlab maths: NumPy/torch only (never streamlit or plotly), usable from a notebook."""

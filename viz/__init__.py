@@ -1,0 +1,1 @@
+"""Plotly figure builders: arrays and small dataclasses in, go.Figure out; no st.* here."""
