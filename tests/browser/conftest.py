@@ -1,0 +1,131 @@
+"""A real normlab server and a headless Chromium page for browser tests.
+
+Chromium is Debian's /usr/bin/chromium driven by Playwright (`playwright install` cannot download here).
+Under CI=true a missing browser is a failure; elsewhere the tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("NORMLAB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1440, "height": 900}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy at {url} within {timeout} s")
+
+
+def _require_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    reason = f"{CHROMIUM} not found: install Debian's chromium (make test does it as root)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """Base URL of a real `streamlit run app.py` on a free loopback port; stopped after the session."""
+    _require_chromium()
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", str(port),
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, proc)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(app_url):
+    """One headless Chromium for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page (its own Streamlit session), with console errors collected."""
+    context = browser.new_context(viewport=VIEWPORT)
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def wait_for_app(page, charts: int = 0, timeout: float = 60_000) -> None:
+    """Wait until Streamlit finished running the script and at least `charts` plotly charts have drawn."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    if charts:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=charts, timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def chart_data(page, index: int = 0) -> str:
+    """JSON of the data of the index-th plotly chart on the page (to detect a redraw with new numbers)."""
+    return page.evaluate(
+        "i => { const g = document.querySelectorAll('.js-plotly-plot')[i];"
+        " return g ? JSON.stringify(g.data) : null; }", index)
+
+
+def exception_blocks(page) -> list[str]:
+    """Text of any Streamlit exception block (there must be none)."""
+    return page.locator('[data-testid="stException"]').all_inner_texts()
+
+
+def move_slider(page, label: str, presses: int = 1, key: str = "ArrowRight") -> None:
+    """Focus the slider whose label is `label` and press an arrow key, as a keyboard user would."""
+    widget = page.locator('[data-testid="stSlider"]').filter(
+        has=page.get_by_text(label, exact=True)).first
+    thumb = widget.get_by_role("slider").first
+    thumb.focus()
+    for _ in range(presses):
+        page.keyboard.press(key)

@@ -1,0 +1,33 @@
+"""AppTest: the entry point and every registered page run with default settings, no exception, charts present."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pages import HOME, PAGES
+from tests.apptest import open_page as _run
+
+
+def _charts(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def test_home_runs_and_links_every_page():
+    at = _run(HOME.script, 30)
+    assert not at.exception
+    assert at.title[0].value == "normlab"
+    assert len(at.get("page_link")) == len(PAGES)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
+def test_page_default_view(spec):
+    at = _run(spec.script, 120 if spec.torch else 30)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert _charts(at) >= spec.charts
+
+
+def test_unknown_link_parameter_is_reported_not_fatal():
+    at = _run(query={"bogus": "1", "seed": "not-a-number"})
+    assert not at.exception
+    notices = " ".join(i.value for i in at.info)
+    assert "bogus" in notices and "Seed" in notices
