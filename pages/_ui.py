@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -181,6 +182,25 @@ def page(title: str, intro: str) -> Iterator[None]:
                  "Change a setting or reset the page; the rest of the app keeps working.")
     with notices:
         _show_notices()
+    _share_link()
+
+
+def share_url() -> str | None:
+    """The address that reproduces this view: the page URL plus every bound setting (seed included)."""
+    base = st.context.url
+    if not base:
+        return None
+    params = {k: _url_values(k) for k in _url_params()}
+    params.setdefault("seed", [str(st.session_state.get("seed", 0))])
+    return base + "?" + urlencode(params, doseq=True)
+
+
+def _share_link() -> None:
+    url = share_url()
+    if url:
+        with st.sidebar, st.expander("Link to this view", icon=":material/share:"):
+            st.caption("Copy it (button at the right): it reopens this exact view, seed included.")
+            st.code(url, language=None, wrap_lines=True)
 
 
 def diverged(name: str, step: int | None) -> str:
