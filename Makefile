@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test bench lint deps dev-deps chromium clean
+.PHONY: run test bench load lint deps dev-deps chromium clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: dev-deps chromium lint
 
 bench: dev-deps
 	$(PY) -m bench
+
+# N = 10 and 30 concurrent sessions, direct and through two replicas behind nginx (see docs/deploy.md).
+load: dev-deps
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
