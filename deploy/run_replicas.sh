@@ -58,7 +58,7 @@ open(f"{directory}/nginx.conf", "w").write(text)
 PYEOF
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
 
 start() {
     [ -x "$PY" ] || die "python not found at $PY (make deps, or set NORMLAB_PYTHON)"

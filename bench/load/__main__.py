@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import resource
 import sys
 import time
 
 from bench.load import server
-from bench.load.report import LoadRun, Memory, table
-from bench.load.session import Session
-from bench.load.student import Student
+from bench.load.report import LoadRun, table
+from bench.load.runner import load
 
 
 def _args(argv: list[str]) -> argparse.Namespace:
@@ -52,49 +50,13 @@ def _plan(args) -> list[tuple[str, str]]:
     return [(p.url_path, args.control or p.main_control) for p in specs]
 
 
-async def _warm_up(url: str, plan: list[tuple[str, str]], timeout: float) -> list[str]:
-    """Visit each page once (as a first student would, by its link); returns what went wrong.
-
-    Imports and first computations then do not count as per-session memory.
-    """
-    problems = []
-    for page, control in plan:
-        s = Session(url, page)
-        try:
-            run = await s.open(timeout=max(timeout, 180))
-            problems += [f"first visit of {page}: {e}" for e in run.exceptions + run.errors]
-            s.widget(control)
-        except Exception as exc:  # reported in the table, the run goes on
-            problems.append(f"first visit of {page}: {type(exc).__name__}: {exc}")
-        finally:
-            await s.close()
-    return problems
-
-
-async def _load(url: str, pids: list[int], target: str, n: int, plan, args) -> LoadRun:
-    warm_up = await _warm_up(url, plan, args.timeout)
-    await asyncio.sleep(2)
-    before = server.rss_mb(pids)
-    students = [Student(url, plan[i % len(plan)][0], plan[i % len(plan)][1],
-                        direction=1 if (i // len(plan)) % 2 == 0 else -1, timeout=args.timeout) for i in range(n)]
-    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    await asyncio.gather(*(s.start() for s in students))  # the whole class opens the link at once
-    await asyncio.gather(*(s.drive(args.seconds, args.period) for s in students))
-    loaded = server.rss_mb(pids)
-    await asyncio.gather(*(s.finish() for s in students))
-    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-    await asyncio.sleep(args.linger)
-    memory = Memory(before, loaded, server.rss_mb(pids))
-    cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
-    return LoadRun(target, n, args.seconds, [s.result for s in students], memory, cpu, warm_up)
-
-
 def _run_one(url, pids, target, n, plan, args) -> LoadRun:
     budget = args.seconds + args.timeout + args.linger + 300  # hard bound: opens, warm-up, drain
     print(f"[load] {target}: N={n} on {', '.join(p for p, _ in plan)} for {args.seconds:.0f} s ...",
           file=sys.stderr, flush=True)
     t0 = time.monotonic()
-    run = asyncio.run(asyncio.wait_for(_load(url, pids, target, n, plan, args), budget))
+    run = asyncio.run(asyncio.wait_for(load(url, pids, target, n, plan, seconds=args.seconds, period=args.period,
+                                            timeout=args.timeout, linger=args.linger), budget))
     print(f"[load]   done in {time.monotonic() - t0:.0f} s (client CPU {run.client_cpu_s:.0f} s)",
           file=sys.stderr, flush=True)
     return run

@@ -125,8 +125,7 @@ class Session:
     # --- wire --------------------------------------------------------------------------------------------
 
     def _url(self) -> str:
-        qs = query_string(self.query)
-        return f"{self.base}/{self.page}" + (f"?{qs}" if qs else "")
+        return f"{self.base}/{self.page}"  # the browser reports origin + path, without the query string
 
     async def _send_rerun(self, page_name: str = "", fragment_id: str = "", auto: bool = False) -> float:
         msg = BackMsg()

@@ -54,7 +54,7 @@ def _link_value(run: Run, key: str) -> list[str] | None:
     """The control's value in the run's share link (None when the page shows no link)."""
     for text in run.codes:
         if text.startswith("http"):
-            query = text.split("?", 1)[1] if "?" in text else ""
+            query = text.rsplit("?", 1)[1] if "?" in text else ""
             return parse_qs(query).get(key, [])
     return None
 
