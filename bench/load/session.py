@@ -113,6 +113,10 @@ class Session:
         sync_url(self.query, w)
         return await self._send_rerun()
 
+    async def rerun(self) -> float:
+        """Rerun with the current state, as the app menu's "Rerun" does; returns the send time."""
+        return await self._send_rerun()
+
     async def wait_run(self, accept, after: int = 0, timeout: float = 30) -> Run:
         """Wait for a finished run (index >= ``after``) with ``accept(run)`` true."""
         def found():
