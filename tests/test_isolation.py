@@ -91,6 +91,7 @@ async def _two_students(url: str, page: str, label: str, live: bool) -> None:
 
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("kind", ["optimizers", "live training"])
-def test_two_students_never_share_state(app_url, kind):
-    spec = _spec(kind)
-    asyncio.run(_two_students(app_url, spec.url_path, spec.main_control, live=kind != "optimizers"))
+def test_two_students_never_share_state(request, kind):
+    spec = _spec(kind)  # before the server starts: skipping costs nothing
+    url = request.getfixturevalue("app_url")
+    asyncio.run(_two_students(url, spec.url_path, spec.main_control, live=kind != "optimizers"))

@@ -43,7 +43,7 @@ HEADER = ("| target | N | page | moves | median s | p95 s | max s | superseded |
 def _row(run: LoadRun, page: str, rs: list[StudentResult], mem: tuple[str, ...]) -> str:
     lat = [x for r in rs for x in r.latencies]
     opens = [r.open_s for r in rs if r.open_s is not None]
-    cells = [run.target, str(run.n), page, str(sum(r.changes for r in rs)), _pct(lat, 50), _pct(lat, 95),
+    cells = [run.target, str(run.n), page or "/", str(sum(r.changes for r in rs)), _pct(lat, 50), _pct(lat, 95),
              f"{max(lat):.2f}" if lat else "–", str(sum(r.superseded for r in rs)), _pct(opens, 95),
              str(sum(len(r.errors) for r in rs)), *mem]
     return "| " + " | ".join(cells) + " |"
