@@ -1,0 +1,147 @@
+"""Vectorized update rules of torch.optim, one function per family, over a batch of runs.
+
+Each rule advances rows p (B, 2) given their gradients g (B, 2), hyper-parameters h (name -> (B, 1) arrays) and
+step t (1-based, shared by the batch). It mutates the state dict s in place and returns the new points.
+Every line mirrors torch's single-tensor code path (`foreach=False`), operation order included, so that float64
+trajectories agree with torch to rounding. `s["step_size"]` is the per-coordinate effective step of the last
+update (|update| / |g| where g != 0), recorded for the step inspector.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def _l2(g: Array, p: Array, h: dict) -> Array:
+    """Coupled (L2) weight decay, as torch adds it to the gradient."""
+    return g + h["weight_decay"] * p
+
+
+def _effective(update: Array, g: Array) -> Array:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(g != 0, np.abs(update) / np.abs(np.where(g != 0, g, 1.0)), np.nan)
+
+
+def sgd(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+    """SGD with optional momentum, dampening and Nesterov (torch: buf = mu*buf + (1-dampening)*g, buf = g at t=1)."""
+    g = _l2(g, p, h)
+    mu = h["momentum"]
+    buf = g.copy() if t == 1 else mu * s["velocity"] + (1 - h["dampening"]) * g
+    s["velocity"] = np.where(mu != 0, buf, 0.0)
+    direction = np.where(mu != 0, np.where(h["nesterov"] > 0, g + mu * buf, buf), g)
+    update = h["lr"] * direction
+    s["step_size"] = _effective(update, g)
+    return p - update
+
+
+def adagrad(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+    """Adagrad: sum += g^2; p -= clr * g / (sqrt(sum) + eps), clr = lr / (1 + (t-1) lr_decay)."""
+    g = _l2(g, p, h)
+    clr = h["lr"] / (1 + (t - 1) * h["lr_decay"])
+    s["sum"] = s["sum"] + g * g
+    std = np.sqrt(s["sum"]) + h["eps"]
+    s["step_size"] = clr / std
+    return p - clr * (g / std)
+
+
+def adadelta(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+    """Adadelta: delta = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g; p -= lr * delta."""
+    g = _l2(g, p, h)
+    rho = h["rho"]
+    s["square_avg"] = s["square_avg"] * rho + (1 - rho) * g * g
+    std = np.sqrt(s["square_avg"] + h["eps"])
+    delta = np.sqrt(s["acc_delta"] + h["eps"]) / std * g
+    s["acc_delta"] = s["acc_delta"] * rho + (1 - rho) * delta * delta
+    s["step_size"] = _effective(h["lr"] * delta, g)
+    return p - h["lr"] * delta
+
+
+def rmsprop(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+    """RMSprop, optionally centered and with momentum (torch's buf = momentum*buf + g/avg)."""
+    g = _l2(g, p, h)
+    a = h["alpha"]
+    s["square_avg"] = s["square_avg"] * a + (1 - a) * g * g
+    s["grad_avg"] = s["grad_avg"] * a + (1 - a) * g
+    centered = h["centered"] > 0
+    var = np.where(centered, s["square_avg"] - s["grad_avg"] * s["grad_avg"], s["square_avg"])
+    with np.errstate(invalid="ignore"):
+        avg = np.sqrt(var) + h["eps"]
+    s["velocity"] = s["velocity"] * h["momentum"] + g / avg
+    s["step_size"] = h["lr"] / avg
+    return p - h["lr"] * s["velocity"]
+
+
+def adam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+    """Adam / AdamW / AMSGrad: bias-corrected moments, eps added after the bias-corrected sqrt, as torch."""
+    decoupled = h["decoupled"] > 0
+    p = np.where(decoupled, p * (1 - h["lr"] * h["weight_decay"]), p)
+    g = np.where(decoupled, g, g + h["weight_decay"] * p)
+    b1, b2 = h["beta1"], h["beta2"]
+    s["exp_avg"] = s["exp_avg"] + (g - s["exp_avg"]) * (1 - b1)
+    s["exp_avg_sq"] = s["exp_avg_sq"] * b2 + (1 - b2) * g * g
+    bc1, bc2 = 1 - b1**t, 1 - b2**t
+    s["max_exp_avg_sq"] = np.where(h["amsgrad"] > 0, np.maximum(s["max_exp_avg_sq"], s["exp_avg_sq"]), 0.0)
+    second = np.where(h["amsgrad"] > 0, s["max_exp_avg_sq"], s["exp_avg_sq"])
+    denom = np.sqrt(second) / np.sqrt(bc2) + h["eps"]
+    step = h["lr"] / bc1
+    s["step_size"] = step / denom
+    return p - step * (s["exp_avg"] / denom)
+
+
+def adamax(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+    """Adamax: infinity-norm second moment exp_inf = max(beta2*exp_inf, |g| + eps)."""
+    g = _l2(g, p, h)
+    b1 = h["beta1"]
+    s["exp_avg"] = s["exp_avg"] + (g - s["exp_avg"]) * (1 - b1)
+    s["exp_inf"] = np.maximum(s["exp_inf"] * h["beta2"], np.abs(g) + h["eps"])
+    clr = h["lr"] / (1 - b1**t)
+    s["step_size"] = clr / s["exp_inf"]
+    return p - clr * (s["exp_avg"] / s["exp_inf"])
+
+
+def nadam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+    """NAdam with torch's momentum schedule mu_t = beta1 (1 - 0.5 * 0.96^(t psi))."""
+    g = _l2(g, p, h)
+    b1, b2, psi, lr = h["beta1"], h["beta2"], h["momentum_decay"], h["lr"]
+    bc2 = 1 - b2**t
+    mu = b1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
+    mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
+    s["mu_product"] = s["mu_product"] * mu
+    s["exp_avg"] = s["exp_avg"] + (g - s["exp_avg"]) * (1 - b1)
+    s["exp_avg_sq"] = s["exp_avg_sq"] * b2 + (1 - b2) * g * g
+    denom = np.sqrt(s["exp_avg_sq"] / bc2) + h["eps"]
+    mu_product_next = s["mu_product"] * mu_next
+    p = p + (-lr * (1.0 - mu) / (1.0 - s["mu_product"])) * g / denom
+    s["step_size"] = lr / denom
+    return p + (-lr * mu_next / (1.0 - mu_product_next)) * s["exp_avg"] / denom
+
+
+def radam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+    """RAdam: Adam with the variance rectification term once rho_t > 5, plain momentum SGD before."""
+    g = _l2(g, p, h)
+    b1, b2, lr = h["beta1"], h["beta2"], h["lr"]
+    s["exp_avg"] = s["exp_avg"] + (g - s["exp_avg"]) * (1 - b1)
+    s["exp_avg_sq"] = s["exp_avg_sq"] * b2 + (1 - b2) * g * g
+    bc1, bc2 = 1 - b1**t, 1 - b2**t
+    m_hat = s["exp_avg"] / bc1
+    rho_inf = 2 / (1 - b2) - 1
+    rho_t = rho_inf - 2 * t * (b2**t) / bc2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rect = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+        adaptive = np.sqrt(bc2) / (np.sqrt(s["exp_avg_sq"]) + h["eps"])
+    factor = np.where(rho_t > 5.0, adaptive * rect, 1.0)
+    s["step_size"] = np.broadcast_to(lr * factor / bc1, p.shape).copy()
+    return p - m_hat * lr * factor
+
+
+def rprop(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+    """Rprop: per-coordinate step sizes grow by etaplus on sign agreement, shrink by etaminus on a flip."""
+    sign = np.sign(g * s["prev"])
+    etaminus, etaplus = h["etaminus"], h["etaplus"]
+    factor = np.where(sign > 0, etaplus, np.where(sign < 0, etaminus, 1.0))
+    s["step_size"] = np.clip(s["step_size"] * factor, h["step_size_min"], h["step_size_max"])
+    g = np.where(factor == etaminus, 0.0, g)
+    s["prev"] = g
+    return p - np.sign(g) * s["step_size"]

@@ -1,0 +1,152 @@
+"""2-D loss surfaces f(x, y) with exact gradients: the SURFACES registry and `get_surface`.
+
+Each formula is written once over a math module ``m`` (numpy or torch), so the torch oracle evaluates the very
+same expression; gradients are hand-written and tested against torch autograd.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A loss surface: value/gradient on points p (..., 2), a default view box and known minima."""
+
+    name: str
+    title: str
+    latex: str
+    formula: Callable  # (x, y, m) -> f, m is numpy or torch
+    gradient: Callable  # (x, y) -> (df/dx, df/dy), numpy
+    box: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
+    minima: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    starts: tuple[tuple[float, float], ...] = ((0.0, 0.0),)
+    note: str = ""
+
+    @property
+    def bound(self) -> float:
+        """Divergence radius: a run with max(|x|, |y|) beyond 10x the box's largest extent has left the picture."""
+        return 10.0 * max(abs(v) for v in self.box)
+
+    def value(self, p: np.ndarray) -> np.ndarray:
+        """f at points p (..., 2) -> (...)."""
+        p = np.asarray(p, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            return np.asarray(self.formula(p[..., 0], p[..., 1], np) + 0.0 * p[..., 0])
+
+    def grad(self, p: np.ndarray) -> np.ndarray:
+        """Exact gradient at points p (..., 2) -> (..., 2)."""
+        p = np.asarray(p, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            gx, gy = self.gradient(p[..., 0], p[..., 1])
+        return np.stack(np.broadcast_arrays(gx + 0.0 * p[..., 0], gy + 0.0 * p[..., 1]), axis=-1)
+
+    def torch_value(self, t: torch.Tensor) -> torch.Tensor:
+        """f of a torch tensor (2,) (the autograd oracle)."""
+        return self.formula(t[0], t[1], torch)
+
+    def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """xs (n,), ys (n,), Z (n, n) with Z[i, j] = f(xs[j], ys[i]) over the box, for contours."""
+        xs = np.linspace(self.box[0], self.box[1], n)
+        ys = np.linspace(self.box[2], self.box[3], n)
+        X, Y = np.meshgrid(xs, ys)
+        return xs, ys, self.value(np.stack([X, Y], axis=-1))
+
+
+def _beale(x, y, m):
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
+
+
+def _beale_grad(x, y):
+    a, b, c = 1.5 - x + x * y, 2.25 - x + x * y**2, 2.625 - x + x * y**3
+    gx = 2 * a * (y - 1) + 2 * b * (y**2 - 1) + 2 * c * (y**3 - 1)
+    gy = 2 * a * x + 4 * b * x * y + 6 * c * x * y**2
+    return gx, gy
+
+
+def _valley(x, y, m):
+    return m.log(1 + 0.25 * (x - 4) ** 2) + 5 * y**2
+
+
+def _valley_grad(x, y):
+    return 0.5 * (x - 4) / (1 + 0.25 * (x - 4) ** 2), 10 * y
+
+
+def _rosenbrock(x, y, m):
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
+
+
+def _himmelblau(x, y, m):
+    return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+
+
+def _rastrigin(x, y, m):
+    return 20 + x**2 - 10 * m.cos(2 * math.pi * x) + y**2 - 10 * m.cos(2 * math.pi * y)
+
+
+def _rastrigin_grad(x, y):
+    return 2 * x + 20 * math.pi * np.sin(2 * math.pi * x), 2 * y + 20 * math.pi * np.sin(2 * math.pi * y)
+
+
+HIMMELBLAU_MINIMA = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)]
+
+SURFACES: dict[str, Surface] = {s.name: s for s in [
+    Surface("beale", "Beale", r"(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
+            _beale, _beale_grad, (-4.5, 4.5, -4.5, 4.5), np.array([[3.0, 0.5]]), ((1.0, 1.5), (-2.0, 2.5), (2.5, -3.0))),
+    Surface("long_valley", "Long valley", r"\log\left(1 + \tfrac14 (x-4)^2\right) + 5y^2",
+            _valley, _valley_grad, (-8.0, 6.0, -3.0, 3.0), np.array([[4.0, 0.0]]), ((-7.0, 1.5), (-7.0, -2.5)),
+            "A narrow ravine (walls 5y^2) whose floor descends gently towards x = 4: our reconstruction of the "
+            "classic animation, whose exact formula was never published."),
+    Surface("saddle", "Saddle point", r"x^2 - y^2", lambda x, y, m: x**2 - y**2, lambda x, y: (2 * x, -2 * y),
+            (-2.0, 2.0, -2.0, 2.0), np.zeros((0, 2)), ((-1.8, 1e-3), (-1.8, 0.2)),
+            "Unbounded below along y; starting almost on the ridge y = 0 shows which methods escape quickly. "
+            "Our reconstruction of the classic animation."),
+    Surface("rosenbrock", "Rosenbrock", r"(1-x)^2 + 100\,(y - x^2)^2", _rosenbrock,
+            lambda x, y: (-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)),
+            (-2.0, 2.0, -1.0, 3.0), np.array([[1.0, 1.0]]), ((-1.2, 1.0), (-1.5, 2.5))),
+    Surface("himmelblau", "Himmelblau", r"(x^2 + y - 11)^2 + (x + y^2 - 7)^2", _himmelblau,
+            lambda x, y: (4 * x * (x**2 + y - 11) + 2 * (x + y**2 - 7), 2 * (x**2 + y - 11) + 4 * y * (x + y**2 - 7)),
+            (-5.0, 5.0, -5.0, 5.0), np.array(HIMMELBLAU_MINIMA), ((0.0, 0.0), (-0.5, -4.5))),
+    Surface("rastrigin", "Rastrigin", r"20 + x^2 - 10\cos 2\pi x + y^2 - 10\cos 2\pi y", _rastrigin,
+            _rastrigin_grad, (-5.12, 5.12, -5.12, 5.12), np.array([[0.0, 0.0]]), ((3.3, 2.7), (-4.2, 1.4))),
+]}
+
+
+def quadratic(kappa: float = 10.0, angle: float = 0.0) -> Surface:
+    """0.5 (u^2 + kappa v^2) with (u, v) the point rotated by -angle degrees: eigenvalues 1 and kappa."""
+    if not (np.isfinite(kappa) and 1.0 <= kappa <= 1e6):
+        raise ValueError(f"The condition number kappa must be between 1 and 1e6, got {kappa}.")
+    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+
+    def f(x, y, m):
+        u, v = c * x + s * y, -s * x + c * y
+        return 0.5 * (u**2 + kappa * v**2)
+
+    def g(x, y):
+        u, v = c * x + s * y, -s * x + c * y
+        return c * u - s * kappa * v, s * u + c * kappa * v
+
+    return Surface("quadratic", f"Quadratic (kappa={kappa:g}, angle={angle:g} deg)",
+                   r"\tfrac12\left(u^2 + \kappa v^2\right),\ (u, v) = R_{-\theta}(x, y)", f, g,
+                   (-3.0, 3.0, -3.0, 3.0), np.array([[0.0, 0.0]]), ((-2.5, 2.0), (2.5, 1.0)))
+
+
+SURFACES["quadratic"] = quadratic()
+
+
+def get_surface(name: str, **params) -> Surface:
+    """A registered surface; `quadratic` takes kappa and angle (degrees), `custom` takes expr (parsed safely)."""
+    if name == "quadratic":
+        return quadratic(**params)
+    if name == "custom":
+        from core.expression import custom_surface
+
+        return custom_surface(**params)
+    if name not in SURFACES:
+        raise ValueError(f"Unknown surface {name!r}; choose one of {', '.join([*SURFACES, 'custom'])}.")
+    return SURFACES[name]
