@@ -38,8 +38,21 @@ class Trajectory:
 
 def _init_state(rule: Callable, h: dict, p: np.ndarray) -> dict:
     z = np.zeros_like(p)
-    s = {k: z.copy() for k in ("velocity", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "square_avg",
-                               "acc_delta", "grad_avg", "prev", "step_size")}
+    s = {
+        k: z.copy()
+        for k in (
+            "velocity",
+            "exp_avg",
+            "exp_avg_sq",
+            "max_exp_avg_sq",
+            "exp_inf",
+            "square_avg",
+            "acc_delta",
+            "grad_avg",
+            "prev",
+            "step_size",
+        )
+    }
     s["sum"] = np.broadcast_to(h.get("initial_accumulator_value", z), p.shape).copy()
     s["mu_product"] = np.ones((p.shape[0], 1))
     if rule is optim_rules.rprop:
@@ -66,8 +79,7 @@ class _Group:
         p[self.rows] = self.rule(p[self.rows], g[self.rows], self.state, self.h, t)
 
 
-def _engine(configs, surface: Surface, starts: np.ndarray, steps: int, record: bool,
-            on_step: Callable | None = None):
+def _engine(configs, surface: Surface, starts: np.ndarray, steps: int, record: bool, on_step: Callable | None = None):
     """Advance every (optimizer, hyper) row from its start; yields arrays for run_batch and sweep."""
     if not 0 <= steps <= MAX_STEPS:
         raise ValueError(f"steps must be between 0 and {MAX_STEPS}, got {steps}.")
@@ -120,9 +132,18 @@ def run_batch(configs: Sequence[tuple[str, dict]], surface: str | Surface, start
             if not alive.any():
                 break
         losses = surface.value(pts)
-    return [Trajectory(configs[i][0], hypers[i], pts[:, i], losses[:, i], grads[:, i],
-                       {n: state[n][:, i] for n in specs[i].state_names}, int(diverged[i]) if diverged[i] >= 0 else None)
-            for i in range(B)]
+    return [
+        Trajectory(
+            configs[i][0],
+            hypers[i],
+            pts[:, i],
+            losses[:, i],
+            grads[:, i],
+            {n: state[n][:, i] for n in specs[i].state_names},
+            int(diverged[i]) if diverged[i] >= 0 else None,
+        )
+        for i in range(B)
+    ]
 
 
 def run(optimizer: str, surface: str | Surface, start=(1.0, 1.5), steps: int = 500, **hyper) -> Trajectory:
@@ -130,9 +151,18 @@ def run(optimizer: str, surface: str | Surface, start=(1.0, 1.5), steps: int = 5
     return run_batch([(optimizer, hyper)], surface, start, steps)[0]
 
 
-def sweep(optimizer: str, surface: str | Surface, start, steps: int, x: tuple[str, np.ndarray],
-          y: tuple[str, np.ndarray], metric: str = "final_loss", tol: float = 1e-3,
-          progress: Callable[[float], None] | None = None, **hyper) -> np.ndarray:
+def sweep(
+    optimizer: str,
+    surface: str | Surface,
+    start,
+    steps: int,
+    x: tuple[str, np.ndarray],
+    y: tuple[str, np.ndarray],
+    metric: str = "final_loss",
+    tol: float = 1e-3,
+    progress: Callable[[float], None] | None = None,
+    **hyper,
+) -> np.ndarray:
     """Z (len(y), len(x)) over a grid of two hyper-parameters, all runs in one batch.
 
     metric "final_loss": the last loss (inf if the run diverged); "steps_to_tol": the first step whose loss is
