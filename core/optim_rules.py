@@ -19,6 +19,11 @@ def _l2(g: Array, p: Array, h: dict) -> Array:
     return g + h["weight_decay"] * p
 
 
+def _lerp(a: Array, b: Array, w: Array) -> Array:
+    """torch.lerp's exact formula (it switches form at w = 0.5), so moment estimates round as torch's do."""
+    return np.where(w < 0.5, a + w * (b - a), b - (b - a) * (1 - w))
+
+
 def _effective(update: Array, g: Array) -> Array:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(g != 0, np.abs(update) / np.abs(np.where(g != 0, g, 1.0)), np.nan)
@@ -63,7 +68,7 @@ def rmsprop(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
     g = _l2(g, p, h)
     a = h["alpha"]
     s["square_avg"] = s["square_avg"] * a + (1 - a) * g * g
-    s["grad_avg"] = s["grad_avg"] * a + (1 - a) * g
+    s["grad_avg"] = _lerp(s["grad_avg"], g, 1 - a)
     centered = h["centered"] > 0
     var = np.where(centered, s["square_avg"] - s["grad_avg"] * s["grad_avg"], s["square_avg"])
     with np.errstate(invalid="ignore"):
@@ -79,7 +84,7 @@ def adam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
     p = np.where(decoupled, p * (1 - h["lr"] * h["weight_decay"]), p)
     g = np.where(decoupled, g, g + h["weight_decay"] * p)
     b1, b2 = h["beta1"], h["beta2"]
-    s["exp_avg"] = s["exp_avg"] + (g - s["exp_avg"]) * (1 - b1)
+    s["exp_avg"] = _lerp(s["exp_avg"], g, 1 - b1)
     s["exp_avg_sq"] = s["exp_avg_sq"] * b2 + (1 - b2) * g * g
     bc1, bc2 = 1 - b1**t, 1 - b2**t
     s["max_exp_avg_sq"] = np.where(h["amsgrad"] > 0, np.maximum(s["max_exp_avg_sq"], s["exp_avg_sq"]), 0.0)
@@ -94,7 +99,7 @@ def adamax(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
     """Adamax: infinity-norm second moment exp_inf = max(beta2*exp_inf, |g| + eps)."""
     g = _l2(g, p, h)
     b1 = h["beta1"]
-    s["exp_avg"] = s["exp_avg"] + (g - s["exp_avg"]) * (1 - b1)
+    s["exp_avg"] = _lerp(s["exp_avg"], g, 1 - b1)
     s["exp_inf"] = np.maximum(s["exp_inf"] * h["beta2"], np.abs(g) + h["eps"])
     clr = h["lr"] / (1 - b1**t)
     s["step_size"] = clr / s["exp_inf"]
@@ -109,7 +114,7 @@ def nadam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
     mu = b1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
     mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
     s["mu_product"] = s["mu_product"] * mu
-    s["exp_avg"] = s["exp_avg"] + (g - s["exp_avg"]) * (1 - b1)
+    s["exp_avg"] = _lerp(s["exp_avg"], g, 1 - b1)
     s["exp_avg_sq"] = s["exp_avg_sq"] * b2 + (1 - b2) * g * g
     denom = np.sqrt(s["exp_avg_sq"] / bc2) + h["eps"]
     mu_product_next = s["mu_product"] * mu_next
@@ -122,7 +127,7 @@ def radam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
     """RAdam: Adam with the variance rectification term once rho_t > 5, plain momentum SGD before."""
     g = _l2(g, p, h)
     b1, b2, lr = h["beta1"], h["beta2"], h["lr"]
-    s["exp_avg"] = s["exp_avg"] + (g - s["exp_avg"]) * (1 - b1)
+    s["exp_avg"] = _lerp(s["exp_avg"], g, 1 - b1)
     s["exp_avg_sq"] = s["exp_avg_sq"] * b2 + (1 - b2) * g * g
     bc1, bc2 = 1 - b1**t, 1 - b2**t
     m_hat = s["exp_avg"] / bc1

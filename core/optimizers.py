@@ -195,6 +195,8 @@ def sweep(
             if progress and t % every == 0:
                 progress(t / steps)
         final = surface.value(p)
+    if progress:
+        progress(1.0)
     if metric == "final_loss":
         out = np.where(alive, final, np.inf)
     elif metric == "steps_to_tol":
