@@ -149,7 +149,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             {**_SGD, "lr": 1e-3},
             _G + r",\quad \theta_t = \theta_{t-1} - \gamma\, g_t",
             "Plain gradient descent: every coordinate moves by lr times its gradient.",
-            ("step_size",),
+            ("effective_lr",),
             nesterov=False,
         ),
         _spec(
@@ -161,7 +161,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             _G + r",\quad b_t = \mu b_{t-1} + (1-\tau) g_t,\; b_1 = g_1,\quad \theta_t = \theta_{t-1} - \gamma\, b_t",
             "torch accumulates raw gradients (b = mu b + g) and multiplies by lr at the end; the textbook form "
             "v = mu v + lr g gives the same path only while lr is constant.",
-            ("velocity", "step_size"),
+            ("velocity", "effective_lr"),
             nesterov=False,
         ),
         _spec(
@@ -173,7 +173,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             _G + r",\quad b_t = \mu b_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \gamma\,(g_t + \mu b_t)",
             "torch's Nesterov is the Sutskever et al. reformulation: the gradient is taken at the current point and "
             "the step uses g + mu b, which equals a look-ahead gradient step in shifted variables.",
-            ("velocity", "step_size"),
+            ("velocity", "effective_lr"),
             nesterov=True,
         ),
         _spec(
@@ -185,7 +185,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             _G + r",\quad s_t = s_{t-1} + g_t^2,\quad \theta_t = \theta_{t-1} - \frac{\gamma}{1+(t-1)\eta}"
             r"\,\frac{g_t}{\sqrt{s_t} + \epsilon}",
             "eps is added after the square root, as in torch; the sum only grows, so the step only shrinks.",
-            ("sum", "step_size"),
+            ("sum", "effective_lr"),
         ),
         _spec(
             "adadelta",
@@ -197,7 +197,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             r"{\sqrt{v_t+\epsilon}} g_t,\; u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2,\; "
             r"\theta_t = \theta_{t-1} - \gamma\Delta_t",
             "Zeiler's paper has no learning rate (lr = 1); torch keeps it as a multiplier. eps sits inside both roots.",
-            ("square_avg", "acc_delta", "step_size"),
+            ("square_avg", "acc_delta", "effective_lr"),
         ),
         _spec(
             "rmsprop",
@@ -209,7 +209,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             r"\frac{g_t}{\sqrt{v_t} + \epsilon}",
             "torch adds eps outside the square root (Hinton's slides put it inside); centered=True subtracts the "
             "squared mean gradient.",
-            ("square_avg", "velocity", "step_size"),
+            ("square_avg", "velocity", "effective_lr"),
         ),
         _spec(
             "adam",
@@ -220,7 +220,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             _ADAM_TEX % "v_t",
             "eps is added to the bias-corrected sqrt(v), exactly as torch does; the paper's epsilon-hat variant "
             "differs only in the first steps.",
-            ("exp_avg", "exp_avg_sq", "step_size"),
+            ("exp_avg", "exp_avg_sq", "effective_lr"),
             amsgrad=False,
             decoupled=False,
         ),
@@ -233,7 +233,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             r"\theta \leftarrow \theta(1-\gamma\lambda),\; "
             + (_ADAM_TEX % "v_t").replace(r" + \lambda\theta_{t-1}", ""),
             "Weight decay is decoupled: parameters shrink by lr*wd each step instead of adding wd*theta to g.",
-            ("exp_avg", "exp_avg_sq", "step_size"),
+            ("exp_avg", "exp_avg_sq", "effective_lr"),
             amsgrad=False,
             decoupled=True,
         ),
@@ -245,7 +245,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             dict(_ADAM),
             _ADAM_TEX % r"\hat v^{max}_t",
             "Adam with the running maximum of v in the denominator, so the effective step never grows.",
-            ("exp_avg", "exp_avg_sq", "step_size"),
+            ("exp_avg", "exp_avg_sq", "effective_lr"),
             amsgrad=True,
             decoupled=False,
         ),
@@ -258,7 +258,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             _G + r",\; m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\; u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon),\;"
             r"\theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t}\frac{m_t}{u_t}",
             "The infinity-norm variant of Adam; torch adds eps to |g| inside the max.",
-            ("exp_avg", "exp_inf", "step_size"),
+            ("exp_avg", "exp_inf", "effective_lr"),
         ),
         _spec(
             "nadam",
@@ -271,7 +271,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             r"\Big/\left(\sqrt{v_t/(1-\beta_2^t)}+\epsilon\right)",
             "torch follows Dozat with a momentum schedule mu_t (momentum_decay psi); "
             "the paper's constant mu is psi = 0.",
-            ("exp_avg", "exp_avg_sq", "step_size"),
+            ("exp_avg", "exp_avg_sq", "effective_lr"),
         ),
         _spec(
             "radam",
@@ -283,7 +283,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             r"\begin{cases} r_t\,\sqrt{1-\beta_2^t}/(\sqrt{v_t}+\epsilon) & \rho_t > 5 \\ "
             r"1 & \text{otherwise}\end{cases}",
             "Until the variance estimate is trustworthy (rho_t <= 5) RAdam takes plain momentum steps.",
-            ("exp_avg", "exp_avg_sq", "step_size"),
+            ("exp_avg", "exp_avg_sq", "effective_lr"),
         ),
         _spec(
             "rprop",
@@ -294,7 +294,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             r"\eta_t = \text{clip}(\eta_{t-1}\cdot\{\eta^+, \eta^-, 1\}),\quad \theta_t = \theta_{t-1} - "
             r"\eta_t\,\mathrm{sign}(g_t)",
             "Only the sign of the gradient is used; after a sign flip the gradient is zeroed for one step (torch).",
-            ("step_size", "prev"),
+            ("step_size", "prev", "effective_lr"),
         ),
     ]
 }
