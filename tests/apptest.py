@@ -1,4 +1,4 @@
-"""AppTest on the real entry point, optionally switched to one page (paths are made absolute here)."""
+"""AppTest on the real entry point, opened at one page as a link would (paths are made absolute here)."""
 
 from pathlib import Path
 
@@ -8,11 +8,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def open_page(script: str | None = None, timeout: float = 30, query: dict | None = None) -> AppTest:
-    """Run app.py (then `script`, e.g. "pages/optimizers.py") with optional URL query parameters."""
+    """Run app.py showing `script` (e.g. "pages/optimizers.py") with URL query parameters, like a first visit.
+
+    The page is chosen before the first run, so the query is not dropped by a page switch.
+    """
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    if script and not script.endswith("/home.py"):
+        at.switch_page(str(ROOT / script))
     for k, v in (query or {}).items():
         at.query_params[k] = v
-    at.run()
-    if script and script != "pages/home.py":
-        at.switch_page(str(ROOT / script)).run()
-    return at
+    return at.run()

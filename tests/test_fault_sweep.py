@@ -11,7 +11,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from pages import HOME, PAGES
-from tests.apptest import ROOT, open_page
+from tests.apptest import open_page
 
 SPECS = [HOME, *PAGES]
 GUARD = "could not recover"  # ui.page's sentence for an exception it caught
@@ -129,19 +129,6 @@ def test_free_text_refuses_hostile_input_with_a_sentence(spec):
     assert not failures, "\n".join(failures)
 
 
-def open_link(script: str, query: dict[str, str], timeout: float) -> AppTest:
-    """A first visit of ``/<page>?<query>``: the page is chosen before the first run, as a deep link does.
-
-    (tests.apptest.open_page runs app.py first and then switches page, which drops the query string.)
-    """
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    if script != HOME.script:
-        at.switch_page(str(ROOT / script))
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
-
-
 def _bad_link_values(kind: str, w) -> tuple[str | None, str]:
     """(wrong type, out of range) for a URL-bound widget, as a student might hand-edit them."""
     if kind in NUMBER_KINDS:
@@ -163,7 +150,7 @@ def test_stale_and_hand_edited_links_fall_back_with_a_notice(spec):
         bad = {w.key: (w.label, _bad_link_values(k, w)[column]) for k, w in bound}
         query = {key: value for key, (_, value) in bad.items() if value is not None}
         query["zz_stale_param"] = "1"
-        at = open_link(spec.script, query, _timeout(spec))
+        at = open_page(spec.script, timeout=_timeout(spec), query=query)
         shown = {k: v if len(v) < 40 else v[:20] + "…" for k, v in query.items()}
         assert not _problems(at), f"{spec.url_path} with link {shown}: {_problems(at)}"
         notices = " ".join(i.value for i in at.info)
