@@ -63,22 +63,27 @@ def conv3x3(images: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndar
     return np.einsum("nhwij,cij->nchw", windows, weight) + bias[None, :, None, None]
 
 
-def digit_feature_map(n: int, c: int, h: int, w: int, seed: int = 0) -> FeatureMap:
-    """A conv layer's pre-activation output (N, C, H, W) on n digit images drawn with the seed."""
+def digit_feature_map(n: int, c: int, h: int, w: int, seed: int = 0, draw: int | None = None) -> FeatureMap:
+    """A conv layer's pre-activation output (N, C, H, W) on n digit images drawn with the seed (and ``draw``)."""
     check_size(n, c, h, w)
     images, labels = _digits()
-    pick = np.random.default_rng(seed).choice(len(images), size=n, replace=False)
+    rng = np.random.default_rng(seed if draw is None else [seed, draw])
+    pick = rng.choice(len(images), size=n, replace=False)
     resized = np.einsum("hi,nij,wj->nhw", _resize_matrix(h, 8), images[pick], _resize_matrix(w, 8))
     weight, bias = _filters(c)
     return FeatureMap("digits", conv3x3(resized, weight, bias), resized, labels[pick])
 
 
-def synthetic_feature_map(n: int, c: int, h: int, w: int, seed: int = 0) -> FeatureMap:
-    """Gaussian noise with per-channel offsets (N(0, 2^2)) and scales (0.3..3), plus a small per-sample shift."""
+def synthetic_feature_map(n: int, c: int, h: int, w: int, seed: int = 0, draw: int | None = None) -> FeatureMap:
+    """Gaussian noise with per-channel offsets (N(0, 2^2)) and scales (0.3..3), plus a small per-sample shift.
+
+    The offsets and scales come from the seed; ``draw`` picks a fresh batch from the same distribution."""
     check_size(n, c, h, w)
     rng = np.random.default_rng(seed)
     offsets = rng.normal(0.0, 2.0, size=(1, c, 1, 1))
     scales = np.exp(rng.uniform(np.log(0.3), np.log(3.0), size=(1, c, 1, 1)))
+    if draw is not None:
+        rng = np.random.default_rng([seed, draw])
     shift = rng.normal(0.0, 0.5, size=(n, 1, 1, 1))
     return FeatureMap("synthetic", offsets + shift + scales * rng.normal(size=(n, c, h, w)), None, None)
 
@@ -93,6 +98,16 @@ def feature_map(source: str, n: int, c: int, h: int, w: int, seed: int = 0) -> F
     return FEATURE_MAPS[source](n, c, h, w, seed)
 
 
+def batch_stream(source: str, count: int, n: int, c: int, h: int, w: int, seed: int = 0) -> list[np.ndarray]:
+    """``count`` batches (N, C, H, W) from one distribution (same conv layer / same channel offsets), as training
+    would see them."""
+    if not 1 <= count <= 500:
+        raise ValueError(f"Use between 1 and 500 batches; got {count}.")
+    if source not in FEATURE_MAPS:
+        raise ValueError(f"Unknown feature map {source!r}; choose one of {', '.join(FEATURE_MAPS)}.")
+    return [FEATURE_MAPS[source](n, c, h, w, seed, draw=t).x for t in range(count)]
+
+
 def token_batch(n: int, length: int, c: int, seed: int = 0) -> np.ndarray:
     """Token embeddings (N, L, C): each token has its own offset and scale, channels share a mean of about 1."""
     if not (1 <= n <= MAX_N and 2 <= length <= MAX_L and 2 <= c <= MAX_C):
@@ -102,3 +117,13 @@ def token_batch(n: int, length: int, c: int, seed: int = 0) -> np.ndarray:
     offset = rng.normal(1.0, 1.0, size=(n, length, 1))
     scale = np.exp(rng.normal(0.0, 0.6, size=(n, length, 1)))
     return offset + scale * rng.normal(size=(n, length, c))
+
+
+def tiny_batch(seed: int = 0, m: int = 6, c: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A batch small enough to read: x (m, c) with 2 decimals and distinct channel scales, gamma, beta (c,), and
+    an upstream gradient dL/dy (m, c)."""
+    rng = np.random.default_rng([seed, 7])
+    loc, scale = np.array([2.0, -1.0, 0.5, 4.0])[:c], np.array([1.0, 3.0, 0.2, 0.7])[:c]
+    x = np.round(loc + scale * rng.normal(size=(m, c)), 2)
+    gamma, beta = np.round(rng.uniform(0.5, 2.0, size=c), 2), np.round(rng.normal(0, 1, size=c), 2)
+    return x, gamma, beta, np.round(rng.normal(size=(m, c)), 2)

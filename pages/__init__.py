@@ -23,3 +23,6 @@ class PageSpec:
 HOME = PageSpec("pages/home.py", "Home", ":material/home:", "What each view teaches.", "home", 0)
 
 PAGES: list[PageSpec] = []
+PAGES.append(PageSpec("pages/normalization.py", "Normalization", ":material/view_in_ar:",
+                      "BN, LN, IN, GN as shared sets on the NCHW cube; BatchNorm forward, backward, train vs eval.",
+                      "normalization", 4, "N (batch)"))

@@ -1,0 +1,91 @@
+"""Everything the normalization page shows about one tensor, computed in one place: each method's output, its
+per-set statistics and counts, the GroupNorm identities, one cell's numbers, per-token moments of a sequence and
+what eval mode does to a batch of one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.norm_sets import affine_shape, set_size, shared_stats_mask, stat_count
+from core.normalization import NORMALIZATIONS, normalize, set_stats
+from core.running_stats import batch_norm_eval, torch_running
+
+CUBE_KINDS = ("batch", "layer", "instance", "group")
+
+
+@dataclass(frozen=True)
+class MethodResult:
+    """One method on one tensor: output like x, (mean, var) grids, how many statistics, gamma/beta shape."""
+
+    kind: str
+    y: np.ndarray
+    mean: np.ndarray
+    var: np.ndarray
+    count: int
+    affine: tuple[int, ...]
+    set_size: int
+
+
+def run_methods(x: np.ndarray, groups: int, eps: float, kinds: Sequence[str] = CUBE_KINDS) -> dict[str, MethodResult]:
+    """Every method of ``kinds`` applied to x with batch statistics (training mode)."""
+    out = {}
+    for kind in kinds:
+        stats = set_stats(x, kind, groups)
+        out[kind] = MethodResult(kind, normalize(x, kind, groups=groups, eps=eps), stats.mean, stats.var,
+                                 stat_count(x.shape, kind, groups), affine_shape(x.shape, kind),
+                                 set_size(x.shape, kind, groups))
+    return out
+
+
+def identity_gaps(x: np.ndarray, eps: float) -> dict[str, float]:
+    """max |LN(x) - GN_{G=1}(x)| and max |IN(x) - GN_{G=C}(x)| on this very tensor (both should be ~1e-16)."""
+    c = x.shape[1]
+    gaps = {"LN = GN(G=1)": float(np.max(np.abs(normalize(x, "layer", eps=eps) -
+                                                 normalize(x, "group", groups=1, eps=eps))))}
+    if set_size(x.shape, "instance") > 1:
+        gaps[f"IN = GN(G=C={c})"] = float(np.max(np.abs(normalize(x, "instance", eps=eps) -
+                                                         normalize(x, "group", groups=c, eps=eps))))
+    return gaps
+
+
+def cell_rows(x: np.ndarray, index: tuple[int, ...], groups: int, eps: float,
+              kinds: Sequence[str] = CUBE_KINDS) -> list[dict]:
+    """For one cell: per method, the size of its set, the set's mean and variance, x and the normalized y."""
+    rows = []
+    for kind in kinds:
+        mask = shared_stats_mask(x.shape, kind, index, groups)
+        vals = x[mask]
+        mean, var = float(vals.mean()), float(vals.var())
+        rows.append({"method": NORMALIZATIONS[kind].title, "values in its set": int(mask.sum()), "set mean": mean,
+                     "set variance": var, "x": float(x[index]),
+                     "y = (x - mean) / sqrt(var + eps)": (float(x[index]) - mean) / np.sqrt(var + eps)})
+    return rows
+
+
+def token_moments(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and root mean square over C of each token of a sequence (N, L, C): two (N, L) arrays."""
+    return y.mean(axis=-1), np.sqrt(np.mean(np.square(y), axis=-1))
+
+
+@dataclass(frozen=True)
+class BatchOfOne:
+    """Eval with running statistics vs 'eval' with the statistics of a batch of one sample."""
+
+    y_running: np.ndarray  # (1, C, H, W) normalized with running statistics (what eval mode does)
+    y_batch: np.ndarray  # (1, C, H, W) normalized with its own statistics: per-channel over H*W only
+    gap: float  # max |y_batch - y_running|
+    channel_means_running: np.ndarray  # (C,) each channel's mean after eval-mode BN (information kept)
+    channel_means_batch: np.ndarray  # (C,) ... after batch-of-one statistics: all 0 (information erased)
+
+
+def batch_of_one(batches: Sequence[np.ndarray], sample: np.ndarray, momentum: float = 0.1,
+                 eps: float = 1e-5) -> BatchOfOne:
+    """What goes wrong when eval uses the statistics of a batch of one: BN silently becomes InstanceNorm."""
+    run = torch_running(batches, momentum)
+    y_run = batch_norm_eval(sample, run.mean[-1], run.var[-1], eps)
+    y_b = normalize(sample, "batch", eps=eps)
+    axes = (0, 2, 3) if sample.ndim == 4 else (0,)
+    return BatchOfOne(y_run, y_b, float(np.max(np.abs(y_b - y_run))), y_run.mean(axis=axes), y_b.mean(axis=axes))

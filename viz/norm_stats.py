@@ -1,0 +1,147 @@
+"""Figures of the numbers behind the cube: feature maps, per-set statistics, histograms before/after, running
+statistics over batches, and per-token statistics of a sequence."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+try:
+    from viz.theme import PALETTE, style
+except ImportError:  # viz/theme.py is another helper's file; until it lands, plotly's clean template
+    PALETTE = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
+
+    def style(fig: go.Figure) -> go.Figure:
+        return fig.update_layout(template="plotly_white", font=dict(size=14))
+
+SET, CELL, REST = "#0072B2", "#D55E00", "#b8c2cc"
+DIVERGING = "RdBu_r"
+
+
+def montage(maps: np.ndarray, cols: int) -> np.ndarray:
+    """Channel maps (C, H, W) tiled into one image with one NaN row/column between tiles."""
+    c, h, w = maps.shape
+    rows = math.ceil(c / cols)
+    out = np.full((rows * (h + 1) - 1, cols * (w + 1) - 1), np.nan)
+    for k in range(c):
+        r, q = divmod(k, cols)
+        out[r * (h + 1):r * (h + 1) + h, q * (w + 1):q * (w + 1) + w] = maps[k]
+    return out
+
+
+def feature_map_figure(maps: np.ndarray, channel: int, image: np.ndarray | None = None, title: str = "") -> go.Figure:
+    """One sample's C channel maps (C, H, W) as a tiled heatmap, the chosen channel outlined; its input image left."""
+    c, h, w = maps.shape
+    cols = min(c, 16)
+    tiles = montage(maps, cols)
+    lim = float(np.nanmax(np.abs(tiles))) or 1.0
+    fig = make_subplots(rows=1, cols=2 if image is not None else 1, horizontal_spacing=0.04,
+                        column_widths=[0.12, 0.88] if image is not None else None,
+                        subplot_titles=(["input digit"] if image is not None else []) + [title])
+    col = 1
+    if image is not None:
+        fig.add_trace(go.Heatmap(z=image, colorscale="gray_r", showscale=False,
+                                 hovertemplate="%{z:.3f}<extra></extra>"), row=1, col=1)
+        col = 2
+    fig.add_trace(go.Heatmap(z=tiles, colorscale=DIVERGING, zmin=-lim, zmax=lim, hoverongaps=False,
+                             colorbar=dict(title="x", thickness=12, len=0.9),
+                             hovertemplate="x = %{z:.4f}<extra></extra>"), row=1, col=col)
+    r, q = divmod(channel, cols)
+    fig.add_shape(type="rect", x0=q * (w + 1) - 0.7, x1=q * (w + 1) + w - 0.3, y0=r * (h + 1) - 0.7,
+                  y1=r * (h + 1) + h - 0.3, line=dict(color=CELL, width=3), row=1, col=col)
+    fig.update_yaxes(autorange="reversed", scaleanchor=None, showticklabels=False, showgrid=False)
+    fig.update_xaxes(showticklabels=False, showgrid=False)
+    for k in range(1, col + 1):
+        fig.update_yaxes(scaleanchor=f"x{'' if k == 1 else k}", row=1, col=k)
+    style(fig)
+    return fig.update_layout(height=max(220, 30 + 330 * tiles.shape[0] / tiles.shape[1] * 1.0 + 60),
+                             margin=dict(l=10, r=10, t=40, b=10))
+
+
+def stats_figure(stats: Mapping[str, tuple[np.ndarray, np.ndarray]],
+                 labels: Mapping[str, tuple[str, str]]) -> go.Figure:
+    """Per-set means (top row) and variances (bottom row), one column per method; each cell is one statistic.
+
+    stats: title -> (mean, var) grids (rows, cols); labels: title -> (row axis name, column axis name).
+    """
+    names = list(stats)
+    fig = make_subplots(rows=2, cols=len(names), subplot_titles=names, vertical_spacing=0.14, horizontal_spacing=0.05,
+                        row_titles=["mean", "variance"])
+    means = np.concatenate([m.ravel() for m, _ in stats.values()])
+    lim = float(np.max(np.abs(means))) or 1.0
+    vmax = float(max(v.max() for _, v in stats.values())) or 1.0
+    for k, name in enumerate(names, start=1):
+        mean, var = stats[name]
+        ry, rx = labels[name]
+        for row, z, scale in ((1, mean, dict(colorscale=DIVERGING, zmin=-lim, zmax=lim)),
+                              (2, var, dict(colorscale="Viridis", zmin=0, zmax=vmax))):
+            fig.add_trace(go.Heatmap(z=z, **scale, showscale=k == len(names), xgap=1, ygap=1,
+                                     colorbar=dict(thickness=10, len=0.4, y=0.8 if row == 1 else 0.2),
+                                     hovertemplate=f"{ry} %{{y}}, {rx} %{{x}}<br>%{{z:.4f}}<extra></extra>"),
+                          row=row, col=k)
+        fig.update_xaxes(title_text=rx, row=2, col=k)
+        fig.update_yaxes(title_text=ry, autorange="reversed", row=1, col=k)
+        fig.update_yaxes(autorange="reversed", row=2, col=k)
+    style(fig)
+    return fig.update_layout(height=430, margin=dict(l=10, r=10, t=50, b=10))
+
+
+def histogram_figure(x: np.ndarray, outputs: Mapping[str, np.ndarray], masks: Mapping[str, np.ndarray],
+                     bins: int = 40) -> go.Figure:
+    """x and each method's output as histograms; the chosen cell's shared set stacked in blue over the rest."""
+    panels = {"before: x": (x, None), **{k: (y, masks.get(k)) for k, y in outputs.items()}}
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels), horizontal_spacing=0.035)
+    for k, (values, mask) in enumerate(panels.values(), start=1):
+        edges = np.histogram_bin_edges(values, bins=bins)
+        parts = [("all values", values.ravel(), REST)] if mask is None else [
+            ("other sets", values[~mask], REST), ("the cell's set", values[mask], SET)]
+        for label, v, color in parts:
+            counts, _ = np.histogram(v, bins=edges)
+            fig.add_trace(go.Bar(x=(edges[1:] + edges[:-1]) / 2, y=counts, width=np.diff(edges), marker_color=color,
+                                 name=label, legendgroup=label, showlegend=k == 2, marker_line_width=0,
+                                 hovertemplate=f"{label}<br>%{{x:.3f}}: %{{y}}<extra></extra>"), row=1, col=k)
+    style(fig)
+    fig.update_layout(barmode="stack", height=300, margin=dict(l=10, r=10, t=50, b=10),
+                      legend=dict(orientation="h", y=-0.18, x=0.5, xanchor="center"))
+    return fig
+
+
+def running_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], target: tuple[float, float],
+                   batch_means: Sequence[float]) -> go.Figure:
+    """Running mean (left) and variance (right) of one channel after each batch; dashed: population values."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=["running mean", "running variance"], horizontal_spacing=0.08)
+    steps = np.arange(len(next(iter(curves.values()))[0]))
+    fig.add_trace(go.Scatter(x=steps[1:], y=batch_means, mode="markers", name="this batch's mean",
+                             marker=dict(color=REST, size=5)), row=1, col=1)
+    for k, (name, (mean, var)) in enumerate(curves.items()):
+        color = PALETTE[(5, 1, 3, 7)[k % 4]]
+        for col, v in ((1, mean), (2, var)):
+            fig.add_trace(go.Scatter(x=steps, y=v, mode="lines", name=name, legendgroup=name, showlegend=col == 1,
+                                     line=dict(color=color, width=2.5)), row=1, col=col)
+    for col, v in ((1, target[0]), (2, target[1])):
+        fig.add_hline(y=v, line=dict(color="#333", dash="dash", width=1.5), row=1, col=col,
+                      annotation_text="population (paper)", annotation_position="bottom right")
+    fig.update_xaxes(title_text="batches seen")
+    style(fig)
+    return fig.update_layout(height=340, margin=dict(l=10, r=10, t=50, b=10),
+                             legend=dict(orientation="h", y=-0.25, x=0.5, xanchor="center"))
+
+
+def token_figure(per_token: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> go.Figure:
+    """Mean (left) and root mean square (right) of each token's C features, per method; x = token index n*L + l."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=["mean over C of each token", "RMS over C of each token"],
+                        horizontal_spacing=0.08)
+    for k, (name, (mean, rms)) in enumerate(per_token.items()):
+        color = (REST, SET, PALETTE[1])[k % 3]
+        for col, v in ((1, mean), (2, rms)):
+            fig.add_trace(go.Scatter(y=v.ravel(), mode="lines+markers", name=name, legendgroup=name,
+                                     showlegend=col == 1, line=dict(color=color, width=2), marker=dict(size=5)),
+                          row=1, col=col)
+    fig.update_xaxes(title_text="token (sequence-major)")
+    style(fig)
+    return fig.update_layout(height=320, margin=dict(l=10, r=10, t=50, b=10),
+                             legend=dict(orientation="h", y=-0.28, x=0.5, xanchor="center"))
