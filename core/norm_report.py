@@ -29,15 +29,22 @@ class MethodResult:
     set_size: int
 
 
-def run_methods(x: np.ndarray, groups: int, eps: float, kinds: Sequence[str] = CUBE_KINDS) -> dict[str, MethodResult]:
-    """Every method of ``kinds`` applied to x with batch statistics (training mode)."""
-    out = {}
+def run_methods(x: np.ndarray, groups: int, eps: float,
+                kinds: Sequence[str] = CUBE_KINDS) -> tuple[dict[str, MethodResult], dict[str, str]]:
+    """Every method of ``kinds`` applied to x with batch statistics (training mode), and the reason (a sentence)
+    for each method that cannot run on this shape (e.g. BatchNorm with one value per channel)."""
+    out, refused = {}, {}
     for kind in kinds:
+        try:
+            y = normalize(x, kind, groups=groups, eps=eps)
+        except ValueError as err:
+            refused[kind] = str(err)
+            continue
         stats = set_stats(x, kind, groups)
-        out[kind] = MethodResult(kind, normalize(x, kind, groups=groups, eps=eps), stats.mean, stats.var,
+        out[kind] = MethodResult(kind, y, stats.mean, stats.var,
                                  stat_count(x.shape, kind, groups), affine_shape(x.shape, kind),
                                  set_size(x.shape, kind, groups))
-    return out
+    return out, refused
 
 
 def identity_gaps(x: np.ndarray, eps: float) -> dict[str, float]:
@@ -61,7 +68,7 @@ def cell_rows(x: np.ndarray, index: tuple[int, ...], groups: int, eps: float,
         mean, var = float(vals.mean()), float(vals.var())
         rows.append({"method": NORMALIZATIONS[kind].title, "values in its set": int(mask.sum()), "set mean": mean,
                      "set variance": var, "x": float(x[index]),
-                     "y = (x - mean) / sqrt(var + eps)": (float(x[index]) - mean) / np.sqrt(var + eps)})
+                     "y (normalized)": (float(x[index]) - mean) / np.sqrt(var + eps)})
     return rows
 
 

@@ -79,6 +79,7 @@ def algorithm_1(seed: int) -> None:
     """Ioffe & Szegedy's Algorithm 1 on a 6 x 3 batch, then the backward formulas checked against autograd."""
     x, gamma, beta, dy = tiny_batch(seed)
     fwd = batch_norm_forward(x, gamma, beta, eps=1e-5)
+    grads = batch_norm_backward(dy, fwd)
     j = ui.radio("Channel", [0, 1, 2], key="alg_c", horizontal=True, format_func=lambda k: f"c = {k}")
     st.markdown(f"A mini-batch of m = {fwd.m} samples with 3 features (channels); BatchNorm works per channel. "
                 f"Channel {j}, with γ = {gamma[j]:g} and β = {beta[j]:g}:")
@@ -88,8 +89,9 @@ def algorithm_1(seed: int) -> None:
     st.latex(rf"\sigma_B^2 = \frac{{1}}{{m}}\sum_i (x_i-\mu_B)^2 = {fwd.var[j]:.4f}\qquad"
              r"\hat x_i = \frac{x_i-\mu_B}{\sqrt{\sigma_B^2+\epsilon}}\qquad y_i = \gamma\hat x_i + \beta")
     st.dataframe({"x_i": x[:, j], "x_i − μ_B": x[:, j] - fwd.mu[j], "x̂_i": fwd.xhat[:, j], "y_i": fwd.y[:, j],
-                  "dL/dy_i (given)": dy[:, j]}, column_config={k: st.column_config.NumberColumn(format="%.4f")
-                  for k in ("x_i − μ_B", "x̂_i", "y_i")})
+                  "dL/dy_i (given)": dy[:, j], "dL/dx_i (formulas below)": grads.dx[:, j]},
+                 column_config={k: st.column_config.NumberColumn(format="%.4f")
+                                for k in ("x_i − μ_B", "x̂_i", "y_i", "dL/dx_i (formulas below)")})
     st.markdown("**Backward pass** (the paper's chain rule; every sum runs over the m values of the channel):")
     if st.session_state.get("eq", True):
         st.latex(r"\frac{\partial L}{\partial \hat x_i} = \frac{\partial L}{\partial y_i}\gamma \qquad "
@@ -103,7 +105,6 @@ def algorithm_1(seed: int) -> None:
                  r"\frac{2(x_i-\mu_B)}{m} + \frac{\partial L}{\partial \mu_B}\frac{1}{m}\qquad"
                  r"\frac{\partial L}{\partial \gamma} = \sum_i \frac{\partial L}{\partial y_i}\hat x_i\qquad"
                  r"\frac{\partial L}{\partial \beta} = \sum_i \frac{\partial L}{\partial y_i}")
-    grads = batch_norm_backward(dy, fwd)
     errors = max_abs_error(grads, autograd_grads(x, gamma, beta, dy, eps=1e-5))
     cols = st.columns(5)
     cols[0].metric(f"dL/dγ (c = {j})", f"{grads.dgamma[j]:.4f}")
@@ -122,12 +123,15 @@ def _stream(source: str, count: int, b: int, c: int, h: int, w: int, seed: int):
 
 def train_vs_eval(source: str, c: int, h: int, w: int, seed: int) -> None:
     """Running statistics over batches (torch and Keras), the population values, and eval with a batch of one."""
-    cols = st.columns(5)
+    cols = st.columns([1, 1, 1, 1, 1, 1.1])
+    with cols[5]:
+        features = ui.toggle("feature vectors (H = W = 1)", False, key="feat",
+                             help="Batches of (N, C) vectors: m = N values per channel, so m/(m−1) is large.")
     with cols[0]:
         momentum = ui.select_slider("torch momentum", MOMENTA, 0.1, key="mom",
                                     help="weight of the NEW batch: running = (1 − m)·running + m·batch")
     with cols[1]:
-        k_mom = ui.radio("Keras momentum", [0.9, 0.99], key="kmom", horizontal=True,
+        k_mom = ui.radio("Keras momentum", [0.9, 0.99], key="kmom", horizontal=True, index=1,
                          help="weight of the OLD value: moving = m·moving + (1 − m)·batch")
     with cols[2]:
         count = ui.slider("batches", 5, 200, 60, key="T")
@@ -136,7 +140,8 @@ def train_vs_eval(source: str, c: int, h: int, w: int, seed: int) -> None:
     with cols[4]:
         ch = ui.slider("channel", 0, max(c - 1, 1), 0, key="rc", disabled=c == 1)
     ch = min(ch, c - 1)
-    h, w = min(h, 8), min(w, 8)  # a smaller map per batch keeps 200 batches fast; the statistics are per channel
+    # small maps keep 200 batches fast; the statistics are per channel either way
+    h, w = (1, 1) if features else (min(h, 8), min(w, 8))
     batches = _stream(source, count, b, c, h, w, seed)
     train, held = batches[:-1], batches[-1]
     tor, ker = torch_running(train, momentum), keras_running(train, k_mom)
@@ -153,19 +158,29 @@ def train_vs_eval(source: str, c: int, h: int, w: int, seed: int) -> None:
         f"with the biased one; Keras stores the biased one. The paper's population variance (dashed) is "
         f"m/(m−1) × the mean of the batch variances: {var[ch]:.4f} here.")
     st.subheader("Eval with the statistics of a batch of one")
-    one = batch_of_one(train, held[:1], momentum)
+    _batch_of_one(train, held, momentum)
+
+
+def _batch_of_one(train: list, held: np.ndarray, momentum: float) -> None:
     left, right = st.columns([1, 1.4])
-    left.metric("max |batch-of-1 output − eval output|", f"{one.gap:.3f}")
-    left.metric("channel means after BN, batch-of-1 statistics", f"{np.max(np.abs(one.channel_means_batch)):.0e}")
     right.markdown(
         "In eval mode BatchNorm must use the **running** statistics. Using the statistics of the batch at hand "
-        "with a batch of one image turns BN into InstanceNorm: every channel of that image is forced to mean 0 "
-        "(second number), so the image's own brightness/contrast is erased and its output no longer matches the "
-        "output the network was trained to expect (first number).")
+        "with a batch of one image turns BN into InstanceNorm: every channel of that image is forced to mean 0, "
+        "so the image's own brightness/contrast is erased and its output no longer matches what the network "
+        "was trained on (numbers at the left).")
     try:
         normalize(held[:1, :, 0, 0], "batch")
     except ValueError as err:
         right.warning(f"And for a (1, C) input (one feature vector): {err}")
+    if held.shape[2] * held.shape[3] == 1:
+        left.info("With feature vectors a batch of one has a single value per channel: see the message at the right.")
+        return
+    one = batch_of_one(train, held[:1], momentum)
+    left.metric("max |batch-of-1 output − eval output|", f"{one.gap:.3f}")
+    left.metric("largest channel mean after batch-of-1 BN", f"{np.max(np.abs(one.channel_means_batch)):.0e}",
+                help="every channel forced to mean 0: the image's per-channel offsets are gone")
+    left.metric("largest channel mean after eval-mode BN", f"{np.max(np.abs(one.channel_means_running)):.2f}",
+                help="with running statistics the image keeps its own offsets")
 
 
 def keras_modes(n: int, c: int) -> None:
@@ -179,7 +194,7 @@ def keras_modes(n: int, c: int) -> None:
     kinds = tuple(KERAS_MODES[m][0] for m in (0, 1))
     titles = tuple(f"mode {m}: {KERAS_MODES[m][1].split(':')[0]}<br>= {NORMALIZATIONS[KERAS_MODES[m][0]].title}"
                    for m in (0, 1))
-    st.plotly_chart(_set_cube((n, c), kinds, titles, index, ("N", "C", "·")), key="keras_cube")
+    st.plotly_chart(_set_cube((n, c), kinds, titles, index, ("N", "C", "H·W")), key="keras_cube")
     cols = st.columns(2)
     over = {0: f"the batch axis (axis 0), one pair per feature, {n} values each",
             1: f"the feature axis (axis 1), one pair per sample, {c} values each"}

@@ -143,20 +143,21 @@ def cube_section(cfg: TensorConfig) -> None:
                     "same value normalized by four different sets gives four different outputs.")
         st.dataframe(cell_rows(_tensor(cfg).x, index, cfg.groups, cfg.eps), hide_index=True,
                      column_config={k: st.column_config.NumberColumn(format="%.4f") for k in
-                                    ("set mean", "set variance", "x", "y = (x - mean) / sqrt(var + eps)")})
+                                    ("set mean", "set variance", "x", "y (normalized)")})
     with right:
         st.plotly_chart(_maps(cfg, index[0], index[1]), key="maps", config={"displaylogo": False})
 
 
 def numbers_section(cfg: TensorConfig) -> None:
     """Counts, identities, per-set statistics and histograms of the whole tensor."""
-    res = _methods(cfg)
+    res, refused = _methods(cfg)
+    for kind, why in refused.items():
+        st.warning(f"**{NORMALIZATIONS[kind].title}** is left out below: {why}")
     st.subheader("How many statistics, and the parameters")
-    st.dataframe([{"method": NORMALIZATIONS[k].title, "statistics (mean, var) pairs": r.count,
-                   "formula": {"batch": "C", "layer": "N", "instance": "N·C", "group": "N·G"}[k],
-                   "values per set": r.set_size, "gamma / beta shape": str(r.affine),
-                   "one set is": NORMALIZATIONS[k].one_set, "used for": NORMALIZATIONS[k].used_for}
-                  for k, r in res.items()], hide_index=True)
+    formula = {"batch": "C", "layer": "N", "instance": "N·C", "group": "N·G"}
+    st.dataframe([{"method": NORMALIZATIONS[k].title, "(mean, var) pairs": f"{formula[k]} = {r.count}",
+                   "values per set": r.set_size, "γ / β shape": str(r.affine),
+                   "one set is": NORMALIZATIONS[k].one_set} for k, r in res.items()], hide_index=True)
     gaps = identity_gaps(_tensor(cfg).x, cfg.eps)
     cols = st.columns(len(gaps) + 1)
     for col, (name, gap) in zip(cols, gaps.items(), strict=False):
@@ -171,10 +172,18 @@ def numbers_section(cfg: TensorConfig) -> None:
     st.plotly_chart(stats_figure({NORMALIZATIONS[k].title: (r.mean, r.var) for k, r in res.items()},
                                  {NORMALIZATIONS[k].title: labels[k] for k in res}), key="stats")
     st.subheader("Histograms before and after")
-    st.caption("All methods squeeze the values to mean 0, variance 1 *within each set*; only BatchNorm's sets "
-               "span the batch, so only BN makes every channel's histogram (across samples) standard.")
+    st.caption("Every method gives mean 0, variance 1 *within each of its sets*. Blue is one channel across the "
+               "whole batch: exactly one BatchNorm set, so only after BN is the blue histogram always centred at 0 "
+               "with width 1; LN and GN mix it with other channels, IN with nothing but itself per image.")
     x = _tensor(cfg).x
-    st.plotly_chart(histogram_figure(x, {NORMALIZATIONS[k].title: r.y for k, r in res.items()}, {}), key="hist")
+    with st.columns([1, 2])[0]:
+        k = ui.slider("channel highlighted in the histograms", 0, max(cfg.c - 1, 1), min(2, cfg.c - 1), key="hc",
+                      disabled=cfg.c == 1)
+    k = min(k, cfg.c - 1)
+    mask = np.zeros(x.shape, bool)
+    mask[:, k] = True
+    st.plotly_chart(histogram_figure(x, {NORMALIZATIONS[m].title: r.y for m, r in res.items()}, mask,
+                                     f"channel {k}"), key="hist")
 
 
 with ui.page("Normalization: BN, LN, IN, GN on the NCHW cube", INTRO):

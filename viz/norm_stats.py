@@ -36,12 +36,12 @@ def montage(maps: np.ndarray, cols: int) -> np.ndarray:
 def feature_map_figure(maps: np.ndarray, channel: int, image: np.ndarray | None = None, title: str = "") -> go.Figure:
     """One sample's C channel maps (C, H, W) as a tiled heatmap, the chosen channel outlined; its input image left."""
     c, h, w = maps.shape
-    cols = min(c, 16)
+    cols = math.ceil(math.sqrt(c))
     tiles = montage(maps, cols)
     lim = float(np.nanmax(np.abs(tiles))) or 1.0
     fig = make_subplots(rows=1, cols=2 if image is not None else 1, horizontal_spacing=0.04,
-                        column_widths=[0.12, 0.88] if image is not None else None,
-                        subplot_titles=(["input digit"] if image is not None else []) + [title])
+                        column_widths=[0.25, 0.75] if image is not None else None,
+                        subplot_titles=["input image", "conv output, all channels"] if image is not None else None)
     col = 1
     if image is not None:
         fig.add_trace(go.Heatmap(z=image, colorscale="gray_r", showscale=False,
@@ -53,13 +53,14 @@ def feature_map_figure(maps: np.ndarray, channel: int, image: np.ndarray | None 
     r, q = divmod(channel, cols)
     fig.add_shape(type="rect", x0=q * (w + 1) - 0.7, x1=q * (w + 1) + w - 0.3, y0=r * (h + 1) - 0.7,
                   y1=r * (h + 1) + h - 0.3, line=dict(color=CELL, width=3), row=1, col=col)
-    fig.update_yaxes(autorange="reversed", scaleanchor=None, showticklabels=False, showgrid=False)
+    fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False)
     fig.update_xaxes(showticklabels=False, showgrid=False)
+    fig.update_yaxes(range=[tiles.shape[0] - 0.5 + 0.5, -1.0], autorange=False, row=1, col=col)
     for k in range(1, col + 1):
         fig.update_yaxes(scaleanchor=f"x{'' if k == 1 else k}", row=1, col=k)
     style(fig)
-    return fig.update_layout(height=max(220, 30 + 330 * tiles.shape[0] / tiles.shape[1] * 1.0 + 60),
-                             margin=dict(l=10, r=10, t=40, b=10))
+    return fig.update_layout(height=340, margin=dict(l=10, r=10, t=70, b=10),
+                             title=dict(text=title, font=dict(size=14), x=0.01, y=0.97))
 
 
 def stats_figure(stats: Mapping[str, tuple[np.ndarray, np.ndarray]],
@@ -84,28 +85,36 @@ def stats_figure(stats: Mapping[str, tuple[np.ndarray, np.ndarray]],
                                      hovertemplate=f"{ry} %{{y}}, {rx} %{{x}}<br>%{{z:.4f}}<extra></extra>"),
                           row=row, col=k)
         fig.update_xaxes(title_text=rx, row=2, col=k)
-        fig.update_yaxes(title_text=ry, autorange="reversed", row=1, col=k)
-        fig.update_yaxes(autorange="reversed", row=2, col=k)
+        for row in (1, 2):
+            axis = (row - 1) * len(names) + k
+            anchor = "x" if axis == 1 else f"x{axis}"
+            fig.update_yaxes(autorange="reversed", scaleanchor=anchor, constrain="domain", row=row, col=k,
+                             title_text=ry if row == 1 else None, showticklabels=mean.shape[0] > 1)
+            fig.update_xaxes(constrain="domain", showticklabels=mean.shape[1] > 1, row=row, col=k)
     style(fig)
     return fig.update_layout(height=430, margin=dict(l=10, r=10, t=50, b=10))
 
 
-def histogram_figure(x: np.ndarray, outputs: Mapping[str, np.ndarray], masks: Mapping[str, np.ndarray],
-                     bins: int = 40) -> go.Figure:
-    """x and each method's output as histograms; the chosen cell's shared set stacked in blue over the rest."""
-    panels = {"before: x": (x, None), **{k: (y, masks.get(k)) for k, y in outputs.items()}}
+def histogram_figure(x: np.ndarray, outputs: Mapping[str, np.ndarray], mask: np.ndarray | None = None,
+                     label: str = "highlighted", bins: int = 40) -> go.Figure:
+    """x and each method's output as density histograms; the values under ``mask`` (e.g. one channel) in blue."""
+    panels = {"before: x": (x, mask), **{k: (y, mask) for k, y in outputs.items()}}
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels), horizontal_spacing=0.035)
     for k, (values, mask) in enumerate(panels.values(), start=1):
         edges = np.histogram_bin_edges(values, bins=bins)
-        parts = [("all values", values.ravel(), REST)] if mask is None else [
-            ("other sets", values[~mask], REST), ("the cell's set", values[mask], SET)]
-        for label, v, color in parts:
-            counts, _ = np.histogram(v, bins=edges)
-            fig.add_trace(go.Bar(x=(edges[1:] + edges[:-1]) / 2, y=counts, width=np.diff(edges), marker_color=color,
-                                 name=label, legendgroup=label, showlegend=k == 2, marker_line_width=0,
-                                 hovertemplate=f"{label}<br>%{{x:.3f}}: %{{y}}<extra></extra>"), row=1, col=k)
+        mids, widths = (edges[1:] + edges[:-1]) / 2, np.diff(edges)
+        dens, _ = np.histogram(values, bins=edges, density=True)
+        fig.add_trace(go.Bar(x=mids, y=dens, width=widths, marker_color=REST, marker_line_width=0, name="all values",
+                             legendgroup="all", showlegend=k == 1,
+                             hovertemplate="all values<br>%{x:.3f}: density %{y:.3f}<extra></extra>"), row=1, col=k)
+        if mask is not None:
+            sel, _ = np.histogram(values[mask], bins=edges, density=True)
+            fig.add_trace(go.Scatter(x=mids, y=sel, mode="lines", line=dict(color=SET, width=2.5, shape="hvh"),
+                                     name=label, legendgroup="sel", showlegend=k == 1,
+                                     hovertemplate=f"{label}<br>%{{x:.3f}}: density %{{y:.3f}}<extra></extra>"),
+                          row=1, col=k)
     style(fig)
-    fig.update_layout(barmode="stack", height=300, margin=dict(l=10, r=10, t=50, b=10),
+    fig.update_layout(barmode="overlay", height=300, margin=dict(l=10, r=10, t=50, b=10),
                       legend=dict(orientation="h", y=-0.18, x=0.5, xanchor="center"))
     return fig
 
@@ -118,10 +127,10 @@ def running_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], target: 
     fig.add_trace(go.Scatter(x=steps[1:], y=batch_means, mode="markers", name="this batch's mean",
                              marker=dict(color=REST, size=5)), row=1, col=1)
     for k, (name, (mean, var)) in enumerate(curves.items()):
-        color = PALETTE[(5, 1, 3, 7)[k % 4]]
+        color, dash, width = ((SET, "solid", 4), (PALETTE[1], "dot", 2.5))[k % 2]
         for col, v in ((1, mean), (2, var)):
             fig.add_trace(go.Scatter(x=steps, y=v, mode="lines", name=name, legendgroup=name, showlegend=col == 1,
-                                     line=dict(color=color, width=2.5)), row=1, col=col)
+                                     line=dict(color=color, width=width, dash=dash)), row=1, col=col)
     for col, v in ((1, target[0]), (2, target[1])):
         fig.add_hline(y=v, line=dict(color="#333", dash="dash", width=1.5), row=1, col=col,
                       annotation_text="population (paper)", annotation_position="bottom right")
