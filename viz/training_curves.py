@@ -1,0 +1,85 @@
+"""Curves over training for both nets: loss and test accuracy, the BN paper's percentile plot, gradient norms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from viz.grid_layout import axis_name, figure, grid, ref
+from viz.histograms import NORMED, PLAIN
+
+NETS = ("plain", "normed")
+GROUP_NORM = "#009E73"
+
+
+def _line(x, y, color: str, name: str, k: int = 0, show: bool = True, **line) -> dict:
+    return dict(type="scatter", mode="lines", x=x, y=y, name=name, legendgroup=name, showlegend=show,
+                line=dict(color=color, width=3, **line), xaxis=ref("x", k), yaxis=ref("y", k))
+
+
+def loss_accuracy(snaps: Sequence, names: Sequence[str] = ("No normalization", "Normalized"),
+                  diverged_at: int | None = None) -> go.Figure:
+    """Left: mean mini-batch loss (log scale); right: held-out accuracy; one line per net against step."""
+    steps = np.array([s.step for s in snaps])
+    lay = grid(1, 2, hspace=0.09, col_titles=["training loss", "test accuracy"])
+    data = []
+    for net, color, name in zip(NETS, (PLAIN, NORMED), names, strict=True):
+        stats = [getattr(s, net) for s in snaps]
+        data.append(_line(steps, [max(st.loss, 1e-6) for st in stats], color, name, 0))
+        data.append(_line(steps, [st.test_accuracy for st in stats], color, name, 1, show=False))
+    if diverged_at is not None:
+        lay["shapes"] = [dict(type="line", x0=diverged_at, x1=diverged_at, y0=0, y1=1, xref=ref("x", k),
+                              yref=f"{ref('y', k)} domain", line=dict(color="black", dash="dash")) for k in (0, 1)]
+    lay["yaxis"].update(type="log", exponentformat="power")
+    lay["yaxis2"].update(range=[0, 1.02], tickformat=".0%")
+    for k in (0, 1):
+        lay[axis_name("x", k)].update(title_text="step")
+    return figure(data, lay, "Loss and held-out accuracy", height=360)
+
+
+def percentile_plot(snaps: Sequence, unit: int = 0,
+                    names: Sequence[str] = ("No normalization", "Normalized")) -> go.Figure:
+    """The BN paper's Figure 1(b, c): 15th/50th/85th percentile of one last-layer unit's input over training."""
+    steps = np.array([s.step for s in snaps])
+    lay, data = grid(1, 2, hspace=0.04, col_titles=list(names), shared_y=True), []
+    for k, (net, color) in enumerate(zip(NETS, (PLAIN, NORMED), strict=True)):
+        p = np.stack([getattr(s, net).unit_percentiles[:, unit] for s in snaps])  # (T, 3)
+        for j, q in enumerate((15, 50, 85)):
+            data.append(_line(steps, p[:, j], color, f"{q}th percentile", k, show=False, dash="solid" if q == 50
+                              else "dot"))
+        lay[axis_name("x", k)].update(title_text="step")
+    lay["annotations"].append(dict(text="dotted: 15th and 85th percentile · solid: median", x=1, y=1.13,
+                                   xref="paper", yref="paper", xanchor="right", showarrow=False,
+                                   font=dict(size=13, color="#555")))
+    return figure(data, lay, f"Input of unit {unit + 1} in the last hidden layer", height=360)
+
+
+def grad_norms(snap, names: Sequence[str] = ("No normalization", "Normalized")) -> go.Figure:
+    """Norm of dL/dW per hidden layer (log scale) for both nets: vanishing or exploding gradients at a glance."""
+    data = []
+    for net, color, name in zip(NETS, (PLAIN, NORMED), names, strict=True):
+        norms = [max(layer.grad_norm, 1e-30) for layer in getattr(snap, net).layers]
+        data.append(dict(type="bar", x=[f"layer {i + 1}" for i in range(len(norms))], y=norms, name=name,
+                         marker_color=color, hovertemplate="%{x}: %{y:.3g}<extra></extra>"))
+    lay = grid(1, 1)
+    lay["yaxis"].update(type="log", title_text="‖∂L/∂W‖", exponentformat="power")
+    lay["barmode"] = "group"
+    return figure(data, lay, f"Gradient norm per layer · step {snap.step}", height=360)
+
+
+def batch_size_chart(result) -> go.Figure:
+    """Held-out accuracy against batch size (log2 axis) for each norm; batch norm with running and batch stats."""
+    x = list(result.config.batch_sizes)
+    lines = [("batch", "running", "Batch norm (running statistics)", NORMED, "solid"),
+             ("batch", "batch", "Batch norm (batch statistics)", NORMED, "dot"),
+             ("group", "running", "Group norm", GROUP_NORM, "solid"),
+             ("none", "running", "No normalization", PLAIN, "solid")]
+    data = [dict(_line(x, result.curve(norm, kind), color, name, dash=dash), mode="lines+markers",
+                 marker=dict(size=9)) for norm, kind, name, color, dash in lines if norm in result.config.norms]
+    lay = grid(1, 1)
+    lay["xaxis"].update(type="log", tickvals=x, ticktext=[str(b) for b in x], title_text="batch size")
+    lay["yaxis"].update(title_text="test accuracy", tickformat=".0%")
+    lay["legend"] = dict(orientation="v", y=0.02, yanchor="bottom", x=0.99, xanchor="right")
+    return figure(data, lay, f"Test accuracy after {result.config.steps} steps", height=420)
