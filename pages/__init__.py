@@ -26,3 +26,6 @@ PAGES: list[PageSpec] = []
 PAGES.append(PageSpec("pages/normalization.py", "Normalization", ":material/view_in_ar:",
                       "BN, LN, IN, GN as shared sets on the NCHW cube; BatchNorm forward, backward, train vs eval.",
                       "normalization", 4, "N (batch)"))
+PAGES.append(PageSpec("pages/histograms.py", "Activation histograms", ":material/bar_chart:",
+                      "The same deep net trained live with and without batch norm; init lab; batch-size sweep.",
+                      "histograms", 4, "Depth", torch=True))
