@@ -100,18 +100,33 @@ def _reduced(xc: np.ndarray, kind: str, groups, seq: bool) -> tuple[np.ndarray, 
     return xc, ((1,) if seq else (1, 2))
 
 
+def _sum_sq(d: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """Sum of d**2 over axes (keepdims), without a temporary the size of d."""
+    letters = "abcd"[:d.ndim]
+    keep = "".join(a for i, a in enumerate(letters) if i not in axes)
+    out = np.einsum(f"{letters},{letters}->{keep}", d, d)
+    return out.reshape([1 if i in axes else d.shape[i] for i in range(d.ndim)])
+
+
 def _moments(x: np.ndarray, kind: str, groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
-    """(x reshaped, mean, centred x, biased var) with keepdims; RMSNorm has mean 0 and var the mean square."""
+    """(x reshaped, mean, centred x, biased var) with keepdims; RMSNorm has mean 0, var the mean square and
+    returns x itself (not a copy) as the centred x."""
     xr, axes = _reduced(to_canonical(x), kind, groups, layout(x.shape) == "sequence")
+    count = math.prod(xr.shape[a] for a in axes)
     if kind == "rms":
-        mean = np.zeros((1,) * xr.ndim)
-        d = xr.astype(np.float64, copy=True) if xr.dtype != np.float64 else xr.copy()
-    else:
-        mean = xr.mean(axis=axes, keepdims=True)
-        d = xr - mean
-    sq = np.square(d) if kind != "rms" else np.square(xr)
-    var = sq.mean(axis=axes, keepdims=True)
-    return xr, mean, d, var
+        var = _sum_sq(xr, axes) / count
+        _check_finite(var, x)
+        return xr, np.zeros((1,) * xr.ndim), xr, var
+    mean = xr.mean(axis=axes, keepdims=True)
+    _check_finite(mean, x)
+    d = xr - mean
+    return xr, mean, d, _sum_sq(d, axes) / count
+
+
+def _check_finite(stat: np.ndarray, x: np.ndarray) -> None:
+    """A NaN or infinity in x shows up in its set's statistic, so only a non-finite statistic costs a full check."""
+    if not np.isfinite(stat).all() and not np.isfinite(x).all():
+        raise ValueError("The input contains NaN or infinity; normalization needs finite numbers.")
 
 
 def _validate(x, kind: str, groups, eps: float, training: bool) -> tuple[np.ndarray, int | None]:
@@ -123,8 +138,6 @@ def _validate(x, kind: str, groups, eps: float, training: bool) -> tuple[np.ndar
     check_eps(eps)
     n, c, s = canonical_shape(x.shape)
     g = check_groups(c, groups) if kind == "group" else None
-    if not np.isfinite(x).all():
-        raise ValueError("The input contains NaN or infinity; normalization needs finite numbers.")
     if training and kind in ("batch", "instance") and set_size(x.shape, kind, g) == 1:
         what = "N = 1 and no spatial positions" if kind == "batch" else "no spatial positions (H*W = 1)"
         raise ValueError(f"{NORMALIZATIONS[kind].title} in training mode needs more than one value per set: with "
@@ -134,33 +147,41 @@ def _validate(x, kind: str, groups, eps: float, training: bool) -> tuple[np.ndar
     return x, g
 
 
-def _affine(y: np.ndarray, x_shape: tuple, kind: str, weight, bias) -> np.ndarray:
-    """Apply gamma/beta (torch's shapes) to y in canonical (N, C, S) layout."""
+def _check_affine(x_shape: tuple, kind: str, weight, bias) -> None:
     want = affine_shape(x_shape, kind)
-    n, c, s = canonical_shape(x_shape)
     for name, p in (("weight (gamma)", weight), ("bias (beta)", bias)):
         if p is not None and np.shape(p) != want:
             raise ValueError(f"{name} must have shape {want} for {NORMALIZATIONS[kind].title} on {x_shape}; "
                              f"got {np.shape(p)}.")
     if kind == "rms" and bias is not None:
         raise ValueError("RMSNorm has no bias (beta): it only rescales.")
-    cols = s if len(want) > 1 else 1
-    if weight is not None:
-        y *= np.asarray(weight, dtype=y.dtype).reshape(1, c, cols)
-    if bias is not None:
-        y += np.asarray(bias, dtype=y.dtype).reshape(1, c, cols)
-    return y
+
+
+def _param(p, d: np.ndarray, kind: str, x_shape: tuple) -> np.ndarray:
+    """gamma or beta (torch's shape) reshaped to broadcast against the reduced layout of x."""
+    n, c, s = canonical_shape(x_shape)
+    p = np.asarray(p, dtype=d.dtype)
+    if kind == "group":
+        return p.reshape(1, d.shape[1], d.shape[2], 1)
+    return p.reshape(1, c, s if p.size == c * s and p.size > c else 1)
 
 
 def normalize(x, kind: str, groups: int | None = None, eps: float = 1e-5, weight=None, bias=None,
               training: bool = True) -> np.ndarray:
     """Normalize x ((N, C), (N, L, C) or (N, C, H, W)) with batch statistics of each set; same shape out."""
     x, g = _validate(x, kind, groups, eps, training)
+    _check_affine(x.shape, kind, weight, bias)
     xr, mean, d, var = _moments(x, kind, g)
-    d *= 1.0 / np.sqrt(var + eps)
-    y = d.reshape(canonical_shape(x.shape))
-    y = _affine(y, x.shape, kind, weight, bias)
-    return np.ascontiguousarray(from_canonical(y, x.shape))
+    scale = 1.0 / np.sqrt(var + eps)
+    w = None if weight is None else _param(weight, d, kind, x.shape)
+    if w is not None and w.size < d.size and scale.size * w.size <= d.size:
+        scale, w = scale * w, None  # per-channel gamma folds into the (small) scale: one pass less over x
+    y = d * scale if d is xr else np.multiply(d, scale, out=d)
+    if w is not None:
+        y *= w
+    if bias is not None:
+        y += _param(bias, d, kind, x.shape)
+    return np.ascontiguousarray(from_canonical(y.reshape(canonical_shape(x.shape)), x.shape))
 
 
 def set_stats(x, kind: str, groups: int | None = None) -> SetStats:

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from core.bn_backward import autograd_grads, batch_norm_backward, batch_norm_forward, max_abs_error
-from core.feature_maps import MAX_L, batch_stream, tiny_batch, token_batch
+from core.feature_maps import MAX_L, MAX_N, batch_stream, tiny_batch, token_batch
 from core.norm_report import batch_of_one, token_moments
 from core.norm_sets import shared_stats_mask
 from core.normalization import KERAS_MODES, NORMALIZATIONS, normalize
@@ -136,7 +136,7 @@ def train_vs_eval(source: str, c: int, h: int, w: int, seed: int) -> None:
     with cols[2]:
         count = ui.slider("batches", 5, 200, 60, key="T")
     with cols[3]:
-        b = ui.slider("batch size", 2, 32, 4, key="B")
+        b = ui.slider("batch size", 2, MAX_N, 4, key="B")
     with cols[4]:
         ch = ui.slider("channel", 0, max(c - 1, 1), 0, key="rc", disabled=c == 1)
     ch = min(ch, c - 1)

@@ -161,7 +161,7 @@ def _scene(shape, labels: Sequence[str]) -> dict:
     hidden = dict(visible=False, showspikes=False)
     notes = [dict(x=c / 2, y=-0.25 * n, z=-0.08 * s, text=f"{labels[1]} = {c}"),
              dict(x=-0.22 * c, y=n / 2, z=1.06 * s, text=f"{labels[0]} = {n}"),
-             dict(x=c, y=0, z=s / 2, text=f"{labels[2]} = {s}", xanchor="left", xshift=10)]
+             dict(x=c, y=n, z=s / 2, text=f"{labels[2]} = {s}", xanchor="left", xshift=6)]
     return dict(xaxis=hidden, yaxis=hidden, zaxis=hidden, aspectmode="manual", aspectratio=aspect(shape),
                 camera=dict(eye=dict(x=1.0, y=-1.2, z=0.75), projection=dict(type="orthographic")),
                 annotations=[dict(a, showarrow=False, font=dict(size=13, color="#33414e")) for a in notes])
