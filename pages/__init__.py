@@ -23,6 +23,9 @@ class PageSpec:
 HOME = PageSpec("pages/home.py", "Home", ":material/home:", "What each view teaches.", "home", 0)
 
 PAGES: list[PageSpec] = []
+PAGES.append(PageSpec("pages/optimizers.py", "Optimizers", ":material/route:",
+                      "Race SGD, Momentum, Nesterov, Adagrad, Adadelta, RMSprop and Adam on classic loss surfaces.",
+                      "optimizers", 2, "Steps"))
 PAGES.append(PageSpec("pages/normalization.py", "Normalization", ":material/view_in_ar:",
                       "BN, LN, IN, GN as shared sets on the NCHW cube; BatchNorm forward, backward, train vs eval.",
                       "normalization", 4, "N (batch)"))

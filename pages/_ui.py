@@ -80,12 +80,16 @@ def slider(label: str, min_value, max_value, value, step=None, *, key: str, **kw
     integer = all(isinstance(v, int) for v in (min_value, max_value, value))
     _check(key, label, _number_ok(min_value, max_value, integer), f"a number in [{min_value}, {max_value}]",
            value)
+    current = st.session_state.get(key)
+    if isinstance(current, int | float) and not min_value <= current <= max_value:  # the range moved under it
+        st.session_state[key] = min(max(current, min_value), max_value)
     return st.slider(label, min_value, max_value, value, step, key=key, bind="query-params", **kw)
 
 
 def number_input(label: str, min_value=None, max_value=None, value=None, step=None, *, key: str, **kw):
     """A URL-bound ``st.number_input`` with the same link checks as ``slider``."""
-    integer = all(isinstance(v, int) for v in (min_value, max_value, value) if v is not None)
+    given = [v for v in (min_value, max_value, value) if v is not None]
+    integer = bool(given) and all(isinstance(v, int) for v in given)
     _check(key, label, _number_ok(min_value, max_value, integer), "a number in range", value)
     return st.number_input(label, min_value, max_value, value, step, key=key, bind="query-params", **kw)
 

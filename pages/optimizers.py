@@ -1,0 +1,184 @@
+"""Optimizer trajectories: race torch.optim's rules on 2-D loss surfaces, step by step."""
+
+import numpy as np
+import streamlit as st
+
+from core.export import trajectories_csv
+from core.optim_presets import COURSE, PRESETS, default_lr, lr_choices
+from core.optimizers import MAX_STEPS, OPTIMIZERS, run_batch, sweep
+from core.surfaces import SURFACES, get_surface
+from pages import _ui as ui
+from viz.inspector import state_lines, step_view, sweep_heatmap
+from viz.race import race
+from viz.trajectories import contour, losses, surface3d
+
+SECOND = {"momentum": "momentum", "nesterov": "momentum", "rmsprop": "alpha", "adadelta": "rho", "adam": "beta1",
+          "adamw": "beta1", "amsgrad": "beta1", "adamax": "beta1", "nadam": "beta1", "radam": "beta1"}
+SURFACE_NAMES = [*SURFACES, "custom"]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)  # a Surface holds functions: shared, not pickled
+def _surface(name: str, kappa: float, angle: float, expr: str):
+    params = {"kappa": kappa, "angle": angle} if name == "quadratic" else {"expr": expr} if name == "custom" else {}
+    s = get_surface(name, **params)
+    return s, s.grid(160)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _race(key: tuple, configs: tuple, start: tuple, steps: int):
+    surface, _ = _surface(*key)
+    return run_batch([(n, dict(h)) for n, h in configs], surface, start, steps)
+
+
+SWEEP_X, SWEEP_Y = np.geomspace(1e-4, 1.0, 64), np.linspace(0.0, 0.99, 64)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _sweep_rows(key: tuple, name: str, start: tuple, steps: int, yname: str, rows: slice):
+    """One band of the 64 x 64 sweep; bands are cached separately so the page can show progress between them."""
+    surface, _ = _surface(*key)
+    return sweep(name, surface, start, steps, x=("lr", SWEEP_X), y=(yname, SWEEP_Y[rows]))
+
+
+def _sweep(key, name, start, steps, yname):
+    bar = st.progress(0.0, text="sweeping 4096 runs…")
+    bands = []
+    for i in range(0, 64, 16):
+        bands.append(_sweep_rows(key, name, start, steps, yname, slice(i, i + 16)))
+        bar.progress((i + 16) / 64, text=f"sweeping 4096 runs… {i + 16} of 64 rows")
+    bar.empty()
+    return np.vstack(bands)
+
+
+def _apply_preset(name: str) -> None:
+    p = PRESETS[name]
+    st.session_state.update(surf=p.surface, opt=list(p.optimizers), steps=p.steps, x0=p.start[0], y0=p.start[1])
+    st.session_state.update({k: v for k, v in p.params.items()})
+    for opt in p.optimizers:
+        h = p.hyper.get(opt, {})
+        st.session_state[f"lr_{opt}"] = h.get("lr", default_lr(p.surface, opt))
+        if opt in SECOND:
+            st.session_state[f"h2_{opt}"] = h.get(SECOND[opt], OPTIMIZERS[opt].defaults[SECOND[opt]])
+
+
+def _take_click() -> None:
+    """A click on the contour (previous run's selection) becomes the start point, before the inputs exist."""
+    pts = (st.session_state.get("pick") or {}).get("selection", {}).get("points", [])
+    if pts and pts != st.session_state.get("_pick_done"):
+        st.session_state["_pick_done"] = pts
+        st.session_state.update(x0=float(round(pts[0]["x"], 3)), y0=float(round(pts[0]["y"], 3)))
+
+
+def _controls():
+    st.caption("Classic pictures in one click")
+    cols = st.columns(2)
+    for i, (k, p) in enumerate(PRESETS.items()):
+        cols[i % 2].button(p.title, key=f"preset_{k}", on_click=_apply_preset, args=(k,), width="stretch")
+    surf = ui.selectbox("Surface", SURFACE_NAMES, key="surf",
+                        format_func=lambda k: SURFACES[k].title if k in SURFACES else "Custom expression")
+    kappa, angle, expr = 10.0, 0.0, "x**2 + 10*sin(y)"
+    if surf == "quadratic":
+        kappa = ui.slider("Condition number kappa", 1.0, 1000.0, 10.0, key="kappa")
+        angle = ui.slider("Rotation angle (deg)", 0.0, 90.0, 0.0, key="angle")
+    if surf == "custom":
+        expr = ui.text_input("f(x, y) =", expr, key="expr", help="x, y, numbers, + - * / **, sin, cos, exp, log…")
+    names = ui.multiselect("Optimizers", list(OPTIMIZERS), list(COURSE), key="opt",
+                           format_func=lambda k: OPTIMIZERS[k].title)
+    steps = ui.slider("Steps", 10, MAX_STEPS // 4, 500, key="steps")
+    c1, c2 = st.columns(2)
+    with c1:
+        x0 = ui.number_input("start x", key="x0", placeholder="default", format="%.3f")
+    with c2:
+        y0 = ui.number_input("start y", key="y0", placeholder="default", format="%.3f")
+    st.caption("…or click on the contour to start there.")
+    return surf, kappa, angle, expr, names, steps, (x0, y0)
+
+
+def _hyper(surf: str, names: list[str]) -> tuple:
+    configs = []
+    with st.expander("Hyper-parameters (torch names and defaults)", expanded=False):
+        for n in names:
+            spec = OPTIMIZERS[n]
+            h = {"lr": ui.select_slider(f"{spec.title}: lr", lr_choices(), default_lr(surf, n), key=f"lr_{n}",
+                                        format_func=lambda v: f"{v:g}")}
+            if n in SECOND:
+                hp = spec.hyper[SECOND[n]]
+                h[SECOND[n]] = ui.slider(f"{spec.title}: {SECOND[n]}", 0.0, 0.999, float(hp.default),
+                                         key=f"h2_{n}", step=0.001, help=hp.help)
+            configs.append((n, tuple(sorted(h.items()))))
+    return tuple(configs)
+
+
+def _start(surface, raw) -> tuple[float, float]:
+    x = raw[0] if raw[0] is not None else surface.starts[0][0]
+    y = raw[1] if raw[1] is not None else surface.starts[0][1]
+    xmin, xmax, ymin, ymax = surface.box
+    cx, cy = float(np.clip(x, xmin, xmax)), float(np.clip(y, ymin, ymax))
+    if (cx, cy) != (x, y):
+        st.warning(f"Start ({x:g}, {y:g}) is outside the plotted box; clamped to ({cx:g}, {cy:g}).")
+    return cx, cy
+
+
+with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradient into a different step. Race them "
+             "on a surface and watch *why*: momentum builds speed along a valley, Adagrad's steps shrink as squared "
+             "gradients pile up, Adam rescales every coordinate. Every path is computed with torch's exact update "
+             "rule (tested against `torch.optim` to 1e-9)."):
+    _take_click()
+    left, right = st.columns([1, 3], gap="large")
+    with left:
+        surf, kappa, angle, expr, names, steps, raw_start = _controls()
+        configs = _hyper(surf, names)
+    with right:
+        key = (surf, float(kappa), float(angle), expr)
+        try:
+            surface, (xs, ys, z) = _surface(*key)
+        except ValueError as exc:
+            st.error(f"Custom surface refused: {exc}")
+            st.stop()
+        start = _start(surface, raw_start)
+        if not names:
+            st.info("Pick at least one optimizer on the left.")
+            st.stop()
+        trajs = _race(key, configs, start, steps)
+        titles = [OPTIMIZERS[n].title for n, _ in configs]
+        paths = {t: tr.points for t, tr in zip(titles, trajs, strict=True)}
+        for t, tr in zip(titles, trajs, strict=True):
+            if tr.diverged_at is not None:
+                st.warning(ui.diverged(t, tr.diverged_at) + " (left the plotted region or overflowed).")
+        if surface.note:
+            st.caption(surface.note)
+        tabs = st.tabs(["Paths", "Race", "3D", "Step inspector", "Sweep", "Equations"])
+        with tabs[0]:
+            st.plotly_chart(contour(xs, ys, z, paths, surface.minima, start), key="pick", on_select="rerun",
+                            selection_mode="points", config={"scrollZoom": True})
+            floor = float(surface.value(surface.minima).min()) if len(surface.minima) else float(np.nanmin(z))
+            st.plotly_chart(losses({t: tr.losses for t, tr in zip(titles, trajs, strict=True)}, floor,
+                                   {t: tr.diverged_at for t, tr in zip(titles, trajs, strict=True)}))
+            st.download_button("Download trajectories (CSV)", trajectories_csv(dict(zip(titles, trajs, strict=True))),
+                               file_name=f"normlab-{surf}.csv", mime="text/csv")
+        with tabs[1]:
+            st.caption("The race plays in your browser: press ▶ Play, or drag the step slider to scrub.")
+            if ui.toggle("Build the animated race", False, key="race"):  # ~1 s of work, so only on request
+                st.plotly_chart(race(xs, ys, z, paths, surface.minima, start))
+        with tabs[2]:
+            st.plotly_chart(surface3d(xs, ys, z, paths, {t: tr.losses for t, tr in zip(titles, trajs, strict=True)}))
+        with tabs[3]:
+            who = ui.selectbox("Optimizer to inspect", titles, key="inspect")
+            tr = trajs[titles.index(who)]
+            last = (tr.diverged_at or steps + 1) - 1
+            k = ui.slider("Step", 0, max(1, last), min(10, last), key="k")
+            k = min(k, last)
+            st.plotly_chart(step_view(xs, ys, z, who, tr.points, tr.grads, tr.state, k, surface.minima))
+            st.plotly_chart(state_lines(who, tr.state))
+        with tabs[4]:
+            sname = ui.selectbox("Optimizer to sweep", [n for n, _ in configs if n in SECOND] or ["momentum"],
+                                 key="sweep_opt", format_func=lambda k: OPTIMIZERS[k].title)
+            if st.toggle("Run the 64 x 64 sweep (lr x second hyper-parameter)", key="sweep_on"):
+                zz = _sweep(key, sname, start, min(steps, 500), SECOND[sname])
+                st.plotly_chart(sweep_heatmap(SWEEP_X, SWEEP_Y, zz, "lr", SECOND[sname], "final_loss"))
+        with tabs[5]:
+            for n, _ in configs:
+                st.markdown(f"**{OPTIMIZERS[n].title}**")
+                if st.session_state.get("eq", True):
+                    st.latex(OPTIMIZERS[n].latex)
+                st.caption(OPTIMIZERS[n].note)
