@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import asdict
 
@@ -15,7 +16,9 @@ from viz.histograms import pair_histograms
 from viz.ridgeline import ridgeline, time_heatmap
 from viz.training_curves import grad_norms, loss_accuracy, percentile_plot
 
-STATE = "hist_pair"  # session_state: {"config", "pair", "playing"}; one trainer per browser session
+# session_state[STATE] = {"config", "pair", "playing", "lock"}: one trainer per browser session. The lock
+# matters: a full rerun can start while the previous run's fragment is still training the same nets.
+STATE = "hist_pair"
 REFRESH_S = 0.25  # the live view redraws four times a second
 BUDGET_S = 0.12  # training time per refresh, the rest is left for drawing
 CHART = dict(width="stretch", config={"displaylogo": False})
@@ -26,26 +29,29 @@ def _pair(cfg: PairConfig, lr: float) -> PairedTrainer:
     state = st.session_state.get(STATE)
     if state is None or state["config"] != cfg:
         pair = PairedTrainer(**asdict(cfg), lr=lr)
-        state = st.session_state[STATE] = {"config": cfg, "pair": pair, "playing": False}
+        state = st.session_state[STATE] = {"config": cfg, "pair": pair, "playing": False,
+                                           "lock": threading.Lock()}
     elif state["pair"].optimizer.param_groups[0]["lr"] != lr:
-        state["pair"].set_lr(lr)
+        with state["lock"]:
+            state["pair"].set_lr(lr)
     return state["pair"]
 
 
 def _buttons(pair: PairedTrainer) -> None:
     state = st.session_state[STATE]
-    b = st.columns([1, 1, 1, 5])
+    row = st.container(horizontal=True)
     if state["playing"]:
-        if b[0].button("Pause", icon=":material/pause:", width="stretch"):
+        if row.button("Pause", icon=":material/pause:"):
             state["playing"] = False
             st.rerun()
-    elif b[0].button("Play", icon=":material/play_arrow:", type="primary", width="stretch",
+    elif row.button("Play", icon=":material/play_arrow:", type="primary",
                      disabled=pair.diverged_at is not None):
         state["playing"] = True
         st.rerun()
-    if b[1].button("Step", icon=":material/skip_next:", width="stretch", help="Train one more recorded interval."):
-        pair.step(pair.history.stride)
-    if b[2].button("Reset", icon=":material/restart_alt:", width="stretch"):
+    if row.button("Step", icon=":material/skip_next:", help="Train one more recorded interval."):
+        with state["lock"]:
+            pair.step(pair.history.stride)
+    if row.button("Reset", icon=":material/restart_alt:"):
         del st.session_state[STATE]
         st.rerun()
 
@@ -53,7 +59,7 @@ def _buttons(pair: PairedTrainer) -> None:
 def _train(pair: PairedTrainer) -> None:
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < BUDGET_S and pair.diverged_at is None:
-        pair.step(10)
+        pair.step(5)
 
 
 @st.fragment(run_every=REFRESH_S)
@@ -71,12 +77,13 @@ def _live(train: bool) -> None:
     if state is None:
         return
     pair = state["pair"]
-    if train and state["playing"]:
-        _train(pair)
-        if pair.diverged_at is not None:
-            state["playing"] = False
-            st.rerun(scope="app")
-    snap, snaps = pair.snapshot(), list(pair.history)
+    with state["lock"]:
+        if train and state["playing"]:
+            _train(pair)
+        snap, snaps = pair.snapshot(), list(pair.history)
+    if train and state["playing"] and pair.diverged_at is not None:
+        state["playing"] = False
+        st.rerun(scope="app")
     if snaps[-1].step != snap.step:
         snaps.append(snap)
     names = ("No normalization", NORM_TITLES[state["config"].norm])

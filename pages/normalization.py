@@ -177,7 +177,7 @@ def numbers_section(cfg: TensorConfig) -> None:
                "with width 1; LN and GN mix it with other channels, IN with nothing but itself per image.")
     x = _tensor(cfg).x
     with st.columns([1, 2])[0]:
-        k = ui.slider("channel highlighted in the histograms", 0, max(cfg.c - 1, 1), min(2, cfg.c - 1), key="hc",
+        k = ui.slider("channel highlighted in the histograms", 0, max(cfg.c - 1, 1), min(5, cfg.c - 1), key="hc",
                       disabled=cfg.c == 1)
     k = min(k, cfg.c - 1)
     mask = np.zeros(x.shape, bool)
