@@ -184,3 +184,40 @@ def test_constant_tensor_gives_finite_output_equal_to_beta(kind):
     if kind != "rms":
         np.testing.assert_array_equal(y, 0.25)
         assert zero_variance_sets(x, kind, groups=2) == stat_count(x.shape, kind, groups=2)
+
+
+def test_feature_maps_are_seeded_real_conv_outputs_and_bounded():
+    from core.feature_maps import conv3x3, digit_feature_map, feature_map, synthetic_feature_map
+
+    a, b = digit_feature_map(3, 5, 6, 7, seed=1), digit_feature_map(3, 5, 6, 7, seed=1)
+    assert a.x.shape == (3, 5, 6, 7) and a.images.shape == (3, 6, 7)
+    np.testing.assert_array_equal(a.x, b.x)
+    # the conv is a real cross-correlation: compare with torch's conv2d ('same' padding)
+    w, bias = np.random.default_rng(0).normal(size=(2, 3, 3)), np.array([0.5, -1.0])
+    ref = F.conv2d(torch.from_numpy(a.images[:, None]), torch.from_numpy(w[:, None]), torch.from_numpy(bias), padding=1)
+    np.testing.assert_allclose(conv3x3(a.images, w, bias), ref.numpy(), atol=1e-12)
+    s = synthetic_feature_map(4, 6, 3, 3, seed=2)
+    assert not np.allclose(s.x.mean(axis=(0, 2, 3)), s.x.mean())  # channels really have their own offsets
+    for bad in ((17, 4, 4, 4), (2, 65, 4, 4), (2, 4, 0, 4)):
+        with pytest.raises(ValueError, match="is outside"):
+            feature_map("digits", *bad)
+    with pytest.raises(ValueError, match="Unknown feature map"):
+        feature_map("cats", 2, 2, 2, 2)
+
+
+def test_report_identities_cell_rows_and_batch_of_one():
+    from core.feature_maps import batch_stream
+    from core.norm_report import batch_of_one, cell_rows, identity_gaps, run_methods
+
+    x = np.random.default_rng(5).normal(size=(3, 6, 4, 4)) * 2 + 1
+    assert all(g < 1e-12 for g in identity_gaps(x, 1e-5).values())
+    rows = cell_rows(x, (1, 2, 3, 0), groups=3, eps=1e-5)
+    for row, kind in zip(rows, ("batch", "layer", "instance", "group"), strict=True):
+        y = normalize(x, kind, groups=3)[1, 2, 3, 0]
+        assert row["y (normalized)"] == pytest.approx(y, abs=1e-12)
+    res, refused = run_methods(x[:1, :, :1, :1], groups=3, eps=1e-5)
+    assert set(refused) == {"batch", "instance"} and set(res) == {"layer", "group"}
+    batches = batch_stream("synthetic", 20, 4, 3, 4, 4, seed=0)
+    one = batch_of_one(batches[:-1], batches[-1][:1])
+    np.testing.assert_allclose(one.channel_means_batch, 0, atol=1e-12)  # BN on one image = InstanceNorm
+    assert one.gap > 0.05
