@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from pages import HOME, PAGES
-from pages import _ui as ui
+from views import HOME, PAGES
+from views import _ui as ui
 
 st.set_page_config(page_title="normlab", page_icon=":material/stacked_line_chart:", layout="wide")
 ui.begin_run()

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def open_page(script: str | None = None, timeout: float = 30, query: dict | None = None) -> AppTest:
-    """Run app.py showing `script` (e.g. "pages/optimizers.py") with URL query parameters, like a first visit.
+    """Run app.py showing `script` (e.g. "views/optimizers.py") with URL query parameters, like a first visit.
 
     The page is chosen before the first run, so the query is not dropped by a page switch.
     """

@@ -19,7 +19,7 @@ import pytest
 from bench.load import server
 from bench.load.runner import load
 from bench.load.session import Session
-from pages import PAGES
+from views import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "deploy" / "run_replicas.sh"

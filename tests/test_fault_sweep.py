@@ -10,8 +10,8 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from pages import HOME, PAGES
 from tests.apptest import open_page
+from views import HOME, PAGES
 
 SPECS = [HOME, *PAGES]
 GUARD = "could not recover"  # ui.page's sentence for an exception it caught

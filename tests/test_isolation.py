@@ -14,7 +14,7 @@ from bench.load import server
 from bench.load.session import Run, Session
 from bench.load.student import _link_value, next_value
 from bench.load.widgets import url_value
-from pages import PAGES
+from views import PAGES
 
 LIVE_WORDS = ("histogram", "activation", "live")  # the live-training page, whatever its final url_path
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE_MODULES = sorted(f"core.{p.stem}" for p in (ROOT / "core").glob("*.py") if p.stem != "__init__")
-SOURCES = [p for d in ("core", "viz", "pages", "bench") for p in (ROOT / d).rglob("*.py")] + [ROOT / "app.py"]
+SOURCES = [p for d in ("core", "viz", "views", "bench") for p in (ROOT / d).rglob("*.py")] + [ROOT / "app.py"]
 
 
 def test_core_never_imports_ui_libraries():

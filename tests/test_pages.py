@@ -3,8 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages import HOME, PAGES
 from tests.apptest import open_page as _run
+from views import HOME, PAGES
 
 
 def _charts(at: AppTest) -> int:

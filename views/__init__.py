@@ -20,15 +20,15 @@ class PageSpec:
     torch: bool = False  # pages that train torch models get a longer AppTest timeout
 
 
-HOME = PageSpec("pages/home.py", "Home", ":material/home:", "What each view teaches.", "home", 0)
+HOME = PageSpec("views/home.py", "Home", ":material/home:", "What each view teaches.", "home", 0)
 
 PAGES: list[PageSpec] = []
-PAGES.append(PageSpec("pages/optimizers.py", "Optimizers", ":material/route:",
+PAGES.append(PageSpec("views/optimizers.py", "Optimizers", ":material/route:",
                       "Race SGD, Momentum, Nesterov, Adagrad, Adadelta, RMSprop and Adam on classic loss surfaces.",
                       "optimizers", 2, "Steps"))
-PAGES.append(PageSpec("pages/normalization.py", "Normalization", ":material/view_in_ar:",
+PAGES.append(PageSpec("views/normalization.py", "Normalization", ":material/view_in_ar:",
                       "BN, LN, IN, GN as shared sets on the NCHW cube; BatchNorm forward, backward, train vs eval.",
                       "normalization", 4, "N (batch)"))
-PAGES.append(PageSpec("pages/histograms.py", "Activation histograms", ":material/bar_chart:",
+PAGES.append(PageSpec("views/histograms.py", "Activation histograms", ":material/bar_chart:",
                       "The same deep net trained live with and without batch norm; init lab; batch-size sweep.",
                       "histograms", 4, "Depth", torch=True))

@@ -9,7 +9,7 @@ import streamlit as st
 from core.datasets import DATASETS
 from core.networks import ACTIVATIONS, INITS, NORMS
 from core.optimizers import OPTIMIZERS
-from pages import _ui as ui
+from views import _ui as ui
 
 LR_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0, 1e4]
 BATCHES = [1, 2, 4, 8, 16, 32, 60, 64, 128, 256, 512, 1024, 2048]

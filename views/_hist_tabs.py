@@ -7,8 +7,8 @@ import streamlit as st
 from core.batch_size_experiment import BatchSizeConfig, BatchSizeResult, run_cell
 from core.layer_stats import forward_stats
 from core.networks import ACTIVATIONS, INITS
-from pages import _ui as ui
-from pages._hist_controls import PairConfig
+from views import _ui as ui
+from views._hist_controls import PairConfig
 from viz.histograms import init_histograms, init_std_chart
 from viz.training_curves import batch_size_chart
 

@@ -12,7 +12,7 @@ from core.norm_report import batch_of_one, token_moments
 from core.norm_sets import shared_stats_mask
 from core.normalization import KERAS_MODES, NORMALIZATIONS, normalize
 from core.running_stats import keras_running, population_stats, torch_running
-from pages import _ui as ui
+from views import _ui as ui
 from viz.cube import CubePanel, cube_cell, cube_figure, cube_mask
 from viz.norm_stats import running_figure, token_figure
 

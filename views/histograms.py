@@ -9,9 +9,9 @@ from dataclasses import asdict
 import streamlit as st
 
 from core.layer_stats import PairedTrainer
-from pages import _ui as ui
-from pages._hist_controls import NORM_TITLES, PairConfig, controls
-from pages._hist_tabs import batch_size_tab, init_lab_tab
+from views import _ui as ui
+from views._hist_controls import NORM_TITLES, PairConfig, controls
+from views._hist_tabs import batch_size_tab, init_lab_tab
 from viz.histograms import pair_histograms
 from viz.ridgeline import ridgeline, time_heatmap
 from viz.training_curves import grad_norms, loss_accuracy, percentile_plot

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import PAGES
-from pages import _ui as ui
+from views import PAGES
+from views import _ui as ui
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,8 +11,8 @@ from core.feature_maps import MAX_C, MAX_HW, MAX_N, feature_map
 from core.norm_report import CUBE_KINDS, cell_rows, identity_gaps, run_methods
 from core.norm_sets import divisors, shared_stats_mask
 from core.normalization import NORMALIZATIONS, check_eps
-from pages import _norm_sections as sections
-from pages import _ui as ui
+from views import _norm_sections as sections
+from views import _ui as ui
 from viz.cube import CubePanel, cube_cell, cube_figure, cube_mask
 from viz.norm_stats import feature_map_figure, histogram_figure, stats_figure
 

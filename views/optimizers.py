@@ -7,7 +7,7 @@ from core.export import trajectories_csv
 from core.optim_presets import COURSE, PRESETS, default_lr, lr_choices
 from core.optimizers import MAX_STEPS, OPTIMIZERS, run_batch, sweep
 from core.surfaces import SURFACES, get_surface
-from pages import _ui as ui
+from views import _ui as ui
 from viz.inspector import state_lines, step_view, sweep_heatmap
 from viz.race import race
 from viz.trajectories import contour, losses, surface3d

@@ -40,7 +40,7 @@ def _plan(args) -> list[tuple[str, str]]:
     """(url_path, control label) per page under test."""
     if args.control and args.page:
         return [(p, args.control) for p in args.page]
-    from pages import PAGES
+    from views import PAGES
 
     specs = [p for p in PAGES if p.main_control and (not args.page or p.url_path in args.page)]
     missing = set(args.page or []) - {p.url_path for p in specs}

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pages import HOME, PAGES
 from tests.browser.conftest import chart_data, exception_blocks, move_slider, wait_for_app
+from views import HOME, PAGES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ import pytest
 
 from tests.apptest import open_page
 
-PAGE = "pages/histograms.py"
+PAGE = "views/histograms.py"
 
 
 def _open(**query):

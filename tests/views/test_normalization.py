@@ -4,7 +4,7 @@ import pytest
 
 from tests.apptest import open_page
 
-PAGE = "pages/normalization.py"
+PAGE = "views/normalization.py"
 
 
 def _w(at, kind, key):
