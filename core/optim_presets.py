@@ -69,15 +69,15 @@ class Preset:
 def _goh_preset(kappa: float = 100.0) -> Preset:
     lr, beta = goh_momentum(kappa)
     # Plain gradient descent's best constant step is 2 / (l_min + l_max); Goh's momentum lr would diverge it.
-    return Preset("Ill-conditioned quadratic, Goh's optimal momentum", "quadratic", (-2.5, 2.0),
+    return Preset("Goh quadratic", "quadratic", (-2.5, 2.0),
                   ("sgd", "momentum", "adam"), 300, {"kappa": kappa, "angle": 30.0},
                   {"sgd": {"lr": round(2.0 / (1.0 + kappa), 6)},
                    "momentum": {"lr": round(lr, 6), "momentum": round(beta, 3)}})
 
 
 PRESETS: dict[str, Preset] = {
-    "beale": Preset("Beale race", "beale", (1.0, 1.5), steps=1000),
+    "beale": Preset("Beale", "beale", (1.0, 1.5), steps=1000),
     "long_valley": Preset("Long valley", "long_valley", (-7.0, 1.5), steps=500),
-    "saddle": Preset("Saddle point", "saddle", (-1.8, 1e-3), steps=300),
+    "saddle": Preset("Saddle", "saddle", (-1.8, 1e-3), steps=300),
     "goh": _goh_preset(),
 }
