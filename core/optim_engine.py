@@ -1,0 +1,107 @@
+"""The batch machinery under `run_batch` and `sweep`: rows grouped by optimizer, one vectorized step for all.
+
+A batch is B runs (rows of p (B, 2)). Rows of one optimizer form a contiguous group whose hyper-parameters are
+columns (B_g, 1), or Python floats when every row agrees (the rules then skip unused branches for free).
+Rows never interact, so a run that blows up (inf/NaN) cannot disturb the others; divergence is detected
+afterwards (or periodically) from the points, which keeps the per-step loop free of checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import optim_rules
+from core.optim_specs import OPTIMIZERS, get
+
+MAX_STEPS = 20_000
+_STATE_KEYS = ("velocity", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "square_avg", "acc_delta",
+               "grad_avg", "prev")
+
+
+@dataclass
+class Group:
+    """A contiguous slice of the batch whose rows share one optimizer (so one update rule)."""
+
+    rule: Callable
+    rows: slice
+    h: dict  # name -> float (uniform) or (rows, 1) column
+    state: dict  # name -> (rows, 2) arrays, replaced (never mutated) by the rule at every step
+    recorded: tuple[str, ...]  # state names kept for the Trajectory
+
+
+@dataclass
+class Batch:
+    """Validated runs ready to advance: rows sorted by optimizer; order[r] is the config index of row r."""
+
+    specs: list
+    hypers: list[dict]
+    order: np.ndarray
+    p0: np.ndarray  # (B, 2) start points in row order
+    groups: list[Group]
+
+
+def _init_state(rule: Callable, h: dict, p: np.ndarray) -> dict:
+    z = np.zeros_like(p)
+    s = {k: z.copy() for k in _STATE_KEYS}
+    s["sum"] = z + h.get("initial_accumulator_value", 0.0)
+    s["mu_product"] = np.ones((p.shape[0], 1))
+    s["step_size"] = z + h["lr"] if rule is optim_rules.rprop else z
+    return s
+
+
+def _columns(hypers: list[dict]) -> dict:
+    """Per-run hyper-parameters: a float when every row agrees (cheap fast paths), else a (B, 1) column."""
+    out = {}
+    for k in set().union(*hypers):
+        col = np.array([[float(hp.get(k, 0.0))] for hp in hypers])
+        out[k] = float(col[0, 0]) if np.all(col == col[0, 0]) else col
+    return out
+
+
+def prepare(configs, starts: np.ndarray, steps: int) -> Batch:
+    """Validate configs [(optimizer, hyper)] and starts (B, 2); group rows by optimizer (ValueError if bad)."""
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or not 0 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be a whole number between 0 and {MAX_STEPS}, got {steps}.")
+    specs = [get(name) for name, _ in configs]
+    hypers = [spec.resolve(**hp) for spec, (_, hp) in zip(specs, configs, strict=True)]
+    p0 = np.array(starts, dtype=np.float64).reshape(len(configs), 2)
+    if not np.all(np.isfinite(p0)):
+        raise ValueError("The start point must be finite numbers.")
+    names = list(dict.fromkeys(s.name for s in specs))
+    rank = {n: i for i, n in enumerate(names)}
+    order = np.array(sorted(range(len(specs)), key=lambda i: rank[specs[i].name]), dtype=int)
+    groups, lo = [], 0
+    for name in names:
+        idx = [int(i) for i in order if specs[i].name == name]
+        spec, rows = OPTIMIZERS[name], slice(lo, lo + len(idx))
+        h = _columns([hypers[i] for i in idx])
+        recorded = tuple(n for n in spec.state_names if n != "effective_lr")
+        groups.append(Group(spec.rule, rows, h, _init_state(spec.rule, h, p0[order[rows]]), recorded))
+        lo += len(idx)
+    return Batch(specs, hypers, order, p0[order], groups)
+
+
+def advance(groups: list[Group], p: np.ndarray, g: np.ndarray, t: int, out: np.ndarray) -> np.ndarray:
+    """Step t (1-based) of every row: new points written into out (B, 2), which must not alias p."""
+    if len(groups) == 1:
+        gr = groups[0]
+        out[...] = gr.rule(p, g, gr.state, gr.h, t)
+        return out
+    for gr in groups:
+        out[gr.rows] = gr.rule(p[gr.rows], g[gr.rows], gr.state, gr.h, t)
+    return out
+
+
+def inside(p: np.ndarray, bound: float) -> np.ndarray:
+    """Whether points p (..., 2) are finite with max(|x|, |y|) <= bound -> (...) bool (NaN counts as outside)."""
+    return (np.abs(p) <= bound).all(axis=-1)
+
+
+def first_exit(points: np.ndarray, bound: float) -> np.ndarray:
+    """First step (>= 1) at which each run of points (T+1, B, 2) is outside the bound, or T+1 if never -> (B,)."""
+    out = ~inside(points[1:], bound)
+    hit = out.any(axis=0)
+    return np.where(hit, out.argmax(axis=0) + 1, points.shape[0])
