@@ -57,7 +57,9 @@ def contour(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, 
 def surface3d(xs, ys, z, paths: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> go.Figure:
     """The surface in 3-D (log-compressed height) with each path lifted onto it."""
     base = np.nanmin(z[np.isfinite(z)])
-    lift = lambda v: np.log10(v - base + 1e-3)  # noqa: E731 - one formula for surface and paths alike
+    def lift(v):  # one formula for surface and paths alike; saddles go below the grid's minimum
+        with np.errstate(invalid="ignore"):
+            return np.log10(np.maximum(v - base, 0.0) + 1e-3)
     fig = go.Figure(go.Surface(x=xs, y=ys, z=lift(z), colorscale="Greys", reversescale=True, showscale=False,
                                opacity=0.85, hoverinfo="skip"))
     for i, (name, pts) in enumerate(paths.items()):

@@ -1,0 +1,81 @@
+"""Optimizer page in AppTest: presets, widgets, bad input and links; never a traceback."""
+
+import pytest
+
+from tests.apptest import open_page
+
+PAGE = "views/optimizers.py"
+
+
+def _ok(at):
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error if "could not recover" in e.value]
+
+
+@pytest.fixture
+def at():
+    page = open_page(PAGE, timeout=90)
+    _ok(page)
+    return page
+
+
+def test_default_race_draws_the_seven(at):
+    assert len(at.multiselect(key="opt").value) == 7
+    assert len(at.get("plotly_chart")) >= 5
+
+
+@pytest.mark.parametrize("preset, surface", [("beale", "beale"), ("long_valley", "long_valley"),
+                                             ("saddle", "saddle"), ("goh", "quadratic")])
+def test_presets(at, preset, surface):
+    at.button(key=f"preset_{preset}").click().run()
+    _ok(at)
+    assert at.selectbox(key="surf").value == surface
+
+
+def test_goh_preset_uses_the_optimal_momentum(at):
+    at.button(key="preset_goh").click().run()
+    assert at.slider(key="h2_momentum").value == pytest.approx(0.669, abs=1e-3)
+    assert not at.warning  # neither plain GD at 2/(1+kappa) nor momentum diverges
+
+
+@pytest.mark.parametrize("expr, message", [("__import__('os')", "refused"), ("3 + 4", "flat"), ("sin(", "refused"),
+                                           ("exp(1000*x**2 + 1000)", "finite")])
+def test_bad_custom_expressions_are_explained(at, expr, message):
+    at.selectbox(key="surf").set_value("custom").run()
+    at.text_input(key="expr").set_value(expr).run()
+    _ok(at)
+    assert any(message in e.value for e in at.error)
+
+
+def test_huge_lr_reports_divergence(at):
+    at.select_slider(key="lr_sgd").set_value(10.0).run()
+    _ok(at)
+    assert any("SGD: diverged at step" in w.value for w in at.warning)
+
+
+def test_start_outside_the_box_is_clamped(at):
+    at.number_input(key="x0").set_value(100.0).run()
+    _ok(at)
+    assert any("clamped" in w.value for w in at.warning)
+
+
+def test_sweep_and_race_on_request(at):
+    before = len(at.get("plotly_chart"))
+    at.toggle(key="race").set_value(True).run()
+    at.toggle(key="sweep_on").set_value(True).run()
+    _ok(at)
+    assert len(at.get("plotly_chart")) == before + 2
+
+
+def test_unknown_names_in_the_link_fall_back_with_a_notice():
+    at = open_page(PAGE, timeout=90, query={"surf": "moon", "opt": "lbfgs", "steps": "1e9"})
+    _ok(at)
+    notices = " ".join(i.value for i in at.info)
+    assert "Surface" in notices and "Optimizers" in notices and "Steps" in notices
+    assert at.selectbox(key="surf").value == "beale"
+
+
+def test_no_optimizer_selected(at):
+    at.multiselect(key="opt").set_value([]).run()
+    _ok(at)
+    assert any("at least one optimizer" in i.value for i in at.info)
