@@ -1,7 +1,7 @@
 """The batch machinery under `run_batch` and `sweep`: rows grouped by optimizer, one vectorized step for all.
 
 A batch is B runs (rows of p (B, 2)). Rows of one optimizer form a contiguous group whose hyper-parameters are
-columns (B_g, 1), or Python floats when every row agrees (the rules then skip unused branches for free).
+columns (B_g, 1), or scalars when every row agrees (the rules then skip unused branches for free).
 Rows never interact, so a run that blows up (inf/NaN) cannot disturb the others; divergence is detected
 afterwards (or periodically) from the points, which keeps the per-step loop free of checks.
 """
@@ -19,6 +19,7 @@ from core.optim_specs import OPTIMIZERS, get
 MAX_STEPS = 20_000
 _STATE_KEYS = ("velocity", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "square_avg", "acc_delta",
                "grad_avg", "prev")
+_COMPLEMENTS = ("beta1", "beta2", "rho", "alpha", "dampening")
 
 
 @dataclass
@@ -27,7 +28,7 @@ class Group:
 
     rule: Callable
     rows: slice
-    h: dict  # name -> float (uniform) or (rows, 1) column
+    h: dict  # name -> 0-d array (uniform) or (rows, 1) column, plus "_f" and "_on" (see core.optim_rules)
     state: dict  # name -> (rows, 2) arrays, replaced (never mutated) by the rule at every step
     recorded: tuple[str, ...]  # state names kept for the Trajectory
 
@@ -53,12 +54,20 @@ def _init_state(rule: Callable, h: dict, p: np.ndarray) -> dict:
 
 
 def _columns(hypers: list[dict]) -> dict:
-    """Per-run hyper-parameters: a float when every row agrees (cheap fast paths), else a (B, 1) column."""
-    out = {}
+    """Per-run hyper-parameters in the form core.optim_rules reads (0-d array if uniform, else a (B, 1) column)."""
+    h, f = {}, {}
     for k in set().union(*hypers):
         col = np.array([[float(hp.get(k, 0.0))] for hp in hypers])
-        out[k] = float(col[0, 0]) if np.all(col == col[0, 0]) else col
-    return out
+        uniform = bool(np.all(col == col[0, 0]))
+        f[k] = float(col[0, 0]) if uniform else col
+        h[k] = np.array(f[k]) if uniform else col
+    for k in _COMPLEMENTS:  # torch computes 1 - beta etc. in Python floats; same values, computed once
+        if k in f:
+            f["1-" + k] = 1 - f[k]
+            h["1-" + k] = np.array(f["1-" + k]) if f[k].__class__ is float else f["1-" + k]
+    h["_f"] = f
+    h["_on"] = frozenset(k for k, v in f.items() if v.__class__ is not float or v != 0.0)
+    return h
 
 
 def prepare(configs, starts: np.ndarray, steps: int) -> Batch:
