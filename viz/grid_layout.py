@@ -68,7 +68,8 @@ def figure(data: list[dict], layout: dict, title: str = "", height: int = 360) -
     """A light, template-free figure from trace and layout dicts."""
     base = dict(paper_bgcolor="white", plot_bgcolor="white", font=FONT, height=height, hoverlabel=dict(
         font_size=13), margin=dict(l=10, r=10, t=80 if title else 40, b=40),
-        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
+        # In the title row (container coordinates) so it never covers the panel titles.
+        legend=dict(orientation="h", yref="container", y=0.995, yanchor="top", x=1, xanchor="right"))
     if title:
         base["title"] = dict(text=title, x=0.01, y=0.98, yanchor="top", font=dict(size=17))
     return go.Figure(dict(data=data, layout={**base, **layout}))

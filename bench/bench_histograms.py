@@ -1,0 +1,45 @@
+"""Activation histograms: capture overhead, live steps/s of the default preset, one refresh's server work."""
+
+import time
+
+import plotly.io as pio
+import torch
+
+from bench.harness import Benchmark
+from core.layer_stats import PairedTrainer
+from viz.histograms import pair_histograms
+from viz.ridgeline import time_heatmap
+from viz.training_curves import grad_norms, loss_accuracy, percentile_plot
+
+torch.set_num_threads(1)  # as the page does: see views/histograms.py
+STEPS = 400
+_RECORDING = PairedTrainer()  # BN paper Figure 1 preset: digits, 3 x 100 sigmoid, SGD lr 0.5, batch 60
+_PLAIN = PairedTrainer()
+_PLAIN.recording = False  # the same lockstep training with hooks, histograms and history switched off
+_LIVE = PairedTrainer()
+_LIVE.step(2000)
+
+
+def _refresh() -> None:
+    """What the live fragment does per redraw besides training: snapshot, five figures, their JSON."""
+    snap, snaps = _LIVE.snapshot(), list(_LIVE.history)
+    names = ("No normalization", "Batch norm")
+    for fig in (pair_histograms(snap, "pre", names), loss_accuracy(snaps, names), percentile_plot(snaps, 0, names),
+                time_heatmap(snaps, "pre", 2, names), grad_norms(snap, names)):
+        pio.to_json(fig, validate=False)
+
+
+def _budget(seconds: float):
+    return lambda: time.sleep(seconds)
+
+
+BENCHMARKS = [
+    Benchmark(f"histograms capture: {STEPS} lockstep steps recording (ours) vs not recording (baseline)",
+              ours=lambda: _RECORDING.step(STEPS), baseline=lambda: _PLAIN.step(STEPS),
+              target="capture costs <= 25%", check=lambda r: 1 / r <= 1.25, repeat=5),
+    Benchmark("histograms live speed: 200 recorded steps of the default preset (ours) vs a 1 s budget (baseline)",
+              ours=lambda: _RECORDING.step(200), baseline=_budget(1.0),
+              target=">= 200 steps/s", check=lambda r: r >= 1.0, repeat=3),
+    Benchmark("histograms refresh's server work: snapshot + 5 figures + JSON (ours) vs a 150 ms budget (baseline)",
+              ours=_refresh, baseline=_budget(0.150), target="< 150 ms", check=lambda r: r >= 1.0, repeat=5),
+]
