@@ -48,7 +48,7 @@ def _init_state(rule: Callable, h: dict, p: np.ndarray) -> dict:
     z = np.zeros_like(p)
     s = {k: z.copy() for k in _STATE_KEYS}
     s["sum"] = z + h.get("initial_accumulator_value", 0.0)
-    s["mu_product"] = np.ones((p.shape[0], 1))
+    s["mu_product"] = np.ones((p.shape[0], 1), dtype=np.float32)  # NAdam: torch's float32 scalar state
     s["step_size"] = z + h["lr"] if rule is optim_rules.rprop else z
     return s
 

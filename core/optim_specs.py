@@ -43,22 +43,31 @@ class OptimizerSpec:
 
     def resolve(self, **hyper) -> dict:
         """Defaults overridden by ``hyper`` (torch names; ``betas``/``etas``/``step_sizes`` tuples accepted)."""
-        flat = _flatten(hyper)
+        flat = _flatten(self.title, hyper)
         unknown = set(flat) - set(self.defaults) - set(self.fixed)
         if unknown:
             raise ValueError(f"{self.title} has no hyper-parameter {', '.join(sorted(unknown))}.")
         out = {**self.defaults, **flat, **self.fixed}
         _validate(self.title, out)
-        return out
+        return {k: v if isinstance(v, bool) else float(v) for k, v in out.items()}
 
-    def make_torch(self, params, **hyper) -> torch.optim.Optimizer:
-        """The real torch.optim optimizer with the same settings (the oracle; also used to train networks)."""
+    @property
+    def torch_defaults(self) -> dict:
+        """The defaults as torch.optim's keyword arguments (betas, etas, step_sizes as tuples)."""
+        return self.torch_kwargs()
+
+    def torch_kwargs(self, **hyper) -> dict:
+        """Validated settings as keyword arguments of this optimizer's torch.optim class."""
         h = self.resolve(**hyper)
         kw = {k: v for k, v in h.items() if k in _TORCH_KEYS[self.torch_cls]}
         for pair, (a, b) in _PAIRS.items():
             if a in h and pair in _TORCH_KEYS[self.torch_cls]:
                 kw[pair] = (h[a], h[b])
-        return self.torch_cls(params, foreach=False, **kw)
+        return kw
+
+    def make_torch(self, params, **hyper) -> torch.optim.Optimizer:
+        """The real torch.optim optimizer with the same settings (the oracle; also used to train networks)."""
+        return self.torch_cls(params, foreach=False, **self.torch_kwargs(**hyper))
 
 
 HYPERS = {
@@ -95,12 +104,15 @@ _TORCH_KEYS = {
 }
 
 
-def _flatten(hyper: dict) -> dict:
+def _flatten(title: str, hyper: dict) -> dict:
+    """betas=(b1, b2) -> beta1, beta2 (and etas, step_sizes alike); other names pass through."""
     flat = {}
     for k, v in hyper.items():
         if k in _PAIRS:
+            if not (isinstance(v, tuple | list | np.ndarray) and len(v) == 2):
+                raise ValueError(f"{title}: {k} must be a pair of numbers like (0.9, 0.999), got {v!r}.")
             a, b = _PAIRS[k]
-            flat[a], flat[b] = float(v[0]), float(v[1])
+            flat[a], flat[b] = v[0], v[1]
         else:
             flat[k] = v
     return flat
@@ -109,15 +121,18 @@ def _flatten(hyper: dict) -> dict:
 def _validate(title: str, h: dict) -> None:
     """Torch's own checks, worded for a student."""
     for k, v in h.items():
-        if isinstance(v, bool):
+        if isinstance(v, bool | np.bool_):
             continue
+        if not isinstance(v, int | float | np.integer | np.floating):
+            raise ValueError(f"{title}: {k} must be a number, got {v!r}.")
         if not np.isfinite(v):
             raise ValueError(f"{title}: {k} must be a finite number, got {v}.")
         if v < 0 and k not in ("step_size_min",):
             raise ValueError(f"{title}: {k} must be >= 0, got {v}.")
     for k in ("beta1", "beta2", "rho", "alpha"):
-        if k in h and not 0.0 <= h[k] < 1.0 and not (k in ("rho", "alpha") and h[k] == 1.0):
-            raise ValueError(f"{title}: {k} must be in [0, 1), got {h[k]}.")
+        closed = k in ("rho", "alpha")  # torch accepts rho = 1 (and any alpha >= 0; we keep it an average)
+        if k in h and not (0.0 <= h[k] < 1.0 or (closed and h[k] == 1.0)):
+            raise ValueError(f"{title}: {k} must be in [0, 1{']' if closed else ')'}, got {h[k]}.")
     if h.get("nesterov") and (h.get("momentum", 0) <= 0 or h.get("dampening", 0) != 0):
         raise ValueError(f"{title}: Nesterov momentum needs momentum > 0 and dampening = 0.")
     if "etaminus" in h and not 0.0 < h["etaminus"] < 1.0 < h["etaplus"]:

@@ -52,3 +52,35 @@ def test_quadratic_has_the_requested_condition_number():
 def test_quadratic_refuses_bad_kappa(kappa):
     with pytest.raises(ValueError, match="kappa"):
         quadratic(kappa)
+
+
+def test_registry_holds_the_course_surfaces():
+    assert list(SURFACES) == ["beale", "long_valley", "saddle", "rosenbrock", "himmelblau", "rastrigin", "quadratic"]
+    assert len(SURFACES["himmelblau"].minima) == 4 and len(SURFACES["saddle"].minima) == 0
+    np.testing.assert_allclose(SURFACES["beale"].value(SURFACES["beale"].minima), 0.0, atol=1e-12)
+    assert SURFACES["beale"].starts[0] == (1.0, 1.5)
+
+
+@pytest.mark.parametrize("s", CASES, ids=IDS)
+def test_bound_lies_well_outside_the_view(s):
+    assert s.bound >= 5 * max(abs(v) for v in s.box)
+    assert s.title and s.latex and s.name
+
+
+def test_quadratic_rotation_turns_the_steep_axis():
+    s = quadratic(kappa=100.0, angle=30.0)
+    steep = np.array([-np.sin(np.radians(30.0)), np.cos(np.radians(30.0))])  # the rotated y axis
+    assert s.value(steep) == pytest.approx(50.0) and s.value(np.array([steep[1], -steep[0]])) == pytest.approx(0.5)
+    assert get_surface("quadratic", kappa=100.0, angle=30.0).value(steep) == pytest.approx(50.0)
+
+
+def test_unknown_and_custom_names():
+    from core.expression import ExpressionError
+
+    with pytest.raises(ValueError, match="Unknown surface"):
+        get_surface("moon")
+    with pytest.raises(ExpressionError, match="not a valid expression"):
+        get_surface("custom", expr="import os")
+    with pytest.raises(ExpressionError, match="not an allowed function"):
+        get_surface("custom", expr="__import__('os')")
+    assert get_surface("custom", expr="x**2 + 10*sin(y)").name == "custom"
