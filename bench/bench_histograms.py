@@ -21,8 +21,8 @@ _LIVE.step(2000)
 
 
 def _refresh() -> None:
-    """What the live fragment does per redraw besides training: snapshot, five figures, their JSON."""
-    snap, snaps = _LIVE.snapshot(), list(_LIVE.history)
+    """What the live fragment does per redraw besides its training budget: snapshot, five figures, their JSON."""
+    snap, snaps = _LIVE.snapshot(fresh=False), list(_LIVE.history)
     names = ("No normalization", "Batch norm")
     for fig in (pair_histograms(snap, "pre", names), loss_accuracy(snaps, names), percentile_plot(snaps, 0, names),
                 time_heatmap(snaps, "pre", 2, names), grad_norms(snap, names)):

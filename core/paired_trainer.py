@@ -146,9 +146,10 @@ class PairedTrainer:
         self._loss_sum, self._loss_n = np.array([loss.item() for loss in losses]), 1
         return self._record(taps, grads)
 
-    def snapshot(self) -> Snapshot:
-        """Statistics of both nets now (after a divergence: the last good ones)."""
-        if self.diverged_at is None and self._latest.step != self.step_count:
+    def snapshot(self, fresh: bool = True) -> Snapshot:
+        """Statistics of both nets now (after a divergence: the last good ones); ``fresh=False`` returns the
+        latest record instead, at most one record interval old, without measuring again."""
+        if fresh and self.diverged_at is None and self._latest.step != self.step_count:
             snap = self._peek()
             if np.isfinite([snap.plain.loss, snap.normed.loss]).all():
                 self._latest = snap

@@ -84,7 +84,8 @@ def _live(train: bool) -> None:
     with state["lock"]:
         if train and state["playing"]:
             _train(pair)
-        snap, snaps = pair.snapshot(), list(pair.history)
+        # While playing, the latest record (<= one interval old) saves a measurement per redraw.
+        snap, snaps = pair.snapshot(fresh=not (train and state["playing"])), list(pair.history)
     if train and state["playing"] and pair.diverged_at is not None:
         state["playing"] = False
         st.rerun(scope="app")
