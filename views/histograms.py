@@ -143,7 +143,10 @@ with ui.page("Activation histograms", INTRO):
         else:
             _buttons(pair)
             playing = st.session_state[STATE]["playing"]
-            _live_running() if playing else _live_paused()
+            if playing:
+                _live_running()
+            else:
+                _live_paused()
     with lab:
         init_lab_tab()
     with sweep:

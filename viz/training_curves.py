@@ -32,7 +32,7 @@ def loss_accuracy(snaps: Sequence, names: Sequence[str] = ("No normalization", "
     if diverged_at is not None:
         lay["shapes"] = [dict(type="line", x0=diverged_at, x1=diverged_at, y0=0, y1=1, xref=ref("x", k),
                               yref=f"{ref('y', k)} domain", line=dict(color="black", dash="dash")) for k in (0, 1)]
-    lay["yaxis"].update(type="log", exponentformat="power")
+    lay["yaxis"].update(type="log", exponentformat="power", dtick=1)  # decades only: minor labels clutter
     lay["yaxis2"].update(range=[0, 1.02], tickformat=".0%")
     for k in (0, 1):
         lay[axis_name("x", k)].update(title_text="step")
@@ -50,10 +50,7 @@ def percentile_plot(snaps: Sequence, unit: int = 0,
             data.append(_line(steps, p[:, j], color, f"{q}th percentile", k, show=False, dash="solid" if q == 50
                               else "dot"))
         lay[axis_name("x", k)].update(title_text="step")
-    lay["annotations"].append(dict(text="dotted: 15th and 85th percentile · solid: median", x=1, y=1.13,
-                                   xref="paper", yref="paper", xanchor="right", showarrow=False,
-                                   font=dict(size=13, color="#555")))
-    return figure(data, lay, f"Input of unit {unit + 1} in the last hidden layer", height=360)
+    return figure(data, lay, f"Unit {unit + 1} input, last layer: 15th · 50th · 85th pct.", height=360)
 
 
 def grad_norms(snap, names: Sequence[str] = ("No normalization", "Normalized")) -> go.Figure:
@@ -64,9 +61,9 @@ def grad_norms(snap, names: Sequence[str] = ("No normalization", "Normalized")) 
         data.append(dict(type="bar", x=[f"layer {i + 1}" for i in range(len(norms))], y=norms, name=name,
                          marker_color=color, hovertemplate="%{x}: %{y:.3g}<extra></extra>"))
     lay = grid(1, 1)
-    lay["yaxis"].update(type="log", title_text="‖∂L/∂W‖", exponentformat="power")
+    lay["yaxis"].update(type="log", title_text="‖∂L/∂W‖", exponentformat="power", dtick=1)
     lay["barmode"] = "group"
-    return figure(data, lay, f"Gradient norm per layer · step {snap.step}", height=360)
+    return figure(data, lay, f"Gradient norms · step {snap.step}", height=360)
 
 
 def batch_size_chart(result) -> go.Figure:
