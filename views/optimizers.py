@@ -139,7 +139,11 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
         if not names:
             st.info("Pick at least one optimizer on the left.")
             st.stop()
-        trajs = _race(key, configs, start, steps)
+        try:
+            trajs = _race(key, configs, start, steps)
+        except ValueError as exc:  # a hyper-parameter combination torch refuses: say which, keep the page
+            st.error(str(exc))
+            st.stop()
         titles = [OPTIMIZERS[n].title for n, _ in configs]
         paths = {t: tr.points for t, tr in zip(titles, trajs, strict=True)}
         for t, tr in zip(titles, trajs, strict=True):
@@ -173,7 +177,7 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
         with tabs[4]:
             sname = ui.selectbox("Optimizer to sweep", [n for n, _ in configs if n in SECOND] or ["momentum"],
                                  key="sweep_opt", format_func=lambda k: OPTIMIZERS[k].title)
-            if st.toggle("Run the 64 x 64 sweep (lr x second hyper-parameter)", key="sweep_on"):
+            if ui.toggle("Run the 64 x 64 sweep (lr x second hyper-parameter)", False, key="sweep_on"):
                 zz = _sweep(key, sname, start, min(steps, 500), SECOND[sname])
                 st.plotly_chart(sweep_heatmap(SWEEP_X, SWEEP_Y, zz, "lr", SECOND[sname], "final_loss"))
         with tabs[5]:
