@@ -1,6 +1,6 @@
 """The batch machinery under `run_batch` and `sweep`: rows grouped by optimizer, one vectorized step for all.
 
-A batch is B runs (rows of p (B, 2)). Rows of one optimizer form a contiguous group whose hyper-parameters are
+A batch is B runs (rows of p (B, 2)). Rows of one update rule form a contiguous group whose hyper-parameters are
 columns (B_g, 1), or scalars when every row agrees (the rules then skip unused branches for free).
 Rows never interact, so a run that blows up (inf/NaN) cannot disturb the others; divergence is detected
 afterwards (or periodically) from the points, which keeps the per-step loop free of checks.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import optim_rules
-from core.optim_specs import OPTIMIZERS, get
+from core.optim_specs import get
 
 MAX_STEPS = 20_000
 _STATE_KEYS = ("velocity", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "square_avg", "acc_delta",
@@ -24,7 +24,7 @@ _COMPLEMENTS = ("beta1", "beta2", "rho", "alpha", "dampening")
 
 @dataclass
 class Group:
-    """A contiguous slice of the batch whose rows share one optimizer (so one update rule)."""
+    """A contiguous slice of the batch whose rows share one update rule."""
 
     rule: Callable
     rows: slice
@@ -67,6 +67,7 @@ def _columns(hypers: list[dict]) -> dict:
             h["1-" + k] = np.array(f["1-" + k]) if f[k].__class__ is float else f["1-" + k]
     h["_f"] = f
     h["_on"] = frozenset(k for k, v in f.items() if v.__class__ is not float or v != 0.0)
+    h["_nz"] = {k: v != 0.0 for k, v in f.items() if v.__class__ is not float}
     return h
 
 
@@ -79,29 +80,45 @@ def prepare(configs, starts: np.ndarray, steps: int) -> Batch:
     p0 = np.array(starts, dtype=np.float64).reshape(len(configs), 2)
     if not np.all(np.isfinite(p0)):
         raise ValueError("The start point must be finite numbers.")
-    names = list(dict.fromkeys(s.name for s in specs))
-    rank = {n: i for i, n in enumerate(names)}
-    order = np.array(sorted(range(len(specs)), key=lambda i: rank[specs[i].name]), dtype=int)
+    # One group per update rule (sgd, momentum and nesterov share one; adam, adamw and amsgrad another): the
+    # entry's defining switches (nesterov, decoupled, amsgrad) are then per-row columns like any setting.
+    rules = list(dict.fromkeys(s.rule for s in specs))
+    rank = {r: i for i, r in enumerate(rules)}
+    order = np.array(sorted(range(len(specs)), key=lambda i: rank[specs[i].rule]), dtype=int)
     groups, lo = [], 0
-    for name in names:
-        idx = [int(i) for i in order if specs[i].name == name]
-        spec, rows = OPTIMIZERS[name], slice(lo, lo + len(idx))
+    for rule in rules:
+        idx = [int(i) for i in order if specs[i].rule is rule]
+        rows = slice(lo, lo + len(idx))
         h = _columns([hypers[i] for i in idx])
-        recorded = tuple(n for n in spec.state_names if n != "effective_lr")
-        groups.append(Group(spec.rule, rows, h, _init_state(spec.rule, h, p0[order[rows]]), recorded))
+        recorded = tuple(dict.fromkeys(n for i in idx for n in specs[i].state_names if n != "effective_lr"))
+        groups.append(Group(rule, rows, h, _init_state(rule, h, p0[order[rows]]), recorded))
         lo += len(idx)
     return Batch(specs, hypers, order, p0[order], groups)
 
 
 def advance(groups: list[Group], p: np.ndarray, g: np.ndarray, t: int, out: np.ndarray) -> np.ndarray:
     """Step t (1-based) of every row: new points written into out (B, 2), which must not alias p."""
-    if len(groups) == 1:
-        gr = groups[0]
-        out[...] = gr.rule(p, g, gr.state, gr.h, t)
-        return out
     for gr in groups:
-        out[gr.rows] = gr.rule(p[gr.rows], g[gr.rows], gr.state, gr.h, t)
+        gr.rule(p[gr.rows], g[gr.rows], gr.state, gr.h, t, out[gr.rows])
     return out
+
+
+class Stepper:
+    """Double-buffered stepping with the per-group views made once, so a step costs the rules and one gradient."""
+
+    def __init__(self, groups: list[Group], p0: np.ndarray, grad_into) -> None:
+        self.p = [p0.copy(), np.empty_like(p0)]
+        self.g = [grad_into(self.p[0], np.empty_like(p0)), np.empty_like(p0)]
+        self.grad_into = grad_into
+        self.calls = [[(gr.rule, self.p[k][gr.rows], self.g[k][gr.rows], gr.state, gr.h, self.p[1 - k][gr.rows])
+                       for gr in groups] for k in (0, 1)]
+
+    def step(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Advance to step t (1-based); returns the new points and their gradients (B, 2) (reused buffers)."""
+        k = (t - 1) & 1
+        for rule, p, g, state, h, out in self.calls[k]:
+            rule(p, g, state, h, t, out)
+        return self.p[1 - k], self.grad_into(self.p[1 - k], self.g[1 - k])
 
 
 def inside(p: np.ndarray, bound: float) -> np.ndarray:

@@ -11,7 +11,8 @@ minimum, chaotic large-lr runs) can amplify that into visible differences, exact
 h[name] is a 0-d array when every row agrees (NumPy multiplies by a 0-d array faster than by a Python float)
 or a (B, 1) column; h["_f"][name] is the same value as a Python float or the column, for the scalar arithmetic
 torch does in Python (bias corrections); h["_on"] names the settings non-zero in some row, so rows that do not
-use a branch (no weight decay, no momentum) cost nothing. `1-beta1` and friends are precomputed.
+use a branch (no weight decay, no momentum) cost nothing; h["_nz"][name] is a column's (B, 1) mask of non-zero
+rows. `1-beta1` and friends are precomputed. The new points are written into `out` when given.
 """
 
 from __future__ import annotations
@@ -39,37 +40,41 @@ def _lerp(a: Array, b: Array, h: dict, k: str) -> Array:
     return np.where(w < 0.5, a + w * (b - a), b - (b - a) * (1 - w))
 
 
-def sgd(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+def sgd(p: Array, g: Array, s: dict, h: dict, t: int, out: Array | None = None) -> Array:
     """SGD with optional momentum, dampening and Nesterov (torch: buf = mu*buf + (1-dampening)*g, buf = g at t=1)."""
     g = _l2(g, p, h)
     if "momentum" not in h["_on"]:
-        return p - h["lr"] * g
-    mu = h["momentum"]
-    buf = g.copy() if t == 1 else mu * s["velocity"] + h["1-dampening"] * g
+        return np.subtract(p, h["lr"] * g, out=out)
+    mu, on = h["momentum"], h["_on"]
+    if t == 1:
+        buf = g.copy()
+    else:  # torch adds (1 - dampening) g in one FMA; for dampening 0 that is exactly mu buf + g
+        buf = mu * s["velocity"] + (h["1-dampening"] * g if "dampening" in on else g)
     nesterov = h["nesterov"]
     if nesterov.ndim == 0:
-        direction = g + mu * buf if "nesterov" in h["_on"] else buf
+        direction = g + mu * buf if "nesterov" in on else buf
     else:
-        direction = np.where(nesterov > 0, g + mu * buf, buf)
+        direction = np.where(h["_nz"]["nesterov"], g + mu * buf, buf)
     if mu.ndim == 0:
         s["velocity"] = buf
-    else:  # rows without momentum keep no buffer and step along g (torch skips the momentum branch)
-        s["velocity"] = np.where(mu != 0, buf, 0.0)
-        direction = np.where(mu != 0, direction, g)
-    return p - h["lr"] * direction
+    else:  # a row without momentum keeps no buffer (as torch) and steps along g, which without dampening
+        s["velocity"] = np.where(h["_nz"]["momentum"], buf, 0.0)  # its buf (0 * 0 + g) already is
+        if "dampening" in on:
+            direction = np.where(h["_nz"]["momentum"], direction, g)
+    return np.subtract(p, h["lr"] * direction, out=out)
 
 
-def adagrad(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+def adagrad(p: Array, g: Array, s: dict, h: dict, t: int, out: Array | None = None) -> Array:
     """Adagrad: sum += g^2; p -= clr * g / (sqrt(sum) + eps), clr = lr / (1 + (t-1) lr_decay)."""
     g = _l2(g, p, h)
     f = h["_f"]
     clr = f["lr"] / (1 + (t - 1) * f["lr_decay"])
     s["sum"] = s["sum"] + g * g
     std = np.sqrt(s["sum"]) + h["eps"]
-    return p - _arr(clr) * (g / std)
+    return np.subtract(p, _arr(clr) * (g / std), out=out)
 
 
-def adadelta(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+def adadelta(p: Array, g: Array, s: dict, h: dict, t: int, out: Array | None = None) -> Array:
     """Adadelta: delta = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g; p -= lr * delta."""
     g = _l2(g, p, h)
     rho, w, eps = h["rho"], h["1-rho"], h["eps"]
@@ -77,10 +82,10 @@ def adadelta(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
     std = np.sqrt(s["square_avg"] + eps)
     delta = np.sqrt(s["acc_delta"] + eps) / std * g
     s["acc_delta"] = s["acc_delta"] * rho + w * delta * delta
-    return p - h["lr"] * delta
+    return np.subtract(p, h["lr"] * delta, out=out)
 
 
-def rmsprop(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+def rmsprop(p: Array, g: Array, s: dict, h: dict, t: int, out: Array | None = None) -> Array:
     """RMSprop, optionally centered and with momentum (torch's buf = momentum*buf + g/avg)."""
     g = _l2(g, p, h)
     s["square_avg"] = s["square_avg"] * h["alpha"] + h["1-alpha"] * g * g
@@ -91,14 +96,14 @@ def rmsprop(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
         var = centered if h["centered"].ndim == 0 else np.where(h["centered"] > 0, centered, var)
     avg = np.sqrt(var) + h["eps"]
     if "momentum" not in h["_on"]:
-        return p - h["lr"] * (g / avg)
+        return np.subtract(p, h["lr"] * (g / avg), out=out)
     mom = h["momentum"]
     buf = s["velocity"] * mom + g / avg
     s["velocity"] = buf if mom.ndim == 0 else np.where(mom > 0, buf, 0.0)  # torch keeps no buffer at 0
-    return p - h["lr"] * buf
+    return np.subtract(p, h["lr"] * buf, out=out)
 
 
-def adam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+def adam(p: Array, g: Array, s: dict, h: dict, t: int, out: Array | None = None) -> Array:
     """Adam / AdamW / AMSGrad: bias-corrected moments, eps added after the bias-corrected sqrt, as torch."""
     f = h["_f"]
     if "weight_decay" in h["_on"]:
@@ -117,20 +122,20 @@ def adam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
         second = s["max_exp_avg_sq"] if h["amsgrad"].ndim == 0 else np.where(h["amsgrad"] > 0, s["max_exp_avg_sq"],
                                                                              second)
     denom = np.sqrt(second) / _arr(bc2**0.5) + h["eps"]
-    return p - _arr(f["lr"] / bc1) * (s["exp_avg"] / denom)
+    return np.subtract(p, _arr(f["lr"] / bc1) * (s["exp_avg"] / denom), out=out)
 
 
-def adamax(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+def adamax(p: Array, g: Array, s: dict, h: dict, t: int, out: Array | None = None) -> Array:
     """Adamax: infinity-norm second moment exp_inf = max(beta2*exp_inf, |g| + eps)."""
     g = _l2(g, p, h)
     f = h["_f"]
     s["exp_avg"] = _lerp(s["exp_avg"], g, h, "1-beta1")
     s["exp_inf"] = np.maximum(s["exp_inf"] * h["beta2"], np.abs(g) + h["eps"])
     clr = f["lr"] / (1 - f["beta1"] ** t)
-    return p - _arr(clr) * (s["exp_avg"] / s["exp_inf"])
+    return np.subtract(p, _arr(clr) * (s["exp_avg"] / s["exp_inf"]), out=out)
 
 
-def nadam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+def nadam(p: Array, g: Array, s: dict, h: dict, t: int, out: Array | None = None) -> Array:
     """NAdam with torch's momentum schedule mu_t = beta1 (1 - 0.5 * 0.96^(t psi))."""
     g = _l2(g, p, h)
     f = h["_f"]
@@ -146,10 +151,10 @@ def nadam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
     denom = np.sqrt(s["exp_avg_sq"] / _arr(bc2)) + h["eps"]
     mu_product_next = mu_product * mu_next
     p = p + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
-    return p + ((-lr * mu_next) / (1.0 - mu_product_next)) * (s["exp_avg"] / denom)
+    return np.add(p, ((-lr * mu_next) / (1.0 - mu_product_next)) * (s["exp_avg"] / denom), out=out)
 
 
-def radam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+def radam(p: Array, g: Array, s: dict, h: dict, t: int, out: Array | None = None) -> Array:
     """RAdam: Adam with the variance rectification term once rho_t > 5, plain momentum SGD before."""
     g = _l2(g, p, h)
     f = h["_f"]
@@ -162,15 +167,15 @@ def radam(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
     rho_t = rho_inf - 2 * t * (b2**t) / bc2
     plain = m_hat * lr
     if rho_t.__class__ is float and rho_t <= 5.0:
-        return p - plain
+        return np.subtract(p, plain, out=out)
     with np.errstate(invalid="ignore", divide="ignore"):
         rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
         adaptive = _arr(bc2**0.5) / (np.sqrt(s["exp_avg_sq"]) + h["eps"])
     rectified = plain * adaptive * _arr(rect)
-    return p - (rectified if rho_t.__class__ is float else np.where(rho_t > 5.0, rectified, plain))
+    return np.subtract(p, rectified if rho_t.__class__ is float else np.where(rho_t > 5.0, rectified, plain), out=out)
 
 
-def rprop(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
+def rprop(p: Array, g: Array, s: dict, h: dict, t: int, out: Array | None = None) -> Array:
     """Rprop: per-coordinate step sizes grow by etaplus on sign agreement, shrink by etaminus on a flip."""
     sign = np.sign(g * s["prev"])
     etaminus = h["etaminus"]
@@ -178,4 +183,4 @@ def rprop(p: Array, g: Array, s: dict, h: dict, t: int) -> Array:
     s["step_size"] = np.minimum(np.maximum(s["step_size"] * factor, h["step_size_min"]), h["step_size_max"])
     g = np.where(factor == etaminus, 0.0, g)
     s["prev"] = g
-    return p - np.sign(g) * s["step_size"]
+    return np.subtract(p, np.sign(g) * s["step_size"], out=out)

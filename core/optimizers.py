@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.optim_engine import MAX_STEPS, Batch, advance, first_exit, inside, prepare
+from core.optim_engine import MAX_STEPS, Batch, Stepper, first_exit, inside, prepare
 from core.optim_specs import OPTIMIZERS, Hyper, OptimizerSpec
 from core.surfaces import Surface, get_surface
 from core.sweep import sweep
@@ -64,14 +64,13 @@ def _loop(batch: Batch, surface: Surface, steps: int):
     """Advance all rows; returns points and grads (T+1, B, 2), state records and the last step computed."""
     B = len(batch.order)
     points, grads = np.full((steps + 1, B, 2), np.nan), np.full((steps + 1, B, 2), np.nan)
-    points[0] = batch.p0
-    surface.grad_into(points[0], grads[0])
+    stepper = Stepper(batch.groups, batch.p0, surface.grad_into)
+    points[0], grads[0] = stepper.p[0], stepper.g[0]
     record = {(k, n): [gr.state[n].copy()] for k, gr in enumerate(batch.groups) for n in gr.recorded}
     appends = [(record[k, n].append, gr.state, n) for k, gr in enumerate(batch.groups) for n in gr.recorded]
     alive, last = np.ones(B, dtype=bool), steps
     for t in range(1, steps + 1):
-        advance(batch.groups, points[t - 1], grads[t - 1], t, points[t])
-        surface.grad_into(points[t], grads[t])
+        points[t], grads[t] = stepper.step(t)
         for append, state, name in appends:
             append(state[name])
         if t % _CHECK_EVERY == 0:

@@ -72,11 +72,14 @@ _B1, _B2, _B3, _ONE, _TWO, _THREE = (np.array(v) for v in (1.5, 2.25, 2.625, 1.0
 
 
 def _beale_grad(x, y):
+    u1 = y - _ONE
     y2 = y * y
+    u2 = y2 - _ONE
     y3 = y2 * y
-    a, b, c = _B1 - x + x * y, _B2 - x + x * y2, _B3 - x + x * y3
-    gx = _TWO * (a * (y - _ONE) + b * (y2 - _ONE) + c * (y3 - _ONE))
-    gy = _TWO * x * (a + _TWO * b * y + _THREE * c * y2)
+    u3 = y3 - _ONE
+    a, b, c = x * u1 + _B1, x * u2 + _B2, x * u3 + _B3  # 1.5 - x + xy, 2.25 - x + xy^2, 2.625 - x + xy^3
+    gx = _TWO * (a * u1 + b * u2 + c * u3)
+    gy = (_TWO * x) * (a + (_TWO * y) * b + (_THREE * y2) * c)
     return gx, gy
 
 

@@ -75,13 +75,13 @@ def simplify(node, absorb: bool = False):
         return node
     if kind == "call":
         u = simplify(node[2], absorb)
-        return _num(FUNCTIONS[node[1]][0](u[1])) if u[0] == "num" else ("call", node[1], u)
+        return _fold(FUNCTIONS[node[1]][0], u[1]) if u[0] == "num" else ("call", node[1], u)
     if kind == "neg":
         a = simplify(node[1], absorb)
         return _num(-a[1]) if a[0] == "num" else a[1] if a[0] == "neg" else ("neg", a)
     a, b = simplify(node[1], absorb), simplify(node[2], absorb)
     if a[0] == "num" and b[0] == "num":
-        return _num(_BINARY[kind](np.float64(a[1]), np.float64(b[1])))
+        return _fold(_BINARY[kind], a[1], b[1])
     return _identity(kind, a, b, absorb)
 
 
@@ -108,8 +108,13 @@ def _is(node, v: float) -> bool:
 
 
 def _num(v) -> tuple:
+    return ("num", float(v))
+
+
+def _fold(fn, *args) -> tuple:
+    """A constant subtree computed as NumPy would at run time (inf/NaN, never an exception or a warning)."""
     with np.errstate(all="ignore"):
-        return ("num", float(np.float64(v)))
+        return ("num", float(fn(*(np.float64(a) for a in args))))
 
 
 class Program:
