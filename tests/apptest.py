@@ -18,3 +18,12 @@ def open_page(script: str | None = None, timeout: float = 30, query: dict | None
     for k, v in (query or {}).items():
         at.query_params[k] = v
     return at.run()
+
+
+def run_async(coro):
+    """asyncio.run in a fresh thread: Playwright's sync API leaves an event loop running in the main thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -19,6 +19,7 @@ import pytest
 from bench.load import server
 from bench.load.runner import load
 from bench.load.session import Session
+from tests.apptest import run_async
 from views import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,9 +27,12 @@ SCRIPT = ROOT / "deploy" / "run_replicas.sh"
 
 
 def _target() -> tuple[str, str]:
-    """(page, control) a session drives: the first page with a main control, else the root's seed."""
-    spec = next((p for p in PAGES if p.main_control), None)
-    return (spec.url_path, spec.main_control) if spec else ("", "Seed")
+    """(page, control) a session drives through nginx: the shared Seed control on the home page.
+
+    The proxy plumbing (upgrade, affinity, reruns) is what is under test here; the load client's chart detection
+    on the heavier pages is measured by `make load`, not asserted in CI.
+    """
+    return ("", "Seed")
 
 
 def _need_nginx() -> None:
@@ -83,7 +87,7 @@ def test_health_and_cookie_affinity(deployment):
 def test_websocket_sessions_through_nginx(deployment):
     url, state, _ = deployment
     page, control = _target()
-    run = asyncio.run(asyncio.wait_for(load(url, [], "nginx", 2, [(page, control)], seconds=5, linger=0), 240))
+    run = run_async(asyncio.wait_for(load(url, [], "nginx", 2, [(page, control)], seconds=5, linger=0), 240))
     assert run.warm_up == []
     for student in run.results:
         assert student.errors == []
@@ -112,6 +116,6 @@ def test_deep_link_on_a_fresh_server_runs_the_entry_point():
             await s.close()
 
     with server.direct() as (url, _):
-        run, labels = asyncio.run(first_visit())
+        run, labels = run_async(first_visit())
     assert run.exceptions == [] and run.errors == []
     assert "Seed" in labels, f"app.py's sidebar did not run for a first visit of /{page}; widgets: {labels}"

@@ -14,6 +14,7 @@ from bench.load import server
 from bench.load.session import Run, Session
 from bench.load.student import _link_value, next_value
 from bench.load.widgets import url_value
+from tests.apptest import run_async
 from views import PAGES
 
 LIVE_WORDS = ("histogram", "activation", "live")  # the live-training page, whatever its final url_path
@@ -94,4 +95,4 @@ async def _two_students(url: str, page: str, label: str, live: bool) -> None:
 def test_two_students_never_share_state(request, kind):
     spec = _spec(kind)  # before the server starts: skipping costs nothing
     url = request.getfixturevalue("app_url")
-    asyncio.run(_two_students(url, spec.url_path, spec.main_control, live=kind != "optimizers"))
+    run_async(_two_students(url, spec.url_path, spec.main_control, live=kind != "optimizers"))
