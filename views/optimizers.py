@@ -8,13 +8,17 @@ from core.optim_presets import COURSE, PRESETS, default_lr, lr_choices
 from core.optimizers import MAX_STEPS, OPTIMIZERS, run_batch, sweep
 from core.surfaces import SURFACES, get_surface
 from views import _ui as ui
-from viz.inspector import state_lines, step_view, sweep_heatmap
+from viz.contours import contour
+from viz.inspector import state_lines, step_view
+from viz.losses import losses
 from viz.race import race
-from viz.trajectories import contour, losses, surface3d
+from viz.surface3d import surface3d
+from viz.sweep import sweep_heatmap
 
 SECOND = {"momentum": "momentum", "nesterov": "momentum", "rmsprop": "alpha", "adadelta": "rho", "adam": "beta1",
           "adamw": "beta1", "amsgrad": "beta1", "adamax": "beta1", "nadam": "beta1", "radam": "beta1"}
 SURFACE_NAMES = [*SURFACES, "custom"]
+KAPPAS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)  # a Surface holds functions: shared, not pickled
@@ -78,7 +82,7 @@ def _controls():
                         format_func=lambda k: SURFACES[k].title if k in SURFACES else "Custom expression")
     kappa, angle, expr = 10.0, 0.0, "x**2 + 10*sin(y)"
     if surf == "quadratic":
-        kappa = ui.slider("Condition number kappa", 1.0, 1000.0, 10.0, key="kappa")
+        kappa = ui.select_slider("Condition number kappa", KAPPAS, 10.0, key="kappa", format_func=lambda v: f"{v:g}")
         angle = ui.slider("Rotation angle (deg)", 0.0, 90.0, 0.0, key="angle")
     if surf == "custom":
         expr = ui.text_input("f(x, y) =", expr, key="expr", help="x, y, numbers, + - * / **, sin, cos, exp, log…")
@@ -151,11 +155,11 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
                 st.warning(ui.diverged(t, tr.diverged_at) + " (left the plotted region or overflowed).")
         if surface.note:
             st.caption(surface.note)
+        floor = float(surface.value(surface.minima).min()) if len(surface.minima) else float(np.nanmin(z))
         tabs = st.tabs(["Paths", "Race", "3D", "Step inspector", "Sweep", "Equations"])
         with tabs[0]:
             st.plotly_chart(contour(xs, ys, z, paths, surface.minima, start), key="pick", on_select="rerun",
                             selection_mode="points", config={"scrollZoom": True})
-            floor = float(surface.value(surface.minima).min()) if len(surface.minima) else float(np.nanmin(z))
             st.plotly_chart(losses({t: tr.losses for t, tr in zip(titles, trajs, strict=True)}, floor,
                                    {t: tr.diverged_at for t, tr in zip(titles, trajs, strict=True)}))
             st.download_button("Download trajectories (CSV)", trajectories_csv(dict(zip(titles, trajs, strict=True))),
@@ -173,13 +177,15 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
             k = ui.slider("Step", 0, max(1, last), min(10, last), key="k")
             k = min(k, last)
             st.plotly_chart(step_view(xs, ys, z, who, tr.points, tr.grads, tr.state, k, surface.minima))
-            st.plotly_chart(state_lines(who, tr.state))
+            st.plotly_chart(state_lines(who, tr.state, k))
         with tabs[4]:
             sname = ui.selectbox("Optimizer to sweep", [n for n, _ in configs if n in SECOND] or ["momentum"],
                                  key="sweep_opt", format_func=lambda k: OPTIMIZERS[k].title)
             if ui.toggle("Run the 64 x 64 sweep (lr x second hyper-parameter)", False, key="sweep_on"):
                 zz = _sweep(key, sname, start, min(steps, 500), SECOND[sname])
-                st.plotly_chart(sweep_heatmap(SWEEP_X, SWEEP_Y, zz, "lr", SECOND[sname], "final_loss"))
+                h = dict(dict(configs).get(sname, ()))
+                here = (h["lr"], h[SECOND[sname]]) if SECOND[sname] in h else None
+                st.plotly_chart(sweep_heatmap(SWEEP_X, SWEEP_Y, zz, "lr", SECOND[sname], floor, here))
         with tabs[5]:
             for n, _ in configs:
                 st.markdown(f"**{OPTIMIZERS[n].title}**")

@@ -1,68 +1,88 @@
-"""One step under the microscope: gradient, update and optimizer state as arrows; the sweep heatmap."""
+"""One step under the microscope: gradient, actual update and optimizer state as arrows; state over time."""
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.theme import color, style
-from viz.trajectories import contour
+from viz.contours import landscape, marks, path_traces, plane_layout
+from viz.theme import color, figure
+
+GRAD, UPDATE, BUFFER = "#D55E00", "#0072B2", "#009E73"
+BUFFERS = ("velocity", "exp_avg")  # the running direction, where the optimizer keeps one
 
 
-def _arrow(fig: go.Figure, start, vec, scale: float, col: str, name: str, dash: str = "solid") -> None:
-    end = np.asarray(start) + scale * np.asarray(vec)
-    fig.add_annotation(x=end[0], y=end[1], ax=start[0], ay=start[1], xref="x", yref="y", axref="x", ayref="y",
-                       showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=3, arrowcolor=col, text="")
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=name, line=dict(color=col, width=3, dash=dash)))
+def _arrow(tail, vec, col: str) -> dict:
+    head = np.asarray(tail) + np.asarray(vec)
+    return dict(x=head[0], y=head[1], ax=tail[0], ay=tail[1], xref="x", yref="y", axref="x", ayref="y", text="",
+                showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=3.5, arrowcolor=col)
 
 
-def step_view(xs, ys, z, name: str, points: np.ndarray, grads: np.ndarray, state: dict, k: int, minima) -> go.Figure:
-    """Zoomed contour around step k of one run: -gradient, the actual update, and velocity/first moment."""
+def _legend(name: str, col: str, dash: str = "solid") -> dict:
+    return dict(type="scatter", x=[None], y=[None], mode="lines", name=name, line=dict(color=col, width=3.5, dash=dash))
+
+
+def _numbers(g, update, eff) -> str:
+    rows = [f"|g| = {np.linalg.norm(g):.3g}", f"|Δθ| = {np.linalg.norm(update):.3g}"]
+    if eff is not None and np.all(np.isfinite(eff)):
+        rows.append(f"effective lr = ({eff[0]:.2g}, {eff[1]:.2g})")
+    return "<br>".join(rows)
+
+
+def step_arrows(points: np.ndarray, grads: np.ndarray, state: dict, k: int, span: float) -> tuple[list, list]:
+    """Arrows at step k (annotations) and their legend entries: -gradient, the update, the buffer's direction."""
     p, g = points[k], grads[k]
-    nxt = points[k + 1] if k + 1 < len(points) else p
-    update = nxt - p
-    span = max(np.linalg.norm(update) * 4, 0.15 * (xs[-1] - xs[0]) / 4)
-    fig = contour(xs, ys, z, {name: points[: k + 2]}, minima, points[0], pick_grid=2)
-    gnorm = np.linalg.norm(g)
-    scale = span / 2 / gnorm if gnorm > 0 else 0.0
-    _arrow(fig, p, -g, scale, "#D55E00", f"-gradient (scaled x{scale:.2g})")
-    _arrow(fig, p, update, 1.0, "#0072B2", "actual update")
-    for key, col in (("velocity", "#009E73"), ("exp_avg", "#009E73")):
-        if key in state and np.all(np.isfinite(state[key][k + 1 if k + 1 < len(points) else k])):
-            v = state[key][k + 1 if k + 1 < len(points) else k]
-            vn = np.linalg.norm(v)
-            if vn > 0:
-                _arrow(fig, p, -v, span / 2 / vn, col, f"-{key} (direction)", "dot")
-    fig.update_xaxes(range=[p[0] - span, p[0] + span])
-    fig.update_yaxes(range=[p[1] - span, p[1] + span])
-    fig.update_layout(title=f"{name}, step {k}", height=520)
-    return fig
+    update = points[k + 1] - p
+    gn = np.linalg.norm(g)
+    scale = span / 2 / gn if gn > 0 else 0.0
+    arrows = [_arrow(p, -scale * g, GRAD), _arrow(p, update, UPDATE)]
+    legend = [_legend(f"−gradient (drawn ×{scale:.2g})", GRAD), _legend("actual update Δθ", UPDATE)]
+    for key in BUFFERS:
+        v = state.get(key, np.full((k + 2, 2), np.nan))[k + 1]
+        vn = np.linalg.norm(v)
+        if np.isfinite(vn) and vn > 0:
+            arrows.append(_arrow(p, -v * span / 2 / vn, BUFFER) | dict(arrowwidth=2.5, opacity=0.8))
+            legend.append(_legend(f"−{key} (direction)", BUFFER))
+    return arrows, legend
 
 
-def state_lines(name: str, state: dict) -> go.Figure:
-    """Each recorded state quantity (both coordinates) against step, log scale: why a method speeds or slows."""
-    fig = go.Figure()
+def step_view(xs, ys, z, name: str, points: np.ndarray, grads: np.ndarray, state: dict, k: int,
+              minima: np.ndarray, height: int = 560) -> go.Figure:
+    """Zoomed contour around step k (0 <= k < T) of one run: -gradient, actual update, velocity/first moment."""
+    k = int(np.clip(k, 0, len(points) - 2))
+    p = points[k]
+    update = points[k + 1] - p
+    span = max(4 * np.linalg.norm(update), 0.04 * (xs[-1] - xs[0]))
+    arrows, legend = step_arrows(points, grads, state, k, span)
+    path = path_traces(name, points[: k + 2], 0)
+    path[0]["line"] = dict(color=color(0), width=2)
+    data = [landscape(xs, ys, z), *path, *marks(minima, points[0]), *legend]
+    layout = plane_layout(xs, ys)
+    layout["xaxis"]["range"] = [p[0] - span, p[0] + span]
+    layout["yaxis"]["range"] = [p[1] - span, p[1] + span]
+    eff = state.get("effective_lr")
+    box = dict(text=_numbers(grads[k], update, None if eff is None else eff[k + 1]), xref="paper", yref="paper",
+               x=0.01, y=0.99, xanchor="left", yanchor="top", showarrow=False, align="left",
+               bgcolor="rgba(255,255,255,0.85)", bordercolor="#999", borderwidth=1, font=dict(size=14))
+    layout.update(annotations=[*arrows, box], uirevision=f"step-{name}",
+                  title=dict(text=f"{name}, step {k} → {k + 1}", x=0.01), margin=dict(l=55, r=10, t=45, b=50))
+    return figure(data, layout, height)
+
+
+def state_lines(name: str, state: dict, k: int | None = None, height: int = 340) -> go.Figure:
+    """|state| per coordinate (x solid, y dotted) against step, log axis; a vertical line at the inspected step."""
+    data = []
     for i, (key, arr) in enumerate(state.items()):
         for j, axis in enumerate("xy"):
-            fig.add_trace(go.Scatter(y=np.abs(arr[:, j]), mode="lines", name=f"|{key}| ({axis})",
-                                     line=dict(color=color(i), dash="solid" if j == 0 else "dot", width=2)))
-    fig.update_yaxes(type="log", title="magnitude")
-    fig.update_xaxes(title="step")
-    fig.update_layout(title=f"{name}: optimizer state over time")
-    return style(fig, height=360)
-
-
-def sweep_heatmap(x: np.ndarray, y: np.ndarray, zvals: np.ndarray, xname: str, yname: str, metric: str) -> go.Figure:
-    """Heatmap of the metric over x (log axis) and y; diverged cells are left blank."""
-    shown = np.where(np.isfinite(zvals), zvals, np.nan)
-    if metric == "final_loss":
-        shown = np.log10(np.maximum(shown - np.nanmin(shown), 1e-12)) if np.isfinite(shown).any() else shown
-        label = "log10(final f - best)"
-    else:
-        label = "steps to tolerance"
-    fig = go.Figure(go.Heatmap(x=x, y=y, z=shown, colorscale="Viridis", colorbar=dict(title=label),
-                               hovertemplate=f"{xname}=%{{x:.3g}}<br>{yname}=%{{y:.3g}}<br>%{{z:.3g}}<extra></extra>"))
-    fig.update_xaxes(type="log", title=xname)
-    fig.update_yaxes(title=yname)
-    fig.update_layout(title="blank cells diverged")
-    return style(fig, height=520)
+            with np.errstate(invalid="ignore"):
+                y = np.where(np.abs(arr[:, j]) > 0, np.abs(arr[:, j]), np.nan)
+            data.append(dict(type="scatter", y=y, mode="lines", name=f"|{key}| ({axis})", legendgroup=key,
+                             line=dict(color=color(i + 1), dash="solid" if j == 0 else "dot", width=2.5)))
+    layout = dict(xaxis=dict(title=dict(text="step")), yaxis=dict(type="log", title=dict(text="magnitude"),
+                                                                  exponentformat="power"),
+                  title=dict(text=f"{name}: optimizer state per step", x=0.01), margin=dict(l=70, r=10, t=45, b=50),
+                  legend=dict(x=1.02, xanchor="left", y=1.0, font=dict(size=14)))
+    if k is not None:
+        marker = dict(type="line", x0=k, x1=k, yref="paper", y0=0, y1=1, line=dict(color="#555", dash="dash"))
+        layout["shapes"] = [marker]
+    return figure(data, layout, height)

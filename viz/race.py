@@ -2,47 +2,83 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.trajectories import contour
+from viz.contours import landscape, marks, path_traces, plane_layout
+from viz.theme import figure
 
-FRAMES = 60  # the browser plays these; more only costs bandwidth and build time
-TRAIL = 150  # points per path per frame
+FRAMES = 120  # the browser plays these: smooth at ~25 fps, light enough to ship with the page
+TRAIL = 100  # points per path per frame
+FRAME_MS = 40
 
 
-def race(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start) -> go.Figure:
-    """Contour with animated paths: Play / Pause buttons and a step slider to scrub."""
-    steps = max(len(p) for p in paths.values()) - 1
-    marks = np.unique(np.linspace(0, steps, min(FRAMES, steps + 1)).astype(int))
-    fig = contour(xs, ys, z, {n: p[:1] for n, p in paths.items()}, minima, start, pick_grid=2)
-    first = 2  # contour and pick grid come first; then (line, head) per path
-    animated = [first + 2 * i + j for i in range(len(paths)) for j in (0, 1)]
-    frames = []
-    for k in marks:
-        data = []
-        for p in paths.values():
-            seg = p[: k + 1]
-            seg = seg[np.isfinite(seg).all(axis=1)]
-            head = seg[-1:] if len(seg) else p[:1]
-            seg = np.vstack([seg[:: -(-len(seg) // TRAIL)], head]) if len(seg) > TRAIL else seg
-            # Plain dicts: validating 60 x 2n frame traces through plotly's objects takes seconds.
-            data += [dict(type="scatter", x=seg[:, 0].tolist(), y=seg[:, 1].tolist()),
-                     dict(type="scatter", x=head[:, 0].tolist(), y=head[:, 1].tolist())]
-        frames.append(dict(data=data, traces=animated, name=str(k)))
+class RaceFigure(go.Figure):
+    """A figure whose frames are plain dicts, added when it is serialised.
+
+    plotly re-validates every frame trace (about 6 ms each, even with _validate=False), so 120 frames of seven
+    paths would take seconds on each rerun; the frames are built from arrays of known shape here instead.
+    """
+
+    _raw_frames: list[dict] = []
+
+    def to_dict(self) -> dict:
+        """The figure as plotly.js reads it: data, layout and the animation frames (arrays packed as base64)."""
+        out = super().to_dict()
+        return out | {"frames": self._raw_frames}
+
+
+def _packed(v: np.ndarray) -> dict:
+    """plotly.js's typed-array form; float32 is finer than a pixel and half the bytes of float64."""
+    return {"dtype": "f4", "bdata": base64.b64encode(np.ascontiguousarray(v, dtype=np.float32).tobytes()).decode()}
+
+
+def _frame(paths: dict[str, np.ndarray], k: int) -> list[dict]:
+    """Line and head of every path up to step k; a diverged path stays at its last finite point."""
+    data = []
+    for p in paths.values():
+        seg = p[: k + 1]
+        seg = seg[np.isfinite(seg).all(axis=1)]
+        head = seg[-1:] if len(seg) else p[:1]
+        if len(seg) > TRAIL:
+            seg = np.concatenate([seg[:: -(-len(seg) // TRAIL)], head])
+        # Arrays, not lists: plotly validates a list element by element but an array at once, and ships it packed.
+        data += [dict(type="scatter", x=_packed(seg[:, 0]), y=_packed(seg[:, 1])),
+                 dict(type="scatter", x=_packed(head[:, 0]), y=_packed(head[:, 1]))]
+    return data
+
+
+def _controls(stops: np.ndarray) -> dict:
+    """Play / Pause buttons and a step slider, laid out above the plot."""
     play = dict(label="▶ Play", method="animate",
-                args=[None, dict(frame=dict(duration=60, redraw=False), transition=dict(duration=0),
+                args=[None, dict(frame=dict(duration=FRAME_MS, redraw=False), transition=dict(duration=0),
                                  fromcurrent=True, mode="immediate")])
     pause = dict(label="❚❚ Pause", method="animate",
                  args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
-    fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=1.12, xanchor="left", buttons=[play, pause])],
-        sliders=[dict(active=0, x=0.2, len=0.8, y=1.13, currentvalue=dict(prefix="step "), pad=dict(t=0),
-                      steps=[dict(label=str(k), method="animate",
-                                  args=[[str(k)], dict(mode="immediate", frame=dict(duration=0, redraw=False))])
-                             for k in marks])],
-        margin=dict(t=110),
+    scrub = [dict(label=str(k), method="animate",
+                  args=[[str(k)], dict(mode="immediate", frame=dict(duration=0, redraw=False))]) for k in stops]
+    return dict(
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=1.0, xanchor="left", yanchor="bottom",
+                          pad=dict(b=8), buttons=[play, pause], font=dict(size=14))],
+        sliders=[dict(active=0, x=0.22, len=0.78, y=1.0, yanchor="bottom", pad=dict(t=0, b=8),
+                      currentvalue=dict(prefix="step ", font=dict(size=14)), steps=scrub)],
     )
-    spec = fig.to_plotly_json()
-    spec["frames"] = frames
-    return go.Figure(spec, _validate=False)  # the frames are plain data built above; skip re-validating them
+
+
+def race(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, height: int = 680) -> go.Figure:
+    """Contour with every path (T+1, 2) animated over at most FRAMES client-side frames; Play/Pause and a slider."""
+    steps = max(len(p) for p in paths.values()) - 1
+    stops = np.unique(np.linspace(0, steps, min(FRAMES, steps + 1)).round().astype(int))
+    data = [landscape(xs, ys, z)]
+    for i, (name, p) in enumerate(paths.items()):
+        data += path_traces(name, p[:1], i)
+    animated = list(range(1, 1 + 2 * len(paths)))  # trace indices the frames replace: (line, head) per path
+    data += marks(minima, start)
+    layout = plane_layout(xs, ys) | _controls(stops)
+    layout["margin"] = dict(l=55, r=10, t=90, b=50)
+    layout["uirevision"] = "race"
+    fig = RaceFigure(figure(data, layout, height), _validate=False)
+    fig._raw_frames = [dict(data=_frame(paths, int(k)), traces=animated, name=str(k)) for k in stops]
+    return fig

@@ -4,20 +4,34 @@ import plotly.graph_objects as go
 
 # Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies, legible on light and dark.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+# Lines drawn over a light contour: the yellow vanishes there, so paths use the other seven.
+LINE_COLORS = [c for c in PALETTE if c != "#F0E442"]
 FONT_SIZE = 15
+LAYOUT = dict(
+    template="plotly_white", font=dict(size=FONT_SIZE), margin=dict(l=50, r=20, t=50, b=45),
+    paper_bgcolor="rgba(0,0,0,0)", legend=dict(font=dict(size=FONT_SIZE - 1)),
+)
 
 
 def color(i: int) -> str:
-    """The i-th palette colour (cycling)."""
-    return PALETTE[i % len(PALETTE)]
+    """The i-th line colour (cycling; never the yellow, which is reserved for minima)."""
+    return LINE_COLORS[i % len(LINE_COLORS)]
 
 
 def style(fig: go.Figure, height: int | None = None) -> go.Figure:
     """Apply the app's look: transparent background (follows the light/dark theme), large fonts, tight margins."""
-    fig.update_layout(
-        template="plotly_white", font=dict(size=FONT_SIZE), margin=dict(l=50, r=20, t=50, b=45),
-        paper_bgcolor="rgba(0,0,0,0)", legend=dict(font=dict(size=FONT_SIZE - 1)),
-    )
+    fig.update_layout(**LAYOUT)
     if height:
         fig.update_layout(height=height)
+    return fig
+
+
+def figure(data: list[dict], layout: dict, height: int) -> go.Figure:
+    """A styled figure from plain trace and layout dicts, skipping plotly's per-property validation.
+
+    Validation costs tens of ms per trace; pages redraw several figures of a dozen traces on every slider move.
+    """
+    full = {k: v for k, v in LAYOUT.items() if k != "template"} | layout | {"height": height}
+    fig = go.Figure({"data": data, "layout": full}, _validate=False)
+    fig.update_layout(template=LAYOUT["template"])
     return fig

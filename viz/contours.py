@@ -1,0 +1,93 @@
+"""The clickable contour: a log-scaled loss landscape with one coloured path per optimizer, minima and start."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from viz.theme import color, figure
+
+MAX_POINTS = 400  # per drawn path: enough for the eye, light for the browser
+N_LEVELS = 30
+MINIMUM = dict(symbol="star", size=20, color="#F0E442", line=dict(color="black", width=1.2))
+
+
+def thin(points: np.ndarray, limit: int = MAX_POINTS) -> np.ndarray:
+    """Every k-th row of points (n, ...), always keeping the last one, so at most ~limit rows remain."""
+    k = max(1, -(-(len(points) - 1) // limit))
+    return points[::k] if (len(points) - 1) % k == 0 else np.concatenate([points[::k], points[-1:]])
+
+
+def log_height(z: np.ndarray, base: float | None = None) -> np.ndarray:
+    """log10(z - base + 1e-3): valleys of very different depths all get contour lines (base: grid minimum)."""
+    base = float(np.nanmin(z[np.isfinite(z)])) if base is None else base
+    with np.errstate(invalid="ignore"):
+        return np.log10(np.maximum(z - base, 0.0) + 1e-3)
+
+
+def finite_rows(points: np.ndarray) -> np.ndarray:
+    """Rows of points (T+1, 2) before divergence (NaN/inf rows dropped)."""
+    return points[np.isfinite(points).all(axis=1)]
+
+
+def landscape(xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> dict:
+    """Contour trace of z (len(ys), len(xs)) with N_LEVELS log-spaced levels between the 2nd and 98th percentile."""
+    lz = log_height(z)
+    lo, hi = np.nanquantile(lz[np.isfinite(lz)], [0.02, 0.98])
+    return dict(type="contour", x=xs, y=ys, z=lz, colorscale="Greys", reversescale=True, showscale=False,
+                opacity=0.5, hoverinfo="skip", name="loss", line=dict(width=0.8, color="rgba(60,60,60,0.45)"),
+                contours=dict(start=lo, end=hi, size=(hi - lo) / N_LEVELS, coloring="heatmap"))
+
+
+def pick_grid(xs: np.ndarray, ys: np.ndarray, n: int) -> dict:
+    """An invisible n x n grid of markers: plotly cannot select a contour, so clicks land on these."""
+    gx, gy = np.meshgrid(np.linspace(xs[0], xs[-1], n), np.linspace(ys[0], ys[-1], n))
+    return dict(type="scatter", x=gx.ravel(), y=gy.ravel(), mode="markers", marker=dict(size=14, opacity=0.0),
+                name="click to start here", showlegend=False,
+                hovertemplate="start here: (%{x:.2f}, %{y:.2f})<extra></extra>")
+
+
+def path_traces(name: str, pts: np.ndarray, i: int) -> list[dict]:
+    """A path (line, legend entry) and its head (big dot) in the i-th colour."""
+    p = thin(finite_rows(pts))
+    line = dict(type="scatter", x=p[:, 0], y=p[:, 1], mode="lines", name=name, legendgroup=name,
+                line=dict(color=color(i), width=3), hovertemplate=f"{name}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>")
+    head = dict(type="scatter", x=p[-1:, 0], y=p[-1:, 1], mode="markers", showlegend=False, legendgroup=name,
+                hoverinfo="skip", marker=dict(color=color(i), size=12, line=dict(color="white", width=1.5)))
+    return [line, head]
+
+
+def marks(minima: np.ndarray, start) -> list[dict]:
+    """Star at each known minimum, open circle at the start."""
+    out = []
+    if len(minima):
+        out.append(dict(type="scatter", x=minima[:, 0], y=minima[:, 1], mode="markers", name="minimum",
+                        marker=MINIMUM, hovertemplate="minimum (%{x:.3g}, %{y:.3g})<extra></extra>"))
+    out.append(dict(type="scatter", x=[start[0]], y=[start[1]], mode="markers", name="start",
+                    marker=dict(symbol="circle-open", size=18, color="black", line=dict(width=3)),
+                    hovertemplate="start (%{x:.3g}, %{y:.3g})<extra></extra>"))
+    return out
+
+
+def plane_layout(xs, ys, height: int = 620) -> dict:
+    """Square x-y axes over the surface's box, legend on the right, pan by default (scroll zooms)."""
+    return dict(
+        xaxis=dict(range=[xs[0], xs[-1]], title=dict(text="x"), constrain="domain", showgrid=False, zeroline=False),
+        yaxis=dict(range=[ys[0], ys[-1]], title=dict(text="y"), scaleanchor="x", scaleratio=1, showgrid=False,
+                   zeroline=False, constrain="domain"),
+        legend=dict(x=1.02, xanchor="left", y=1.0, yanchor="top", font=dict(size=14), itemclick="toggle"),
+        margin=dict(l=55, r=10, t=20, b=50), clickmode="event+select", dragmode="pan",
+        uirevision=f"{xs[0]}:{xs[-1]}:{ys[0]}:{ys[-1]}",  # keeps a zoom across reruns, not across surfaces
+    )
+
+
+def contour(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, pick: int = 25,
+            height: int = 620) -> go.Figure:
+    """Log-scaled contour of z (len(ys), len(xs)), one coloured path (T+1, 2) per optimizer, minima and start.
+
+    pick > 0 adds an invisible pick x pick grid of markers so a click can choose a new start.
+    """
+    data = [landscape(xs, ys, z)] + ([pick_grid(xs, ys, pick)] if pick else [])
+    for i, (name, pts) in enumerate(paths.items()):
+        data += path_traces(name, pts, i)
+    return figure(data + marks(minima, start), plane_layout(xs, ys), height)
