@@ -61,13 +61,14 @@ def _controls(stops: np.ndarray) -> dict:
                   args=[[str(k)], dict(mode="immediate", frame=dict(duration=0, redraw=False))]) for k in stops]
     return dict(
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=1.0, xanchor="left", yanchor="bottom",
-                          pad=dict(b=8), buttons=[play, pause], font=dict(size=14))],
-        sliders=[dict(active=0, x=0.22, len=0.78, y=1.0, yanchor="bottom", pad=dict(t=0, b=8),
-                      currentvalue=dict(prefix="step ", font=dict(size=14)), steps=scrub)],
+                          pad=dict(b=10), buttons=[play, pause], font=dict(size=15))],
+        sliders=[dict(active=0, x=0.0, len=1.0, y=0.0, yanchor="top", pad=dict(t=55, b=0), ticklen=4,
+                      currentvalue=dict(prefix="step ", font=dict(size=15), xanchor="left"), steps=scrub,
+                      font=dict(size=12))],
     )
 
 
-def race(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, height: int = 680) -> go.Figure:
+def race(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, height: int = 760) -> go.Figure:
     """Contour with every path (T+1, 2) animated over at most FRAMES client-side frames; Play/Pause and a slider."""
     steps = max(len(p) for p in paths.values()) - 1
     stops = np.unique(np.linspace(0, steps, min(FRAMES, steps + 1)).round().astype(int))
@@ -77,7 +78,7 @@ def race(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, hei
     animated = list(range(1, 1 + 2 * len(paths)))  # trace indices the frames replace: (line, head) per path
     data += marks(minima, start)
     layout = plane_layout(xs, ys) | _controls(stops)
-    layout["margin"] = dict(l=55, r=10, t=90, b=50)
+    layout["margin"] = dict(l=55, r=10, t=50, b=150)
     layout["uirevision"] = "race"
     fig = RaceFigure(figure(data, layout, height), _validate=False)
     fig._raw_frames = [dict(data=_frame(paths, int(k)), traces=animated, name=str(k)) for k in stops]
