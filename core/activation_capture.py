@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from core.networks import Net, SeededDropout
+from core.saturation import saturation
 
 KINDS = {"pre": "pre-activation (input of the nonlinearity)", "post": "post-activation (its output)",
          "grad": "gradient of the loss w.r.t. the layer's weights"}
@@ -39,6 +40,8 @@ class LayerStat:
     post: Histogram
     grad: Histogram | None  # None where nothing was differentiated (forward_stats)
     grad_norm: float  # Frobenius norm of dL/dW; nan without a gradient
+    saturated: float = float("nan")  # share of saturated outputs (core/saturation.py); nan if not measured
+    dead: float = float("nan")  # share of units saturated for the whole batch
 
     @property
     def mean(self) -> float:
@@ -130,13 +133,14 @@ def unit_percentiles(pre: torch.Tensor, q=(0.15, 0.5, 0.85)) -> np.ndarray:
     return (v[:, lo] * (1 - w) + v[:, hi] * w).T.numpy()
 
 
-def layer_stats(taps, grads, edges: dict[str, list[np.ndarray]]) -> tuple[LayerStat, ...]:
-    """Histogram each captured layer on its fixed edges; ``grads`` is a list of dL/dW tensors or None."""
+def layer_stats(taps, grads, edges: dict[str, list[np.ndarray]], activation: str) -> tuple[LayerStat, ...]:
+    """Histogram each captured layer on its fixed edges and measure its saturation; ``grads``: dL/dW list or None."""
     out = []
     for i, (pre, post) in enumerate(taps):
         g = grads[i] if grads is not None else None
+        sat = saturation(pre, post, activation)
         out.append(LayerStat(
             histogram(pre, edges["pre"][i]), histogram(post, edges["post"][i]),
             histogram(g, edges["grad"][i]) if g is not None else None,
-            float(g.double().norm()) if g is not None else float("nan")))
+            float(g.double().norm()) if g is not None else float("nan"), sat.saturated, sat.dead))
     return tuple(out)

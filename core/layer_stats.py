@@ -17,15 +17,18 @@ True
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import torch
 
 from core.activation_capture import KINDS, Histogram, LayerStat, activation_taps, edges_for, histogram
 from core.net_recorder import NetStats, accuracy
 from core.networks import NetSpec, build
 from core.paired_trainer import PairedTrainer, Snapshot
+from core.saturation import SATURATION, SaturationStat, saturation
 
 __all__ = ["forward_stats", "PairedTrainer", "Snapshot", "NetStats", "LayerStat", "Histogram", "KINDS",
-           "accuracy"]
+           "accuracy", "saturation", "SaturationStat", "SATURATION"]
 
 
 @torch.no_grad()
@@ -44,4 +47,5 @@ def forward_stats(depth: int = 10, width: int = 500, activation: str = "tanh", i
         net(x)
     pre_edges = edges_for(taps[0][0], "pre", activation, bins)
     post_edges = edges_for(taps[0][1], "post", activation, bins)
-    return [LayerStat(histogram(p, pre_edges), histogram(o, post_edges), None, float("nan")) for p, o in taps]
+    return [LayerStat(histogram(p, pre_edges), histogram(o, post_edges), None, float("nan"),
+                      *astuple(saturation(p, o, activation))) for p, o in taps]

@@ -36,7 +36,8 @@ class Recorder:
             self.edges = {"pre": [edges_for(p, "pre", act, self.bins) for p, _ in taps],
                           "post": [edges_for(o, "post", act, self.bins) for _, o in taps],
                           "grad": [edges_for(g, "grad", act, self.bins) for g in grads]}
-        return NetStats(layer_stats(taps, grads, self.edges), unit_percentiles(taps[-1][0]), loss,
+        stats = layer_stats(taps, grads, self.edges, self.net.spec.activation)
+        return NetStats(stats, unit_percentiles(taps[-1][0]), loss,
                         accuracy(self.net, self.x_test, self.y_test))
 
 
