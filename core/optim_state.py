@@ -62,6 +62,17 @@ def grad_avg(traj: Trajectory) -> np.ndarray:
     return out
 
 
+def velocity(traj: Trajectory) -> np.ndarray:
+    """SGD's momentum buffer b (T+1, 2): the recorded one, or rebuilt (plain "sgd" with momentum > 0 keeps none)."""
+    if "velocity" in traj.state:
+        return traj.state["velocity"]
+    g, mu, tau = used_grads(traj), traj.hyper.get("momentum", 0.0), traj.hyper.get("dampening", 0.0)
+    out = np.zeros_like(g)
+    for r in range(1, len(g)):
+        out[r] = g[r] if r == 1 else mu * out[r - 1] + ((1 - tau) * g[r] if tau else g[r])
+    return out
+
+
 def max_exp_avg_sq(traj: Trajectory) -> np.ndarray:
     """AMSGrad's running maximum of exp_avg_sq (T+1, 2): torch's max_exp_avg_sq after each step."""
     v = traj.state["exp_avg_sq"]
