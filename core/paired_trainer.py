@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from core.activation_capture import activation_taps, probe_mode
-from core.datasets import load
+from core.datasets import Split, load
 from core.history import History
 from core.net_recorder import NetStats, Recorder
 from core.networks import Net, NetSpec, SeededDropout, build, copy_shared_weights
@@ -49,8 +49,8 @@ class PairedTrainer:
                  init: str = "xavier", norm: str = "batch", placement: str = "before", residual: bool = False,
                  dropout: float = 0.0, arch: str = "mlp", optimizer: str = "sgd", lr: float = 0.5,
                  batch_size: int = 60, seed: int = 0, bins: int = 40, record_every: int = 20,
-                 capacity: int = 256, **hyper):
-        split = load(dataset, seed=seed)
+                 capacity: int = 256, split: Split | None = None, **hyper):
+        split = split if split is not None else load(dataset, seed=seed)  # a given split (own CSV) wins
         check_batch(batch_size, len(split.x_train), norm, arch)
         spec = NetSpec(split.n_features, split.n_classes, depth, width, activation, init, "none", placement,
                        residual, dropout, image_shape=split.image_shape, arch=arch)

@@ -10,6 +10,7 @@ from core.datasets import DATASETS
 from core.networks import ACTIVATIONS, INITS, NORMS
 from core.optimizers import OPTIMIZERS
 from views import _ui as ui
+from views._hist_data import OWN, TITLE, uploader
 
 LR_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0, 1e4]
 BATCHES = [1, 2, 4, 8, 16, 32, 60, 64, 128, 256, 512, 1024, 2048]
@@ -43,6 +44,7 @@ class PairConfig:
     optimizer: str
     batch_size: int
     seed: int
+    upload: str = ""  # digest of this session's uploaded CSV (dataset "csv"); the data stay in session_state
 
 
 def _apply_preset() -> None:
@@ -57,7 +59,10 @@ def controls() -> tuple[PairConfig, float]:
         st.subheader("Network and training")
         ui.selectbox("Preset", list(PRESETS), key="preset", on_change=_apply_preset,
                      help="Loads a classic setting; every control below stays editable.")
-        data = ui.selectbox("Dataset", list(DATASETS), key="data", format_func=lambda k: DATASETS[k].title)
+        seed = int(st.session_state.get("seed", 0))
+        data = ui.selectbox("Dataset", [*DATASETS, OWN], key="data",
+                            format_func=lambda k: DATASETS[k].title if k in DATASETS else TITLE)
+        upload = uploader(seed) if data == OWN else ""
         arch = ui.radio("Architecture", ["mlp", "cnn"], key="arch", horizontal=True,
                         format_func=lambda k: {"mlp": "MLP", "cnn": "small CNN"}[k])
         depth = ui.slider("Depth", 1, 20, d["depth"], key="depth", help="Hidden layers.")
@@ -75,9 +80,10 @@ def controls() -> tuple[PairConfig, float]:
         res = ui.checkbox("Residual connections", False, key="res")
         drop = ui.slider("Dropout p", 0.0, 0.9, 0.0, 0.05, key="drop")
         opt = ui.selectbox("Optimizer", list(OPTIMIZERS), key="opt", format_func=lambda k: OPTIMIZERS[k].title)
+        batch = ui.select_slider("Batch size", BATCHES, d["batch"], key="batch")
         lr = ui.select_slider("Learning rate", LR_GRID, d["lr"], key="lr", format_func=lambda v: f"{v:g}",
                               help="Changing it does not restart training.")
-        batch = ui.select_slider("Batch size", BATCHES, d["batch"], key="batch")
-    cfg = PairConfig(data, arch, depth, width, act, init, norm, place, res, float(drop), opt, batch,
-                     int(st.session_state.get("seed", 0)))
+        st.caption("Changing the **learning rate** keeps training from the current step; any other setting "
+                   "above restarts both nets from step 0.")
+    cfg = PairConfig(data, arch, depth, width, act, init, norm, place, res, float(drop), opt, batch, seed, upload)
     return cfg, float(lr)

@@ -9,6 +9,8 @@ from core.layer_stats import forward_stats
 from core.networks import ACTIVATIONS, INITS
 from views import _ui as ui
 from views._hist_controls import PairConfig
+from views._hist_data import OWN
+from views._hist_export import chart
 from viz.histograms import init_histograms, init_std_chart
 from viz.training_curves import batch_size_chart
 
@@ -42,17 +44,16 @@ def init_lab_tab() -> None:
                         format_func=lambda k: {"none": "none", "batch": "batch norm"}[k])
     seed = int(st.session_state.get("seed", 0))
     stats = _forward_stats(act, init, norm, seed)
-    st.plotly_chart(init_histograms(stats, f"{act} output per layer, init {init}"), key="lab_hist",
-                    width="stretch")
-    st.plotly_chart(init_histograms(stats, f"{act} input (pre-activation) per layer", kind="pre"),
-                    key="lab_pre", width="stretch")
+    chart(init_histograms(stats, f"{act} output per layer, init {init}"), "lab_hist")
+    chart(init_histograms(stats, f"{act} input (pre-activation) per layer", kind="pre"), "lab_pre")
     every = {name: [s.std for s in _forward_stats(act, name, norm, seed)] for name in INITS}
     left, right = st.columns([3, 2])
-    left.plotly_chart(init_std_chart(every, {k: k for k in INITS}, act), key="lab_std", width="stretch")
-    right.dataframe([{"layer": i + 1, "mean": s.mean, "std": s.std, "input std": s.pre.std}
-                     for i, s in enumerate(stats)], hide_index=True, width="stretch",
-                    column_config={k: st.column_config.NumberColumn(format="%.3g") for k in ("mean", "std",
-                                                                                          "input std")})
+    chart(init_std_chart(every, {k: k for k in INITS}, act), "lab_std", left)
+    right.dataframe([{"layer": i + 1, "mean": s.mean, "std": s.std, "input std": s.pre.std,
+                      "saturated": s.saturated} for i, s in enumerate(stats)], hide_index=True, width="stretch",
+                    column_config={**{k: st.column_config.NumberColumn(format="%.3g") for k in ("mean", "std",
+                                                                                             "input std")},
+                                   "saturated": st.column_config.NumberColumn(format="percent")})
 
 
 def batch_size_tab(pair: PairConfig, lr: float) -> None:
@@ -63,6 +64,10 @@ def batch_size_tab(pair: PairConfig, lr: float) -> None:
         "and its running averages no longer match what training saw. Group norm normalizes within each example, "
         "so it does not care. The network, optimizer and learning rate are those of the sidebar.")
     steps = ui.slider("Steps per run", 50, 1000, 150, 50, key="bs_steps")
+    if pair.dataset == OWN:
+        st.info("This experiment runs on the built-in datasets; choose one under **Dataset** in the sidebar.",
+                icon=":material/info:")
+        return
     cfg = BatchSizeConfig(pair.dataset, pair.depth, pair.width, pair.activation, pair.init, pair.optimizer, lr,
                           steps, pair.seed)
     key = "hist_bs_result"
@@ -85,7 +90,7 @@ def batch_size_tab(pair: PairConfig, lr: float) -> None:
         return
     if result.config != cfg:
         st.caption("Showing the last run; the settings have changed since. Run again to update.")
-    st.plotly_chart(batch_size_chart(result), key="bs_chart", width="stretch")
+    chart(batch_size_chart(result), "bs_chart")
     diverged = [f"{c.norm} at batch {c.batch_size}" for c in result.cells if c.diverged_at]
     if diverged:
         st.warning("Diverged (no point drawn): " + ", ".join(diverged) + ". Lower the learning rate.")

@@ -12,10 +12,12 @@ import torch
 from core.layer_stats import PairedTrainer
 from views import _ui as ui
 from views._hist_controls import NORM_TITLES, PairConfig, controls
+from views._hist_curves import curves
+from views._hist_data import OWN, own_split
+from views._hist_export import downloads
+from views._hist_layers import layer_chart, layout_controls
+from views._hist_saturation import saturation_section
 from views._hist_tabs import batch_size_tab, init_lab_tab
-from viz.histograms import pair_histograms
-from viz.ridgeline import ridgeline, time_heatmap
-from viz.training_curves import grad_norms, loss_accuracy, percentile_plot
 
 # session_state[STATE] = {"config", "pair", "playing", "lock"}: one trainer per browser session. The lock
 # matters: a full rerun can start while the previous run's fragment is still training the same nets.
@@ -25,14 +27,16 @@ STATE = "hist_pair"
 torch.set_num_threads(1)
 REFRESH_S = 0.25  # the live view redraws four times a second
 BUDGET_S = 0.12  # training time per refresh, the rest is left for drawing
-CHART = dict(width="stretch", config={"displaylogo": False})
 
 
 def _pair(cfg: PairConfig, lr: float) -> PairedTrainer:
     """This session's trainer; rebuilt (paused, step 0) when a structural setting changed, else lr updated."""
     state = st.session_state.get(STATE)
     if state is None or state["config"] != cfg:
-        pair = PairedTrainer(**asdict(cfg), lr=lr)
+        kw = asdict(cfg)
+        digest = kw.pop("upload")
+        split = own_split(digest) if cfg.dataset == OWN else None
+        pair = PairedTrainer(**kw, lr=lr, split=split)
         state = st.session_state[STATE] = {"config": cfg, "pair": pair, "playing": False,
                                            "lock": threading.Lock()}
     elif state["pair"].optimizer.param_groups[0]["lr"] != lr:
@@ -58,6 +62,11 @@ def _buttons(pair: PairedTrainer) -> None:
     if row.button("Reset", icon=":material/restart_alt:"):
         del st.session_state[STATE]
         st.rerun()
+    downloads(row, pair, state["lock"], _names(state["config"]))
+
+
+def _names(cfg: PairConfig) -> tuple[str, str]:
+    return "No normalization", NORM_TITLES[cfg.norm]
 
 
 def _train(pair: PairedTrainer) -> None:
@@ -91,37 +100,40 @@ def _live(train: bool) -> None:
         st.rerun(scope="app")
     if snaps[-1].step != snap.step:
         snaps.append(snap)
-    names = ("No normalization", NORM_TITLES[state["config"].norm])
+    names = _names(state["config"])
     if pair.diverged_at is not None:
         who = " and ".join(pair.diverged_nets) + " net"
         st.warning(ui.diverged(f"The {who}", pair.diverged_at) + ": the loss is no longer a finite number. "
                    "Training paused; the last good statistics stay on screen. Lower the learning rate or Reset.")
-    c = st.columns([2, 2, 3])
+    c = st.columns([3, 3, 2, 3])
     with c[0]:
         kind = ui.radio("Show", ["pre", "post", "grad"], key="kind", horizontal=True,
                         format_func=lambda k: {"pre": "pre-activation", "post": "post-activation",
                                                "grad": "gradient"}[k])
-    c[2].markdown(f"**Step {snap.step}** · test accuracy {snap.plain.test_accuracy:.1%} (no norm) vs "
+    with c[1]:
+        how, every = layout_controls()
+    c[3].markdown(f"**Step {snap.step}** · test accuracy {snap.plain.test_accuracy:.1%} (no norm) vs "
                   f"{snap.normed.test_accuracy:.1%} ({names[1].lower()})")
-    st.plotly_chart(pair_histograms(snap, kind, names), key="hist_layers", **CHART)
-    left, right = st.columns(2)
-    left.plotly_chart(loss_accuracy(snaps, names, pair.diverged_at), key="hist_curves", **CHART)
-    depth = len(snap.plain.layers)
-    width = snap.plain.unit_percentiles.shape[1]
-    with right:
-        unit = ui.number_input("Tracked unit", 1, width, 1, key="unit",
-                               help="Which unit of the last hidden layer the percentile plot follows.")
-        st.plotly_chart(percentile_plot(snaps, int(unit) - 1, names), key="hist_pct", **CHART)
-    left, right = st.columns(2)
-    with left:
-        a, b = st.columns(2)
-        with a:
-            layer = ui.number_input("Layer of the time view", 1, depth, depth, key="layer")
-        with b:
-            view = ui.radio("Time view", ["heatmap", "ridgeline"], key="tv", horizontal=True)
-        fig = (ridgeline if view == "ridgeline" else time_heatmap)(snaps, kind, int(layer) - 1, names)
-        st.plotly_chart(fig, key="hist_time", **CHART)
-    right.plotly_chart(grad_norms(snap, names), key="hist_grad", **CHART)
+    layer_chart(snap, snaps, kind, names, how, every)
+    curves(snap, snaps, pair.diverged_at, names, kind)
+    saturation_section(snap, snaps, names, state["config"].activation)
+
+
+def _live_tab(cfg: PairConfig, lr: float) -> None:
+    if cfg.dataset == OWN and not cfg.upload:
+        st.info("Upload a CSV in the sidebar (under **Dataset**) to train both nets on your own data.",
+                icon=":material/upload_file:")
+        return
+    try:
+        pair = _pair(cfg, lr)
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    _buttons(pair)
+    if st.session_state[STATE]["playing"]:
+        _live_running()
+    else:
+        _live_paused()
 
 
 INTRO = (
@@ -136,17 +148,7 @@ with ui.page("Activation histograms", INTRO):
     cfg, lr = controls()
     live, lab, sweep = st.tabs(["Live training", "Init lab", "Batch-size experiment"])
     with live:
-        try:
-            pair = _pair(cfg, lr)
-        except ValueError as exc:
-            st.error(str(exc))
-        else:
-            _buttons(pair)
-            playing = st.session_state[STATE]["playing"]
-            if playing:
-                _live_running()
-            else:
-                _live_paused()
+        _live_tab(cfg, lr)
     with lab:
         init_lab_tab()
     with sweep:

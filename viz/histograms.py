@@ -34,6 +34,10 @@ def bars(h, color: str, name: str, k: int, show: bool = False) -> dict:
                 yaxis=ref("y", k), hovertemplate=f"{name}<br>%{{x:.3g}}: %{{y:.1%}}<extra></extra>")
 
 
+def _saturated(share: float) -> str:
+    return "" if share != share else f"<br>sat {share:.0%}"  # nan: not measured
+
+
 def pair_histograms(snap, kind: str = "pre", names: Sequence[str] = ("No normalization", "Normalized"),
                     layers: Sequence[int] | None = None) -> go.Figure:
     """Rows: the two nets; columns: hidden layers; bars: share of values per fixed bin at ``snap.step``."""
@@ -47,7 +51,8 @@ def pair_histograms(snap, kind: str = "pre", names: Sequence[str] = ("No normali
             k = r * cols + c
             h = stats.layers[i].hist(kind)
             data.append(bars(h, color, name, k, show=c == 0))
-            lay["annotations"].append(corner_note(f"μ {h.mean:.2g}<br>σ {h.std:.2g}", k))
+            lay["annotations"].append(corner_note(f"μ {h.mean:.2g}<br>σ {h.std:.2g}"
+                                                  + _saturated(stats.layers[i].saturated), k))
             lay[axis_name("y", k)].update(showticklabels=False, rangemode="tozero")
             lay[axis_name("x", k)].update(nticks=4, tickfont=dict(size=12))
     lay["bargap"] = 0

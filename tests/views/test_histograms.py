@@ -93,3 +93,74 @@ def test_init_lab_and_batch_size_experiment():
     _button(at, "Run experiment").click().run()
     assert not at.exception and not at.error
     assert "Press **Run experiment**" not in " ".join(i.value for i in at.info)
+
+
+def _good_csv() -> bytes:
+    rows = "".join(f"{i * 0.1:.2f},{(i * 7) % 11 - 5},{'ab'[i % 2]}\n" for i in range(80))
+    return ("x1,x2,label\n" + rows).encode()
+
+
+def test_layout_toggles_and_all_layers_grid():
+    at = _open(depth="7")
+    at.radio(key="hlay").set_value("nets").run()
+    assert not at.exception and "both nets on one axis" in _layer_title(at)
+    at.radio(key="hlay").set_value("steps").run()
+    assert "older = fainter" in _layer_title(at)
+    at.toggle(key="hall").set_value(True).run()
+    assert not at.exception and "layer 7" in str(at.get("plotly_chart")[0].proto.spec)
+    assert at.radio(key="hlay").disabled
+
+
+def _layer_title(at) -> str:
+    import json
+
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+
+
+def test_saturation_numbers_are_shown_for_every_layer():
+    at = _open(act="relu", init="he", depth="4")
+    _button(at, "Step").click().run()
+    table = next(d.value for d in at.dataframe if "saturated · No normalization" in d.value.columns)
+    assert list(table["layer"]) == [1, 2, 3, 4]
+    assert table["saturated · No normalization"].between(0.05, 0.95).all()  # relu: a share of outputs are 0
+    assert "sat " in at.get("plotly_chart")[0].proto.spec  # next to each histogram too
+    assert any("output = 0" in m.value for m in at.markdown)
+    at.radio(key="smet").set_value("dead").run()
+    assert not at.exception
+
+
+def test_lr_caption_says_it_does_not_reset():
+    at = _open()
+    assert any("learning rate" in c.value and "keeps training" in c.value for c in at.caption)
+
+
+def test_upload_good_csv_trains_on_it():
+    at = _open(data="Your own CSV")
+    assert any("Upload a CSV" in i.value for i in at.info)
+    at.file_uploader(key="hist_csv").set_value(("mine.csv", _good_csv(), "text/csv")).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "**Step 0**" in _status(at)
+    assert any("80 rows, 2 features, 2 classes" in c.value for c in at.caption)
+    _button(at, "Step").click().run()
+    assert "**Step 20**" in _status(at)
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"x,y,label\n1,2,a\n", "data row"),
+    (b"\x89PNG\x00\x00", "NUL bytes"),
+    (_good_csv().replace(b"0.50,", b"nan,", 1), "not a finite number"),
+])
+def test_upload_bad_csv_is_refused_with_its_reason(data, words):
+    at = _open(data="Your own CSV")
+    at.file_uploader(key="hist_csv").set_value(("bad.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert any("cannot be used" in e.value and words in e.value for e in at.error), [e.value for e in at.error]
+    assert any("Upload a CSV" in i.value for i in at.info)
+
+
+def test_uploads_stay_in_their_session():
+    a, b = _open(data="Your own CSV"), _open(data="Your own CSV")
+    a.file_uploader(key="hist_csv").set_value(("mine.csv", _good_csv(), "text/csv")).run()
+    b.run()
+    assert "**Step 0**" in _status(a) and not _status(b)
+    assert any("Upload a CSV" in i.value for i in b.info)
