@@ -11,7 +11,7 @@ from core.train_loop import Curves
 from viz.grid_layout import axis_name, figure, grid, ref
 from viz.theme import PALETTE
 
-KEPT, DROPPED, TEST, MEAN = PALETTE[0], "#B8C0CC", PALETTE[3], PALETTE[1]
+KEPT, DROPPED, TEST, MEAN = PALETTE[0], "#B8C0CC", PALETTE[3], "#000000"
 NETS = {"plain": ("no dropout", PALETTE[3]), "dropout": ("with dropout", PALETTE[0])}
 
 
@@ -21,8 +21,9 @@ def _bars(x, y, colors, name: str, k: int, show: bool) -> dict:
 
 
 def _marks(x, y, color: str, symbol: str, name: str, k: int, show: bool) -> dict:
+    edge = dict(width=2.5, color=color) if symbol.endswith("open") else dict(width=1, color="white")
     return dict(type="scatter", mode="markers", x=x, y=y, name=name, legendgroup=name, showlegend=show,
-                marker=dict(color=color, symbol=symbol, size=9, line=dict(width=1, color="white")),
+                marker=dict(color=color, symbol=symbol, size=13 if symbol.endswith("open") else 10, line=edge),
                 xaxis=ref("x", k), yaxis=ref("y", k), hovertemplate="unit %{x}: %{y:.3f}<extra>" + name + "</extra>")
 
 
@@ -32,58 +33,70 @@ def mask_figure(demo: DropoutDemo) -> go.Figure:
     units = np.arange(1, len(demo.activations) + 1)
     colors = np.where(demo.keep, KEPT, DROPPED).tolist()
     lay = grid(3, 1, vspace=0.11, row_titles=[
-        f"activations: {int(demo.keep.sum())} of {len(units)} units kept (grey = dropped, p = {demo.p:g})",
+        f"activations and the mask (squares): {int(demo.keep.sum())} of {len(units)} units kept, grey = dropped, "
+        f"p = {demo.p:g}",
         "inverted dropout: train = kept / (1-p), test = unchanged",
         "classic dropout: train = kept, test = x (1-p)"])
-    data = [_bars(units, demo.activations, colors, "activation", 0, False)]
+    top = max(float(np.max(demo.train["inverted"])), float(np.max(demo.activations)), 1e-6) * 1.08
+    data = [_bars(units, demo.activations, colors, "activation", 0, False),
+            dict(type="scatter", mode="markers", x=units, y=np.full(len(units), -0.1 * top), showlegend=False,
+                 marker=dict(symbol="square", size=9, color=colors), xaxis="x", yaxis="y",
+                 customdata=np.where(demo.keep, "kept", "dropped"), hovertemplate="unit %{x}: %{customdata}"
+                 "<extra>mask</extra>")]  # the mask strip: visible even where the activation is 0
     for k, form in ((1, "inverted"), (2, "classic")):
         first = k == 1
         data += [_bars(units, demo.train[form], KEPT, "training output (this mask)", k, first),
                  _marks(units, demo.test[form], TEST, "diamond", "test output", k, first),
                  _marks(units, demo.mc_mean[form], MEAN, "x-thin-open", f"training output, mean of {demo.n_masks}"
                         " masks", k, first)]
-    top = max(float(np.max(demo.train["inverted"])), float(np.max(demo.activations)), 1e-6) * 1.08
     for k in range(3):
-        lay[axis_name("y", k)].update(range=[0, top])
+        lay[axis_name("y", k)].update(range=[-0.17 * top if k == 0 else 0, top])
         lay[axis_name("x", k)].update(dtick=4 if len(units) > 20 else 1, showticklabels=k == 2)
     lay[axis_name("x", 2)].update(title_text="unit of the hidden layer")
     lay["barmode"] = "overlay"
     lay["legend"] = dict(orientation="h", yref="container", y=0.995, yanchor="top", x=0, xanchor="left")
-    return figure(data, lay, height=560)
+    lay["margin"] = dict(l=10, r=10, t=75, b=40)
+    return figure(data, lay, height=580)
 
 
 def curves_figure(curves: dict[str, Curves], stops: dict[str, StopPoint]) -> go.Figure:
-    """Left: train (dotted) and validation (solid) loss per epoch; right: validation accuracy. Each net's early
-    stop: a star on its best epoch and a dashed line where patience ran out."""
-    lay = grid(1, 2, hspace=0.1, col_titles=["cross-entropy loss (log)", "validation accuracy"])
+    """Per epoch: training loss (log), validation loss and validation accuracy, one colour per net; each net's
+    early stop as a star on its best epoch and a dashed line where patience ran out."""
+    lay = grid(1, 3, hspace=0.07, col_titles=["training loss (log scale)", "validation loss",
+                                              "validation accuracy"])
     data, shapes = [], []
     for name, c in curves.items():
         label, color = NETS[name]
         epochs = np.arange(len(c.val_loss))
-        line = dict(type="scatter", mode="lines", x=epochs, legendgroup=label, xaxis="x", yaxis="y")
-        data.append(line | dict(y=c.val_loss, name=f"{label}: validation", line=dict(color=color, width=3)))
-        data.append(line | dict(y=np.maximum(c.train_loss, 1e-5), name=f"{label}: train",
-                                line=dict(color=color, width=2, dash="dot")))
-        data.append(line | dict(y=c.val_acc, name=label, showlegend=False, line=dict(color=color, width=3),
-                                xaxis="x2", yaxis="y2"))
+        line = dict(type="scatter", mode="lines", x=epochs, legendgroup=label, line=dict(color=color, width=3))
+        data.append(line | dict(y=np.maximum(c.train_loss, 1e-5), name=label, xaxis="x", yaxis="y"))
+        for k, y in ((1, c.val_loss), (2, c.val_acc)):
+            data.append(line | dict(y=y, name=label, showlegend=False, xaxis=ref("x", k), yaxis=ref("y", k)))
         s = stops.get(name)
         if s is None:
             continue
-        data.append(dict(type="scatter", mode="markers", x=[s.best], y=[c.val_loss[s.best]], xaxis="x", yaxis="y",
-                         name=f"{label}: best epoch {s.best}", legendgroup=label, marker=dict(
-                             symbol="star", size=16, color=color, line=dict(width=1, color="black"))))
-        data.append(dict(type="scatter", mode="markers", x=[s.best], y=[c.val_acc[s.best]], xaxis="x2", yaxis="y2",
-                         showlegend=False, legendgroup=label, hoverinfo="skip", marker=dict(
-                             symbol="star", size=16, color=color, line=dict(width=1, color="black"))))
+        for k, y, show in ((1, c.val_loss, True), (2, c.val_acc, False)):
+            data.append(dict(type="scatter", mode="markers", x=[s.best], y=[y[s.best]], xaxis=ref("x", k),
+                             yaxis=ref("y", k), name=f"{label}: best epoch {s.best}", legendgroup=label,
+                             showlegend=show, marker=dict(symbol="star", size=17, color=color,
+                                                          line=dict(width=1, color="black"))))
         if s.stopped:
             shapes += [dict(type="line", x0=s.stop, x1=s.stop, y0=0, y1=1, xref=ref("x", k),
                             yref=f"{ref('y', k)} domain", line=dict(color=color, dash="dash", width=2))
-                       for k in (0, 1)]
+                       for k in (1, 2)]
     lay["shapes"] = shapes
-    lay["yaxis"].update(type="log", exponentformat="power")
-    lay["yaxis2"].update(tickformat=".0%")
-    for k in (0, 1):
+    lay["yaxis"].update(type="log", exponentformat="power", dtick=1)
+    val = np.concatenate([c.val_loss[1:] for c in curves.values()])
+    val = val[np.isfinite(val)]
+    if len(val):  # zoom on the trained part: the first epochs' losses would flatten the U shape
+        lo, hi = float(val.min()), float(np.quantile(val, 0.9))
+        lay["yaxis2"].update(range=[lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo)])
+    accs = np.concatenate([c.val_acc[1:] for c in curves.values()])
+    accs = accs[np.isfinite(accs)]
+    lay["yaxis3"].update(tickformat=".0%", range=[float(np.quantile(accs, 0.1)) - 0.01 if len(accs) else 0,
+                                                  float(accs.max()) + 0.01 if len(accs) else 1])
+    for k in range(3):
         lay[axis_name("x", k)].update(title_text="epoch")
     lay["legend"] = dict(orientation="h", yref="container", y=0.995, yanchor="top", x=0, xanchor="left")
-    lay["margin"] = dict(l=10, r=10, t=110, b=40)
-    return figure(data, lay, height=470)
+    lay["margin"] = dict(l=10, r=10, t=80, b=40)
+    return figure(data, lay, height=430)
