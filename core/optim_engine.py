@@ -121,6 +121,39 @@ class Stepper:
         return self.p[1 - k], self.grad_into(self.p[1 - k], self.g[1 - k])
 
 
+class ScheduledStepper(Stepper):
+    """A Stepper that sets every group's lr for step t first, as a torch scheduler does between steps.
+
+    lrs (T, B) in row order: lrs[t - 1, r] is row r's lr at step t (core.schedules). A group whose rows share
+    one sequence gets 0-d arrays and Python floats (the rules' fast form), otherwise (B_g, 1) columns. Kept apart
+    from Stepper so a run without a schedule pays nothing.
+    """
+
+    def __init__(self, groups: list[Group], p0: np.ndarray, grad_into, lrs: np.ndarray) -> None:
+        super().__init__(groups, p0, grad_into)
+        self.sets = []
+        for gr in groups:
+            col = lrs[:, gr.rows]
+            if np.all(col == col[:, :1]):
+                floats = col[:, 0].tolist()
+                self.sets.append((gr.h, [np.array(v) for v in floats], floats))
+            else:
+                self.sets.append((gr.h, col[:, :, None], col[:, :, None]))
+        self._set(1)
+        for gr in groups:  # torch's Rprop sizes its first steps from the lr in force at its first step
+            if gr.rule is optim_rules.rprop:
+                gr.state["step_size"] = np.zeros_like(gr.state["step_size"]) + gr.h["lr"]
+
+    def _set(self, t: int) -> None:
+        for h, arrays, floats in self.sets:
+            h["lr"], h["_f"]["lr"] = arrays[t - 1], floats[t - 1]
+
+    def step(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Set the lr of step t, then advance to it."""
+        self._set(t)
+        return super().step(t)
+
+
 def inside(p: np.ndarray, bound: float) -> np.ndarray:
     """Whether points p (..., 2) are finite with max(|x|, |y|) <= bound -> (...) bool (NaN counts as outside)."""
     return (np.abs(p) <= bound).all(axis=-1)

@@ -16,12 +16,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.optim_engine import MAX_STEPS, Batch, Stepper, first_exit, inside, prepare
+from core.noise import GradientNoise
+from core.noise import validate as validate_noise
+from core.optim_engine import MAX_STEPS, Batch, ScheduledStepper, Stepper, first_exit, inside, prepare
 from core.optim_specs import OPTIMIZERS, Hyper, OptimizerSpec
+from core.schedules import lrs
 from core.surfaces import Surface, get_surface
 from core.sweep import sweep
 
-__all__ = ["OPTIMIZERS", "Hyper", "OptimizerSpec", "Trajectory", "run", "run_batch", "sweep", "MAX_STEPS"]
+__all__ = ["OPTIMIZERS", "Hyper", "OptimizerSpec", "Trajectory", "run", "run_batch", "sweep", "MAX_STEPS", "MAX_PATHS"]
+MAX_PATHS = 64  # noisy runs per config and start (a bundle), enough for any picture
 _CHECK_EVERY = 32  # steps between checks whether every run has already diverged (then the loop stops early)
 
 
@@ -42,29 +46,71 @@ class Trajectory:
     diverged_at: int | None
 
 
-def run(optimizer: str, surface: str | Surface, start=(1.0, 1.5), steps: int = 500, **hyper) -> Trajectory:
+def run(optimizer: str, surface: str | Surface, start=(1.0, 1.5), steps: int = 500, *, schedule=None, noise=None,
+        seed: int = 0, **hyper) -> Trajectory:
     """A single run of `optimizer` on `surface` from `start` (torch hyper-parameter names, e.g. lr, betas)."""
-    return run_batch([(optimizer, hyper)], surface, start, steps)[0]
+    return run_batch([(optimizer, hyper)], surface, start, steps, schedule=schedule, noise=noise, seed=seed)[0]
 
 
-def run_batch(configs: Sequence[tuple[str, dict]], surface: str | Surface, starts, steps: int) -> list[Trajectory]:
-    """One Trajectory per config x start (starts (2,) or (S, 2)), config-major; one gradient call per step."""
+def run_batch(configs: Sequence[tuple[str, dict]], surface: str | Surface, starts, steps: int, *, schedule=None,
+              noise=None, seed: int = 0, paths: int = 1) -> list[Trajectory]:
+    """One Trajectory per config x start (starts (2,) or (S, 2)) x path, in that order; one gradient call per step.
+
+    schedule: (name, params) of core.schedules.SCHEDULES for every config, or a list with one per config.
+    noise: (kind, sigma) of core.noise.NOISES; path k of every run draws from default_rng([seed, k]), so path 0
+    is `run(..., seed=seed)` and `paths` > 1 gives a bundle of runs that differ only in their noise.
+    """
     surface = get_surface(surface) if isinstance(surface, str) else surface
     starts = np.atleast_2d(np.asarray(starts, dtype=np.float64))
     if starts.ndim != 2 or starts.shape[1] != 2:
         raise ValueError("Start points must be pairs (x, y).")
-    configs = [c for c in configs for _ in range(len(starts))]
-    batch = prepare(configs, np.tile(starts, (len(configs) // max(len(starts), 1), 1)), steps)
+    if isinstance(paths, bool) or not isinstance(paths, int | np.integer) or not 1 <= paths <= MAX_PATHS:
+        raise ValueError(f"paths must be a whole number between 1 and {MAX_PATHS}, got {paths!r}.")
+    per = len(starts) * paths
+    rows = [c for c in configs for _ in range(per)]
+    batch = prepare(rows, np.tile(np.repeat(starts, paths, axis=0), (len(configs), 1)), steps)
+    lrs = _lr_table(schedule, batch, len(configs), per, steps)
+    grad_into = _noisy(surface, noise, seed, batch.order % paths)
     with np.errstate(all="ignore"):
-        points, grads, record, last = _loop(batch, surface, steps)
-        return _trajectories(configs, batch, surface, points, grads, record, last)
+        points, grads, record, last = _loop(batch, surface, steps, grad_into, lrs)
+        return _trajectories(rows, batch, surface, points, grads, record, last)
 
 
-def _loop(batch: Batch, surface: Surface, steps: int):
+def _lr_table(schedule, batch: Batch, n_configs: int, per: int, steps: int) -> np.ndarray | None:
+    """lrs (T, B) in row order, or None when nothing changes the lr (the fast, unscheduled path)."""
+    if schedule is None:
+        return None
+    specs = list(schedule) if isinstance(schedule, list) else [schedule] * n_configs
+    if len(specs) != n_configs or not all(isinstance(s, tuple) and len(s) == 2 for s in specs):
+        raise ValueError("schedule must be (name, params) or a list of one (name, params) per config.")
+    seqs, cols = {}, []
+    for i in batch.order:  # resolve every spec first so a bad one is refused even when steps is 0
+        name, params = specs[i // per]
+        key = (name, tuple(sorted(dict(params).items())), batch.hypers[i]["lr"])
+        if key not in seqs:
+            seqs[key] = lrs(name, batch.hypers[i]["lr"], steps, **dict(params))
+        cols.append(seqs[key])
+    return None if steps == 0 or all(k[0] == "constant" for k in seqs) else np.stack(cols, axis=1)
+
+
+def _noisy(surface: Surface, noise, seed: int, path_of_row: np.ndarray):
+    """The surface's grad_into, wrapped in seeded noise when noise = (kind, sigma) has sigma > 0."""
+    if noise is None:
+        return surface.grad_into
+    kind, sigma = noise
+    validate_noise(kind, sigma)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}.")
+    return surface.grad_into if sigma == 0 else GradientNoise(surface.grad_into, kind, sigma,
+                                                               [(seed, k) for k in path_of_row])
+
+
+def _loop(batch: Batch, surface: Surface, steps: int, grad_into, lrs: np.ndarray | None):
     """Advance all rows; returns points and grads (T+1, B, 2), state records and the last step computed."""
     B = len(batch.order)
     points, grads = np.full((steps + 1, B, 2), np.nan), np.full((steps + 1, B, 2), np.nan)
-    stepper = Stepper(batch.groups, batch.p0, surface.grad_into)
+    stepper = Stepper(batch.groups, batch.p0, grad_into) if lrs is None else ScheduledStepper(
+        batch.groups, batch.p0, grad_into, lrs)
     points[0], grads[0] = stepper.p[0], stepper.g[0]
     record = {(k, n): [gr.state[n].copy()] for k, gr in enumerate(batch.groups) for n in gr.recorded}
     appends = [(record[k, n].append, gr.state, n) for k, gr in enumerate(batch.groups) for n in gr.recorded]
