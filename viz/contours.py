@@ -57,6 +57,23 @@ def path_traces(name: str, pts: np.ndarray, i: int) -> list[dict]:
     return [line, head]
 
 
+def bundle_traces(name: str, runs: list[np.ndarray], i: int) -> list[dict]:
+    """Faint thin lines of several noisy runs (T+1, 2) of one optimizer as one trace, and their end points."""
+    parts = [thin(finite_rows(p)) for p in runs]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return []
+    gap = np.full((1, 2), np.nan)  # one trace with NaN breaks: a bundle costs the browser one line, not eight
+    xy = np.concatenate([r for p in parts for r in (p, gap)])
+    ends = np.array([p[-1] for p in parts])
+    line = dict(type="scatter", x=xy[:, 0], y=xy[:, 1], mode="lines", name=f"{name} (other seeds)",
+                legendgroup=name, showlegend=False, hoverinfo="skip", opacity=0.35,
+                line=dict(color=color(i), width=1.2))
+    dots = dict(type="scatter", x=ends[:, 0], y=ends[:, 1], mode="markers", legendgroup=name, showlegend=False,
+                hoverinfo="skip", opacity=0.6, marker=dict(color=color(i), size=7))
+    return [line, dots]
+
+
 def marks(minima: np.ndarray, start) -> list[dict]:
     """Star at each known minimum, open circle at the start."""
     out = []
@@ -75,19 +92,26 @@ def plane_layout(xs, ys, height: int = 620) -> dict:
         xaxis=dict(range=[xs[0], xs[-1]], title=dict(text="x"), constrain="domain", showgrid=False, zeroline=False),
         yaxis=dict(range=[ys[0], ys[-1]], title=dict(text="y"), scaleanchor="x", scaleratio=1, showgrid=False,
                    zeroline=False, constrain="domain"),
-        legend=dict(x=1.02, xanchor="left", y=1.0, yanchor="top", font=dict(size=14), itemclick="toggle"),
+        legend=dict(x=1.02, xanchor="left", y=1.0, yanchor="top", font=dict(size=14, color="#222"), itemclick="toggle",
+                    bgcolor="white"),  # the black path's swatch must stay visible on a dark page
         margin=dict(l=55, r=10, t=20, b=50), clickmode="event+select", dragmode="pan",
+        # A light map in both app themes (like a printed figure): the black path, ring and star outline stay
+        # legible on a dark page, and the greys keep their meaning (light = low loss).
+        plot_bgcolor="white",
         uirevision=f"{xs[0]}:{xs[-1]}:{ys[0]}:{ys[-1]}",  # keeps a zoom across reruns, not across surfaces
     )
 
 
 def contour(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, pick: int = 25,
-            height: int = 620) -> go.Figure:
+            height: int = 620, bundle: dict[str, list[np.ndarray]] | None = None) -> go.Figure:
     """Log-scaled contour of z (len(ys), len(xs)), one coloured path (T+1, 2) per optimizer, minima and start.
 
     pick > 0 adds an invisible pick x pick grid of markers so a click can choose a new start.
+    bundle: optimizer name -> more runs (T+1, 2) of it (other noise seeds), drawn faint under its bold path.
     """
     data = [landscape(xs, ys, z)] + ([pick_grid(xs, ys, pick)] if pick else [])
+    for i, name in enumerate(paths):
+        data += bundle_traces(name, (bundle or {}).get(name, []), i)
     for i, (name, pts) in enumerate(paths.items()):
         data += path_traces(name, pts, i)
     return figure(data + marks(minima, start), plane_layout(xs, ys), height)

@@ -164,7 +164,7 @@ def _scene(shape, labels: Sequence[str]) -> dict:
              dict(x=c, y=n, z=s / 2, text=f"{labels[2]} = {s}", xanchor="left", xshift=6)]
     return dict(xaxis=hidden, yaxis=hidden, zaxis=hidden, aspectmode="manual", aspectratio=aspect(shape),
                 camera=dict(eye=dict(x=1.0, y=-1.2, z=0.75), projection=dict(type="orthographic")),
-                annotations=[dict(a, showarrow=False, font=dict(size=13, color="#33414e")) for a in notes])
+                annotations=[dict(a, showarrow=False, font=dict(size=13)) for a in notes])
 
 
 def cube_figure(panels: Sequence[CubePanel], cell: tuple[int, int, int], labels: Sequence[str] = ("N", "C", "H·W"),

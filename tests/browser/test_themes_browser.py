@@ -1,0 +1,91 @@
+"""Light and dark themes: every page follows the viewer's system setting and every chart's text stays legible.
+
+Legibility is measured, not eyeballed: each visible SVG text of each plotly chart is compared with what is
+behind it (its legend box, an opaque plot area, the chart's paper, or else the page) by the WCAG contrast
+ratio. Screenshots land in docs/<page>-<scheme>.png for README.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import VIEWPORT, exception_blocks, wait_for_app
+from views import HOME, PAGES
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+pytestmark = pytest.mark.browser
+MIN_CONTRAST = 3.0  # WCAG's minimum for large text; chart labels are 12-16 px and must at least reach it
+
+# For each visible chart text: its fill and the colour behind it, resolved in the page (plotly draws legend
+# boxes, plot areas and the paper as separate rects; transparent ones let the page background through).
+TEXTS_AND_BACKGROUNDS = """
+() => {
+  const opaque = c => !!c && c !== 'none' && !/rgba\\(.*,\\s*0\\)$/.test(c) && c !== 'transparent';
+  const appBg = getComputedStyle(document.querySelector('.stApp')).backgroundColor;
+  const out = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const box = plot.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;  // in a hidden tab
+    const svg = plot.querySelector('.main-svg');
+    const paper = svg ? getComputedStyle(svg).backgroundColor : null;
+    // plotly writes a transparent rect as fill rgb(0,0,0) with fill-opacity 0
+    const fillOf = r => (r && parseFloat(r.style.fillOpacity || '1') > 0.5) ? r.style.fill : null;
+    const areas = [...plot.querySelectorAll('.bglayer rect.bg')].map(r => [r.getBoundingClientRect(), fillOf(r)]);
+    for (const t of plot.querySelectorAll('text')) {
+      const r = t.getBoundingClientRect();
+      if (!t.textContent.trim() || r.width === 0 || getComputedStyle(t).visibility === 'hidden') continue;
+      const cx = r.x + r.width / 2, cy = r.y + r.height / 2;
+      let bg = opaque(paper) ? paper : appBg;
+      for (const [a, fill] of areas)
+        if (opaque(fill) && cx >= a.left && cx <= a.right && cy >= a.top && cy <= a.bottom) bg = fill;
+      const legend = t.closest('g.legend');
+      const lbg = legend && legend.querySelector('rect.bg');
+      if (opaque(fillOf(lbg))) bg = fillOf(lbg);
+      out.push([t.textContent.trim().slice(0, 40), getComputedStyle(t).fill, bg]);
+    }
+  }
+  return out;
+}
+"""
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    if css.startswith("#"):
+        return tuple(int(css[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    parts = css[css.index("(") + 1:css.index(")")].split(",")
+    return tuple(float(p) / 255 for p in parts[:3])
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio of two CSS colours (rgb(), rgba() or #rrggbb), 1 to 21."""
+    def lum(c):
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in _rgb(c)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((lum(fg), lum(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_helper_can_fail():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("rgb(40, 40, 40)", "rgb(14, 17, 23)") < MIN_CONTRAST
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("spec", [HOME, *PAGES], ids=[p.url_path for p in [HOME, *PAGES]])
+def test_page_is_legible_in_theme(browser, app_url, spec, scheme):
+    context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/{spec.url_path}")
+        wait_for_app(page, charts=spec.charts)
+        assert exception_blocks(page) == []
+        bg = page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+        assert (contrast(bg, "#000000") > 10) == (scheme == "light"), f"{scheme} theme not applied: {bg}"
+        page.screenshot(path=str(DOCS / f"{spec.url_path}-{scheme}.png"))
+        texts = page.evaluate(TEXTS_AND_BACKGROUNDS)
+        assert texts or not spec.charts, "no chart text found"
+        faint = sorted({f"{t!r} {fg} on {b} ({contrast(fg, b):.1f})" for t, fg, b in texts
+                        if contrast(fg, b) < MIN_CONTRAST})
+        assert not faint, f"illegible chart text in {scheme}: " + "; ".join(faint[:12])
+    finally:
+        context.close()
