@@ -32,7 +32,7 @@ def _threshold_notes() -> list[dict]:
 
 
 def tensor_errors(res: GradCheck) -> go.Figure:
-    """Largest relative error |a-n| / max(|a|,|n|) in each parameter tensor, log scale, coloured by verdict."""
+    """Relative error |a-n| / max(|a|,|n|) of each parameter tensor (norms), log scale, coloured by verdict."""
     names, errs = list(res.per_tensor), np.array(list(res.per_tensor.values()))
     colors = [{"fine": FINE, "suspicious": SUSPICIOUS, "wrong": WRONG}[verdict(e)] for e in errs]
     data = [dict(type="bar", x=names, y=np.maximum(errs, FLOOR), marker=dict(color=colors),
@@ -40,7 +40,7 @@ def tensor_errors(res: GradCheck) -> go.Figure:
                  hovertemplate="%{x}: %{y:.2e}<extra></extra>")]
     layout = dict(yaxis=dict(type="log", exponentformat="power", range=[-16, 1.5], title_text="relative error"),
                   xaxis=dict(title_text="parameter tensor"), shapes=_threshold_lines(0, 1),
-                  annotations=_threshold_notes(), title=dict(text="Relative error per tensor (max over entries)"),
+                  annotations=_threshold_notes(), title=dict(text="Relative error per parameter tensor"),
                   showlegend=False)
     return figure(data, layout, height=400)
 
@@ -62,7 +62,7 @@ def h_curve(hs: np.ndarray, errs: dict[str, np.ndarray], h: float) -> go.Figure:
         dict(text="truncation ~ h\u00b2", x=0.98, y=0.9, xref="paper", yref="paper", showarrow=False,
              xanchor="right", font=dict(size=13, color="#555"))]
     layout = dict(xaxis=dict(type="log", exponentformat="power", title_text="step h", dtick=2),
-                  yaxis=dict(type="log", exponentformat="power", range=[-12, 1], title_text="max relative error"),
-                  shapes=shapes, annotations=notes, title=dict(text="Largest relative error vs step h"),
+                  yaxis=dict(type="log", exponentformat="power", range=[-12, 1], title_text="largest tensor error"),
+                  shapes=shapes, annotations=notes, title=dict(text="Relative error vs step h"),
                   legend=dict(orientation="h", x=0, y=-0.22, xanchor="left"))
     return figure(data, layout, height=400)
