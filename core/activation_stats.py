@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
-from core.activations import get, normal_cdf
+from core.activation_capture import Histogram, histogram
+from core.activations import get, normal_cdf, normal_pdf
 
-__all__ = ["DepthProducts", "Histogram1D", "Pushed", "dead_relu_fraction", "depth_products", "expected_abs_slope",
-           "gaussian_mass", "push_gaussian", "saturation_intervals"]
+__all__ = ["DepthProducts", "Explorer", "Pushed", "dead_relu_fraction", "depth_products", "expected_abs_slope",
+           "explore", "gaussian_mass", "push_gaussian", "saturation_intervals"]
 
 SPAN = 40.0  # intervals are searched on [-SPAN, SPAN]; one touching an end continues to infinity
 MU, SIGMA = (-10.0, 10.0), (1e-3, 100.0)  # accepted pre-activation means and standard deviations
@@ -77,30 +79,46 @@ def expected_abs_slope(name: str, mu: float, sigma: float, n: int = 200_001) -> 
 
 
 @dataclass(frozen=True)
-class Histogram1D:
-    """Fractions (bins,) of samples per bin on edges (bins+1,), with the samples' mean and std."""
+class Explorer:
+    """f, f' and the density of z ~ N(mu, sigma^2) on a grid x (n,), with the saturation summary."""
 
-    fractions: np.ndarray
-    edges: np.ndarray
-    mean: float
-    std: float
+    x: np.ndarray
+    f: np.ndarray
+    df: np.ndarray
+    density: np.ndarray
+    intervals: list[tuple[float, float]]
+    peak: float  # max |f'|
+    peak_x: float  # where |f'| is largest (the smallest such x on the grid)
+    saturated: float  # P(z in the saturation intervals)
+    dead_relu: float  # Phi(-mu / sigma), whatever the activation: the ReLU reference
 
 
-def _hist(v: np.ndarray, bins: int) -> Histogram1D:
+def explore(name: str, mu: float, sigma: float, threshold: float, n: int = 801) -> Explorer:
+    """The activation on a window wide enough for [-6, 6] and mu +- 3 sigma (at most +-40)."""
+    _check(mu, sigma)
+    act = get(name)
+    lo, hi = max(min(-6.0, mu - 3 * sigma), -SPAN), min(max(6.0, mu + 3 * sigma), SPAN)
+    x = np.linspace(lo, hi, n)
+    df = act.df(x)
+    intervals = saturation_intervals(name, threshold)
+    return Explorer(x, act.f(x), df, normal_pdf((x - mu) / sigma) / sigma, intervals, act.peak,
+                    float(x[np.argmax(np.abs(df))]), gaussian_mass(intervals, mu, sigma), dead_relu_fraction(mu, sigma))
+
+
+def _hist(v: np.ndarray, bins: int) -> Histogram:
     lo, hi = float(v.min()), float(v.max())
     if hi - lo < 1e-9:  # a constant output (e.g. a fully dead ReLU) still gets a visible bar
         lo, hi = lo - 0.5, hi + 0.5
-    counts, edges = np.histogram(v, bins=bins, range=(lo, hi))
-    return Histogram1D(counts / len(v), edges, float(v.mean()), float(v.std()))
+    return histogram(torch.from_numpy(v), np.linspace(lo, hi, bins + 1))
 
 
 @dataclass(frozen=True)
 class Pushed:
     """A Gaussian sample pushed through f: histograms of z, f(z) and f'(z), share of saturated samples."""
 
-    z: Histogram1D
-    out: Histogram1D
-    slope: Histogram1D
+    z: Histogram
+    out: Histogram
+    slope: Histogram
     saturated: float  # share of the samples whose |f'(z)| < threshold * peak
     zero_output: float  # share with f(z) exactly 0 (the ReLU spike)
 

@@ -103,12 +103,12 @@ def correlated_pixels(n: int, rho: float, seed: int = 0, mean=(0.55, 0.45), std=
 
 
 HYPERPLANE_INITS = {
-    "torch": "PyTorch's nn.Linear default: w and b ~ U(-1/sqrt(d), 1/sqrt(d))",
     "he_zero_bias": "He normal w ~ N(0, 2/d), bias b = 0",
+    "torch": "PyTorch's nn.Linear default: w and b ~ U(-1/sqrt(d), 1/sqrt(d))",
 }
 
 
-def random_hyperplanes(units: int, d: int, init: str = "torch", seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def random_hyperplanes(units: int, d: int, init: str = "he_zero_bias", seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Weights (units, d) and biases (units,) of a freshly initialized layer of ReLUs: unit k is w_k.x + b_k."""
     if not 1 <= units <= 10_000:
         raise ValueError(f"The number of units must be from 1 to 10000, got {units}.")

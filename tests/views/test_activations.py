@@ -1,0 +1,114 @@
+"""AppTest of the activations & inputs page: defaults, each control once, numbers vs core, bad input, links."""
+
+import json
+
+import pytest
+
+from core.activation_stats import dead_relu_fraction, gaussian_mass, saturation_intervals
+from tests.apptest import open_page
+
+PAGE = "views/activations.py"
+
+
+def _w(at, kind, key):
+    return next(w for w in getattr(at, kind) if w.key == key)
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture(scope="module")
+def default():
+    return open_page(PAGE, timeout=60)
+
+
+def test_default_view_draws_every_chart_and_relu_numbers(default):
+    at = default
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert len(at.get("plotly_chart")) == 8  # explorer, push, depth | scatter, counts | mosaic, spectrum, cov
+    m = _metrics(at)
+    assert m["max |f′|"] == "1" and m["dead ReLUs: Φ(−μ/σ)"] == "50.0%"
+    assert m["inputs in the saturated region"] == "50.0%"
+    assert any("max(0, x)" in lt.value for lt in at.latex)
+    assert len(at.dataframe) == 1 and list(at.dataframe[0].value["preprocessing"])[0] == "Raw"
+
+
+def test_sigmoid_numbers_are_the_core_closed_forms():
+    at = open_page(PAGE, timeout=60, query={"act_fn": "Sigmoid", "act_mu": "1.5", "act_sd": "2.0",
+                                            "act_thr": "0.2"})
+    assert not at.exception and not at.error
+    m = _metrics(at)
+    assert m["max |f′|"] == "0.25"
+    want = gaussian_mass(saturation_intervals("sigmoid", 0.2), 1.5, 2.0)
+    assert m["inputs in the saturated region"] == f"{want:.1%}"
+    assert m["dead ReLUs: Φ(−μ/σ)"] == f"{dead_relu_fraction(1.5, 2.0):.1%}"
+
+
+def test_moving_the_mean_changes_the_dead_fraction_and_the_first_chart():
+    at = open_page(PAGE, timeout=60)
+    before = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    _w(at, "slider", "act_mu").set_value(-2.0).run()
+    assert not at.exception and not at.error
+    assert _metrics(at)["dead ReLUs: Φ(−μ/σ)"] == f"{dead_relu_fraction(-2.0, 1.0):.1%}"  # 97.7%
+    assert json.loads(at.get("plotly_chart")[0].proto.spec)["data"] != before
+
+
+@pytest.mark.parametrize(("kind", "key", "value"), [
+    ("selectbox", "act_fn", "gelu"), ("selectbox", "act_fn", "maxout"), ("slider", "act_sd", 4.0),
+    ("select_slider", "act_thr", 0.5), ("slider", "act_depth", 60), ("slider", "pre_rho", 0.0),
+    ("slider", "pre_n", 2000), ("slider", "pre_units", 100), ("radio", "pre_init", "torch"),
+    ("select_slider", "pre_eps", 0.1), ("select_slider", "pre_deps", 1.0),
+])
+def test_each_control_changes_without_error(kind, key, value):
+    at = open_page(PAGE, timeout=60)
+    _w(at, kind, key).set_value(value).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert _w(at, kind, key).value == value
+    assert len(at.get("plotly_chart")) == 8
+
+
+def test_digits_eps_zero_is_a_sentence_not_a_crash():
+    at = open_page(PAGE, timeout=60)
+    _w(at, "select_slider", "pre_deps").set_value(0.0).run()
+    assert not at.exception
+    assert any("zero variance" in e.value and "eps > 0" in e.value for e in at.error)
+    assert len(at.get("plotly_chart")) == 5  # the two other tabs still draw
+
+
+def test_2d_eps_zero_whitens_exactly():
+    at = open_page(PAGE, timeout=60)
+    _w(at, "select_slider", "pre_eps").set_value(0.0).run()
+    table = at.dataframe[0].value.set_index("preprocessing")
+    for row in ("PCA-whitened", "ZCA-whitened"):
+        assert table.loc[row, "var x₁"] == pytest.approx(1, abs=1e-10)
+        assert table.loc[row, "cov"] == pytest.approx(0, abs=1e-10)
+    assert table.loc["Z-scored", "cov"] > 0.8  # z-scoring keeps the correlation
+
+
+def test_same_seed_same_numbers_other_seed_other_samples():
+    def sampled(at):  # the Gaussian sample's output moments and the 2-D cloud's covariances depend on the seed
+        return _metrics(at)["output mean ± std"], at.dataframe[0].value.round(12).to_dict()
+
+    def exact(at):  # f, f' and the Gaussian CDF are not random
+        m = _metrics(at)
+        return m["max |f′|"], m["inputs in the saturated region"]
+
+    a, b = open_page(PAGE, timeout=60), open_page(PAGE, timeout=60)
+    c = open_page(PAGE, timeout=60, query={"seed": "5"})
+    assert sampled(a) == sampled(b) and exact(a) == exact(b)
+    assert sampled(a)[0] != sampled(c)[0] and sampled(a)[1] != sampled(c)[1]
+    assert exact(a) == exact(c)
+
+
+def test_centring_cuts_more_than_raw_in_the_default_cloud(default):
+    text = " ".join(md.value for md in default.markdown)
+    assert "Raw: **4 of 20** units cut the data; centred: **20**" in text
+
+
+def test_bad_link_values_fall_back_with_a_notice():
+    at = open_page(PAGE, timeout=60, query={"act_mu": "99", "act_fn": "swish9", "pre_deps": "banana"})
+    assert not at.exception and not at.error
+    notices = " ".join(i.value for i in at.info)
+    assert "Pre-activation mean" in notices and "Activation" in notices and "eps (digits)" in notices
+    assert _metrics(at)["dead ReLUs: Φ(−μ/σ)"] == "50.0%"
