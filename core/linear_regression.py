@@ -67,11 +67,11 @@ class LinearData:
         """Exact full-data gradient H p - q at points p (..., 2) -> (..., 2)."""
         return np.asarray(p, dtype=np.float64) @ self.hessian - self.q
 
-    def box(self, start, pad: float = 1.3) -> tuple[float, float, float, float]:
-        """A square view (wmin, wmax, bmin, bmax) centred on the minimum that holds the start point (2,)."""
-        w, b = self.minimum
-        half = pad * float(np.max(np.abs(np.asarray(start, float) - (w, b)))) + 0.5
-        return w - half, w + half, b - half, b + half
+    def box(self, start, pad: float = 0.7) -> tuple[float, float, float, float]:
+        """A square view (wmin, wmax, bmin, bmax) around the start (2,) and the minimum, both well inside."""
+        a, m = np.asarray(start, float), self.minimum
+        (cw, cb), half = (a + m) / 2, pad * float(np.max(np.abs(a - m))) + 0.5
+        return cw - half, cw + half, cb - half, cb + half
 
     def grid(self, box: tuple[float, float, float, float], n: int = 120):
         """ws (n,), bs (n,), Z (n, n) with Z[i, j] = L(ws[j], bs[i]) over box (wmin, wmax, bmin, bmax)."""

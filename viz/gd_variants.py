@@ -30,10 +30,11 @@ def gd_contour(ws: np.ndarray, bs: np.ndarray, z: np.ndarray, run: GDRun, minimu
 
 def gd_losses(run: GDRun, floor: float, axis: str = "steps", height: int = 340) -> go.Figure:
     """Full-data loss gap L - L* (T+1,) per variant on a log axis, against updates or against epochs."""
-    data = []
+    data, lowest = [], 1.0
     for i, name in enumerate(run.names):
         keep = thin(np.arange(run.steps[i] + 1), 1500)
         gap = np.maximum(run.losses[keep, i] - floor, FLOOR)
+        lowest = min(lowest, float(np.nanmin(gap, initial=1.0)))
         x = keep / run.steps_per_epoch[i] if axis == "epochs" else keep
         data.append(dict(type="scatter", x=x, y=gap, mode="lines", name=name, line=dict(color=color(i), width=2.5),
                          hovertemplate=f"{name}<br>{axis[:-1]} %{{x:.4g}}: L − L* = %{{y:.3g}}<extra></extra>"))
@@ -45,7 +46,8 @@ def gd_losses(run: GDRun, floor: float, axis: str = "steps", height: int = 340) 
                              hovertemplate=f"{name}: diverged at step {k}<extra></extra>"))
     title = "epoch (passes over the data)" if axis == "epochs" else "step (parameter updates)"
     layout = dict(xaxis=dict(title=dict(text=title)),
-                  yaxis=dict(type="log", title=dict(text="L − L*"), exponentformat="power", dtick=1),
+                  yaxis=dict(type="log", title=dict(text="L − L*"), exponentformat="power",
+                              dtick=max(1, int(np.ceil(-np.log10(lowest) / 6)))),  # at most ~8 decade labels
                   showlegend=False, margin=dict(l=70, r=10, t=40, b=50),
                   title=dict(text="Full-data loss above the minimum (log scale)", x=0.01))
     return figure(data, layout, height)

@@ -46,7 +46,7 @@ def loss_curves(curves: dict[str, Curve], height: int = 420) -> go.Figure:
     per_epoch = next(iter(curves.values())).steps_per_epoch if curves else 1
     layout = dict(xaxis=dict(title=dict(text=f"step (one epoch = {per_epoch} mini-batches)")),
                   yaxis=dict(title=dict(text="training loss (cross-entropy)"), range=[0, 1.25 * max(top, 1e-3)]),
-                  legend=dict(x=0.99, xanchor="right", y=0.99, yanchor="top", bgcolor="rgba(255,255,255,0.8)"),
+                  legend=dict(x=1.01, xanchor="left", y=1.0, yanchor="top"),
                   margin=dict(l=60, r=10, t=40, b=50),
                   title=dict(text="Loss vs step at each learning rate", x=0.01))
     return figure(data, layout, height)

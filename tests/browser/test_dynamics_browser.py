@@ -1,0 +1,46 @@
+"""Real Chromium: descent paths redraw when the steps move; the learning-rate tab draws its curves and range test,
+and its suggestion button moves "Your learning rate"."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import chart_data, exception_blocks, move_slider, wait_for_app
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _chart_with(page, words: str) -> str:
+    """JSON of the data of the first plotly chart whose layout mentions ``words``."""
+    return page.evaluate(
+        "w => { for (const g of document.querySelectorAll('.js-plotly-plot'))"
+        " if (JSON.stringify(g.layout).includes(w)) return JSON.stringify(g.data); return null; }", words)
+
+
+@pytest.mark.browser
+def test_descent_paths_and_learning_rate_tab(page, app_url):
+    page.set_viewport_size({"width": 1440, "height": 1500})
+    page.goto(f"{app_url}/dynamics?gd_b=5&gd_steps=300")
+    wait_for_app(page, charts=3, timeout=180_000)
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(DOCS / "dynamics.png"))
+    before = chart_data(page, 0)
+    move_slider(page, "Steps (updates)", presses=3)
+    page.wait_for_function("old => JSON.stringify(document.querySelector('.js-plotly-plot').data) !== old",
+                           arg=before, timeout=60_000)
+    wait_for_app(page, charts=3)
+
+    page.get_by_role("tab", name="Learning rate").click()
+    page.wait_for_timeout(1500)
+    curves = _chart_with(page, "Loss vs step at each learning rate")
+    assert curves and "very high (lr 10): diverged at step" in curves
+    assert _chart_with(page, "Learning-rate range test")
+    assert page.get_by_text("Suggested lr").count() >= 1
+    page.get_by_role("button", name="Use the suggestion as your learning rate").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stSlider\"]')].some(s =>"
+        " s.innerText.includes('Your learning rate') && s.innerText.includes('0.5'))", timeout=60_000)
+    wait_for_app(page, charts=3)
+    assert "yours (lr 0.5)" in _chart_with(page, "Loss vs step at each learning rate")
+    page.screenshot(path=str(DOCS / "dynamics_lr.png"))
+    assert exception_blocks(page) == []
