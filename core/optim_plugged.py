@@ -19,7 +19,7 @@ DIGITS = 5  # significant digits shown: enough to redo one step by hand
 
 @dataclass(frozen=True)
 class Plugged:
-    """Step t = k + 1 of one run: LaTeX lines ("lhs &= rule = numbers = value") and the new point (2,)."""
+    """Step t = k + 1 of one run: LaTeX lines (rule, then numbers = value, aligned at &=) and the new point (2,)."""
 
     optimizer: str
     step: int
@@ -49,7 +49,7 @@ class _Lines:
 
     def add(self, lhs: str, rule: str, numbers: str, value) -> np.ndarray | float:
         shown = vec(value) if np.ndim(value) else num(value)
-        self.lines.append(rf"{lhs} &= {rule} = {numbers} = {shown}")
+        self.lines.append(rf"{lhs} &= {rule} \\ &= {numbers} = {shown}")  # two rows: fits a projector
         return value
 
 
@@ -64,7 +64,8 @@ def _grad(L: _Lines, traj: Trajectory, k: int) -> np.ndarray:
     if not np.array_equal(g, raw):
         return L.add("g_t", r"\nabla f(\theta_{t-1}) + \lambda\theta_{t-1}",
                      rf"{vec(raw)} + {num(wd)}\,{vec(traj.points[k])}", g)
-    return L.add("g_t", r"\nabla f(\theta_{t-1})", vec(raw), raw)
+    L.lines.append(rf"g_t &= \nabla f(\theta_{{t-1}}) = {vec(raw)}")
+    return raw
 
 
 def _sgd(L, traj, k, p, g, s, h, t):
@@ -76,9 +77,10 @@ def _sgd(L, traj, k, p, g, s, h, t):
     if t == 1:
         b = L.add("b_1", "g_1", vec(g), g.copy())
     else:
-        damp = (1 - tau) * g if tau else g
-        b = L.add("b_t", r"\mu b_{t-1} + (1-\tau) g_t",
-                  rf"{num(mu)}\,{vec(s['velocity'])} + {num(1 - tau)}\,{vec(g)}", mu * s["velocity"] + damp)
+        damp, rule = ((1 - tau) * g, r"(1-\tau) g_t") if tau else (g, "g_t")
+        b = L.add("b_t", r"\mu b_{t-1} + " + rule,
+                  rf"{num(mu)}\,{vec(s['velocity'])} + " + (rf"{num(1 - tau)}\," if tau else "") + vec(g),
+                  mu * s["velocity"] + damp)
     if h["nesterov"]:
         return L.add(r"\theta_t", r"\theta_{t-1} - \gamma (g_t + \mu b_t)",
                      rf"{vec(p)} - {num(h['lr'])}\left({vec(g)} + {num(mu)}\,{vec(b)}\right)",

@@ -148,3 +148,14 @@ def step_size(traj: Trajectory) -> np.ndarray:
     out = np.where(nan, np.nan, np.asarray(out, dtype=np.float64))
     out[0] = np.nan
     return out
+
+
+def series(traj: Trajectory) -> dict[str, np.ndarray]:
+    """Everything to plot against step (T+1, 2) each: the recorded buffers, their bias-corrected forms, and the
+    effective step size as "eff_step" (Rprop's recorded step_size is that very quantity, so it appears once)."""
+    out = {n: v for n, v in traj.state.items() if n not in ("effective_lr", "step_size")}
+    if traj.hyper.get("momentum", 0.0) > 0 and traj.optimizer == "sgd":
+        out["velocity"] = velocity(traj)
+    if traj.hyper.get("amsgrad"):
+        out["max_exp_avg_sq"] = max_exp_avg_sq(traj)
+    return out | bias_corrected(traj) | {"eff_step": step_size(traj)}
