@@ -148,6 +148,29 @@ def text_input(label: str, value: str = "", *, key: str, max_chars: int = 200, *
     return st.text_input(label, value, max_chars=max_chars, key=key, bind="query-params", **kw)
 
 
+def linked_example(apply: Callable[[str], None], names: Sequence[str], key: str = "example") -> None:
+    """Apply the preset named by a gallery link (``?example=<name>``) once, before the page's widgets exist.
+
+    The parameter then leaves the URL, so the address bar (and "Link to this view") shows the real settings.
+    """
+    _run()["keys"].add(key)
+    values = _url_values(key)
+    if not values:
+        return
+    try:
+        del st.query_params[key]
+    except Exception:  # already gone: nothing to clean
+        pass
+    if values[0] in names:
+        apply(values[0])
+        # Rerun so the widgets meet the preset as settled state rather than as values set in this very run
+        # (Streamlit warns about a default value competing with a Session State value).
+        st.rerun()
+    else:
+        shown = values[0][:40]
+        _run()["notices"].append(f"Link example `{shown}` is not one of this page's presets; showing the defaults.")
+
+
 def _show_notices() -> None:
     run = _run()
     known = run["keys"]

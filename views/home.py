@@ -1,4 +1,4 @@
-"""Home: what normlab is and a gallery of its views."""
+"""Home: what normlab is, its views, and a gallery of every page's one-click presets."""
 
 from pathlib import Path
 
@@ -6,8 +6,10 @@ import streamlit as st
 
 from views import PAGES
 from views import _ui as ui
+from views._gallery import GALLERY
 
 ROOT = Path(__file__).resolve().parent.parent
+BY_PATH = {p.url_path: p for p in PAGES}
 
 with ui.page(
     "normlab",
@@ -24,3 +26,14 @@ with ui.page(
             st.caption(spec.teaches)
     if not PAGES:
         st.info("No views are installed yet.")
+    examples = [e for e in GALLERY if e.page in BY_PATH]
+    if examples:
+        st.subheader("Classic pictures, one click each")
+        cols = st.columns(4)
+        for i, ex in enumerate(examples):
+            spec = BY_PATH[ex.page]
+            with cols[i % 4], st.container(border=True):
+                if ex.thumb.exists():
+                    st.image(str(ex.thumb), width="stretch")
+                st.page_link(spec.script, label=ex.title, icon=spec.icon, query_params={"example": ex.name})
+                st.caption(ex.line)

@@ -127,6 +127,7 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
              "on a surface and watch *why*: momentum builds speed along a valley, Adagrad's steps shrink as squared "
              "gradients pile up, Adam rescales every coordinate. Every path is computed with torch's exact update "
              "rule (tested against `torch.optim` to 1e-9)."):
+    ui.linked_example(_apply_preset, list(PRESETS))  # a home-gallery link names one of the presets
     _take_click()
     left, right = st.columns([1, 3], gap="large")
     with left:
