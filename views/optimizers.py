@@ -7,6 +7,7 @@ from core.export import trajectories_csv
 from core.optim_presets import COURSE, PRESETS, default_lr, lr_choices
 from core.optimizers import MAX_STEPS, OPTIMIZERS, run_batch, sweep
 from core.surfaces import SURFACES, get_surface
+from views import _opt_inspect as oi
 from views import _ui as ui
 from viz.contours import contour
 from viz.inspector import state_lines, step_view
@@ -127,7 +128,6 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
              "on a surface and watch *why*: momentum builds speed along a valley, Adagrad's steps shrink as squared "
              "gradients pile up, Adam rescales every coordinate. Every path is computed with torch's exact update "
              "rule (tested against `torch.optim` to 1e-9)."):
-    ui.linked_example(_apply_preset, list(PRESETS))  # a home-gallery link names one of the presets
     _take_click()
     left, right = st.columns([1, 3], gap="large")
     with left:
@@ -144,6 +144,7 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
         if not names:
             st.info("Pick at least one optimizer on the left.")
             st.stop()
+        configs, lr_mode = oi.lr_mode(key, configs, start, steps, surface)
         try:
             trajs = _race(key, configs, start, steps)
         except ValueError as exc:  # a hyper-parameter combination torch refuses: say which, keep the page
@@ -157,7 +158,8 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
         if surface.note:
             st.caption(surface.note)
         floor = float(surface.value(surface.minima).min()) if len(surface.minima) else float(np.nanmin(z))
-        tabs = st.tabs(["Paths", "Race", "3D", "Step inspector", "Sweep", "Equations"])
+        tabs = st.tabs(["Paths", "Race", "3D", "Step inspector", "Sweep", "Equations", "State over time",
+                        "Fair race"])
         with tabs[0]:
             st.plotly_chart(contour(xs, ys, z, paths, surface.minima, start), key="pick", on_select="rerun",
                             selection_mode="points", config={"scrollZoom": True})
@@ -179,6 +181,7 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
             k = min(k, last)
             st.plotly_chart(step_view(xs, ys, z, who, tr.points, tr.grads, tr.state, k, surface.minima))
             st.plotly_chart(state_lines(who, tr.state, k))
+            oi.inspector_extras(xs, ys, z, surface, who, tr, k)
         with tabs[4]:
             sname = ui.selectbox("Optimizer to sweep", [n for n, _ in configs if n in SECOND] or ["momentum"],
                                  key="sweep_opt", format_func=lambda k: OPTIMIZERS[k].title)
@@ -188,8 +191,8 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
                 here = (h["lr"], h[SECOND[sname]]) if SECOND[sname] in h else None
                 st.plotly_chart(sweep_heatmap(SWEEP_X, SWEEP_Y, zz, "lr", SECOND[sname], floor, here))
         with tabs[5]:
-            for n, _ in configs:
-                st.markdown(f"**{OPTIMIZERS[n].title}**")
-                if st.session_state.get("eq", True):
-                    st.latex(OPTIMIZERS[n].latex)
-                st.caption(OPTIMIZERS[n].note)
+            oi.equations(configs, trajs, k)
+        with tabs[6]:
+            oi.state_tab(titles, trajs)
+        with tabs[7]:
+            oi.fair_tab(key, configs, start, steps, surface, floor if len(surface.minima) else None, lr_mode)
