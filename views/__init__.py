@@ -35,3 +35,6 @@ PAGES.append(PageSpec("views/histograms.py", "Activation histograms", ":material
 PAGES.append(PageSpec("views/dynamics.py", "Training dynamics", ":material/timeline:",
                       "Batch vs stochastic vs mini-batch descent, reading the learning rate, dropout, ensembles.",
                       "dynamics", 3, "Steps (updates)", torch=True))
+PAGES.append(PageSpec("views/activations.py", "Activations & inputs", ":material/show_chart:",
+                      "Sigmoid to maxout: slopes, saturation, dead ReLUs, vanishing gradients; centring and whitening.",
+                      "activations", 3, "Pre-activation mean"))
