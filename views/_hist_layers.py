@@ -13,16 +13,19 @@ LAYOUTS = {"side": "side by side", "nets": "nets on one axis", "steps": "steps o
 GRID_COLUMNS = 5
 
 
-def layout_controls() -> tuple[str, bool]:
-    """The layout radio and the all-layers toggle (URL-bound); returns (layout, every layer)."""
-    every = ui.toggle("Show all layers", False, key="hall",
-                      help="Every hidden layer in a grid, both nets on one axis per layer; no clicking needed.")
-    how = ui.radio("Layout", list(LAYOUTS), key="hlay", horizontal=True, format_func=LAYOUTS.get, disabled=every)
-    return how, every
+def layout_toggle() -> bool:
+    """The URL-bound all-layers toggle."""
+    return ui.toggle("Show all layers", False, key="hall",
+                     help="Every hidden layer in a grid, both nets on one axis per layer; no clicking needed.")
+
+
+def layout_radio(every: bool) -> str:
+    """The URL-bound layout radio (inactive while every layer is shown)."""
+    return ui.radio("Layout", list(LAYOUTS), key="hlay", horizontal=True, format_func=LAYOUTS.get, disabled=every)
 
 
 def layer_chart(snap, snaps, kind: str, names, how: str, every: bool) -> None:
-    """The histogram figure chosen by ``layout_controls``."""
+    """The histogram figure chosen by the layout radio and the all-layers toggle."""
     if every:
         depth = len(snap.plain.layers)
         fig = overlay_histograms(snap, kind, names, range(depth), cols=min(GRID_COLUMNS, depth))

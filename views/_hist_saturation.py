@@ -19,8 +19,8 @@ def saturation_section(snap, snaps, names, activation: str) -> None:
     metric = ui.radio("Per-layer statistic", list(METRICS), key="smet", horizontal=True,
                       format_func=lambda k: METRICS[k])
     chart(saturation_chart(snaps, metric, names), "hist_sat")
-    share = st.column_config.NumberColumn(format="percent")
-    rows = saturation_rows(snap, names)
+    share = st.column_config.NumberColumn(format="%.1f")
+    rows = saturation_rows(snap, ("no norm", names[1].lower()))
     st.dataframe(rows, hide_index=True, width="stretch",
                  column_config={k: (st.column_config.NumberColumn(format="%.3g") if k.startswith("std") else share)
                                 for k in rows[0] if k != "layer"})

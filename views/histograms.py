@@ -15,7 +15,7 @@ from views._hist_controls import NORM_TITLES, PairConfig, controls
 from views._hist_curves import curves
 from views._hist_data import OWN, own_split
 from views._hist_export import downloads
-from views._hist_layers import layer_chart, layout_controls
+from views._hist_layers import layer_chart, layout_radio, layout_toggle
 from views._hist_saturation import saturation_section
 from views._hist_tabs import batch_size_tab, init_lab_tab
 
@@ -105,15 +105,16 @@ def _live(train: bool) -> None:
         who = " and ".join(pair.diverged_nets) + " net"
         st.warning(ui.diverged(f"The {who}", pair.diverged_at) + ": the loss is no longer a finite number. "
                    "Training paused; the last good statistics stay on screen. Lower the learning rate or Reset.")
-    c = st.columns([3, 3, 2, 3])
+    c = st.columns(2)
     with c[0]:
         kind = ui.radio("Show", ["pre", "post", "grad"], key="kind", horizontal=True,
                         format_func=lambda k: {"pre": "pre-activation", "post": "post-activation",
                                                "grad": "gradient"}[k])
+        every = layout_toggle()
     with c[1]:
-        how, every = layout_controls()
-    c[3].markdown(f"**Step {snap.step}** · test accuracy {snap.plain.test_accuracy:.1%} (no norm) vs "
-                  f"{snap.normed.test_accuracy:.1%} ({names[1].lower()})")
+        how = layout_radio(every)
+        st.markdown(f"**Step {snap.step}** · test accuracy {snap.plain.test_accuracy:.1%} (no norm) vs "
+                    f"{snap.normed.test_accuracy:.1%} ({names[1].lower()})")
     layer_chart(snap, snaps, kind, names, how, every)
     curves(snap, snaps, pair.diverged_at, names, kind)
     saturation_section(snap, snaps, names, state["config"].activation)

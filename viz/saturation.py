@@ -37,12 +37,14 @@ def saturation_chart(snaps: Sequence, metric: str = "saturated",
     lay["xaxis"]["domain"] = [0.0, 0.3]  # the bars need less room than the time views
     lay["xaxis2"]["domain"], lay["xaxis3"]["domain"] = [0.37, 0.66], [0.71, 0.94]
     data, share = [], metric != "std"
-    layers = [f"layer {i + 1}" for i in range(depth)]
+    layers = [str(i + 1) for i in range(depth)]
     zrange = dict(zmin=0.0, zmax=1.0) if share else {}
     for k, (net, color, name) in enumerate(zip(NETS, (PLAIN, NORMED), names, strict=True)):
         now = [getattr(layer, metric) for layer in getattr(last, net).layers]
         data.append(dict(type="bar", x=layers, y=now, name=name, marker_color=color, xaxis="x", yaxis="y",
-                         hovertemplate=f"{name}<br>%{{x}}: %{{y:{'.1%' if share else '.3g'}}}<extra></extra>"))
+                         texttemplate=f"%{{y:{'.0%' if share else '.2g'}}}" if depth <= 4 else "",
+                         textposition="outside", cliponaxis=False, textfont=dict(size=12),
+                         hovertemplate=f"{name}<br>layer %{{x}}: %{{y:{'.1%' if share else '.3g'}}}<extra></extra>"))
         steps, values = metric_matrix(snaps, net, metric)
         data.append(dict(type="heatmap", x=steps, y=np.arange(1, depth + 1), z=_shown(values, metric),
                          customdata=values, colorscale="Viridis", showscale=k == 1, xaxis=ref("x", k + 1),
@@ -59,16 +61,17 @@ def saturation_chart(snaps: Sequence, metric: str = "saturated",
         lay["yaxis"].update(range=[0, 1.02], tickformat=".0%")
     else:
         lay["yaxis"].update(type="log", exponentformat="power")
+    lay["xaxis"].update(title_text="layer", type="category")
     lay["barmode"] = "group"
     lay["margin"] = dict(l=10, r=40, t=80, b=40)
     return figure(data, lay, f"{METRICS[metric].capitalize()} per layer", height=360)
 
 
-def saturation_rows(snap, names: Sequence[str] = ("No normalization", "Normalized")) -> list[dict]:
-    """One table row per layer: saturated share, dead-unit share and output std of both nets."""
+def saturation_rows(snap, names: Sequence[str] = ("no norm", "normalized")) -> list[dict]:
+    """One table row per layer: saturated and dead-unit percentages and output std of both nets."""
     rows = []
     for i, (a, b) in enumerate(zip(snap.plain.layers, snap.normed.layers, strict=True)):
-        rows.append({"layer": i + 1, f"saturated · {names[0]}": a.saturated, f"saturated · {names[1]}": b.saturated,
-                     f"dead units · {names[0]}": a.dead, f"dead units · {names[1]}": b.dead,
+        rows.append({"layer": i + 1, f"sat % · {names[0]}": 100 * a.saturated, f"sat % · {names[1]}": 100 * b.saturated,
+                     f"dead % · {names[0]}": 100 * a.dead, f"dead % · {names[1]}": 100 * b.dead,
                      f"std · {names[0]}": a.std, f"std · {names[1]}": b.std})
     return rows

@@ -120,9 +120,9 @@ def _layer_title(at) -> str:
 def test_saturation_numbers_are_shown_for_every_layer():
     at = _open(act="relu", init="he", depth="4")
     _button(at, "Step").click().run()
-    table = next(d.value for d in at.dataframe if "saturated · No normalization" in d.value.columns)
+    table = next(d.value for d in at.dataframe if "sat % · no norm" in d.value.columns)
     assert list(table["layer"]) == [1, 2, 3, 4]
-    assert table["saturated · No normalization"].between(0.05, 0.95).all()  # relu: a share of outputs are 0
+    assert table["sat % · no norm"].between(5, 95).all()  # relu: a share of outputs are 0
     assert "sat " in at.get("plotly_chart")[0].proto.spec  # next to each histogram too
     assert any("output = 0" in m.value for m in at.markdown)
     at.radio(key="smet").set_value("dead").run()
