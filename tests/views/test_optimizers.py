@@ -79,3 +79,46 @@ def test_no_optimizer_selected(at):
     at.multiselect(key="opt").set_value([]).run()
     _ok(at)
     assert any("at least one optimizer" in i.value for i in at.info)
+
+
+def _latex(at) -> list[str]:
+    return [e.value for e in at.latex]
+
+
+def test_plugged_equations_for_every_racer_and_the_inspected_one(at):
+    plugged = [v for v in _latex(at) if r"\theta_t &=" in v]
+    assert len(plugged) == 7 + 1  # the Equations tab has all seven, the inspector its one
+    assert any(r"\hat m_t &=" in v for v in plugged)  # Adam's bias correction, with numbers
+
+
+def test_shared_lr_reaches_every_update_rule(at):
+    at.radio(key="lrmode").set_value("shared").run()
+    at.select_slider(key="lr_all").set_value(0.002).run()
+    _ok(at)
+    sgd = [v for v in _latex(at) if r"\theta_{t-1} - \gamma g_t" in v]
+    assert sgd and r"- 0.002\," in sgd[0]
+    assert sum(r"- 0.002\," in v for v in _latex(at)) >= 5  # SGD, momentum, Nesterov, RMSprop, Adam, ...
+
+
+def test_fair_race_uses_each_best_lr_and_draws_the_sensitivity(at):
+    before = len(at.get("plotly_chart"))
+    at.radio(key="lrmode").set_value("best").run()
+    _ok(at)
+    assert any("Best lr over 19 values" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == before + 1
+    assert any("illustration" in i.value for i in at.info)
+
+
+def test_nesterov_inspector_shows_the_look_ahead(at):
+    before = len(at.get("plotly_chart"))
+    at.selectbox(key="inspect").set_value("Nesterov").run()
+    _ok(at)
+    assert len(at.get("plotly_chart")) == before + 1
+    assert any("look-ahead point" in m.value for m in at.markdown)
+
+
+def test_state_over_time_of_adagrad(at):
+    at.selectbox(key="st_opt").set_value("Adagrad").run()
+    at.toggle(key="st_logx").set_value(False).run()
+    _ok(at)
+    assert any(r"\sqrt{s_t}+\epsilon" in v for v in _latex(at))
