@@ -35,6 +35,12 @@ def _torch_race() -> None:
             opt.step()
 
 
+def _noise_bundle() -> None:
+    """The page's noise view: every optimizer with 8 noise seeds (56 runs), one batch, faint bundle + bold path."""
+    trajs = run_batch(CONFIGS, BEALE, START, STEPS, noise=("additive", 1.0), seed=0, paths=8)
+    assert len(trajs) == 56 and all(t.diverged_at is None for t in trajs)
+
+
 SWEEP_GRID = {"x": ("lr", np.geomspace(1e-4, 1e-1, 64)), "y": ("momentum", np.linspace(0.0, 0.99, 64))}
 
 
@@ -47,6 +53,9 @@ BENCHMARKS = [
     Benchmark("default race: 7 optimizers x 1000 steps on Beale (engine vs torch.optim + autograd)",
               ours=_engine_race, baseline=_torch_race, target="engine >= 50x faster", check=lambda r: r >= 50,
               repeat=1),
+    Benchmark("noise bundle: 7 optimizers x 8 seeds x 1000 steps (ours) vs the plain 7 x 1000 race (baseline)",
+              ours=_noise_bundle, baseline=_engine_race, target="bundle <= 3x the plain race",
+              check=lambda r: 1 / r <= 3, repeat=3),
     Benchmark("sweep 64x64 x 500 steps (ours) vs one run of 500 steps (baseline)",
               ours=lambda: sweep("momentum", BEALE, START, 500, **SWEEP_GRID),
               baseline=lambda: run("momentum", BEALE, START, 500, lr=1e-3),

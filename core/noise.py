@@ -21,15 +21,15 @@ class NoiseSpec:
 
     name: str
     title: str
-    latex: str
+    latex: str  # with xi ~ N(0, I) drawn afresh at every step
     note: str
 
 
 NOISES = {n.name: n for n in [
-    NoiseSpec("additive", "Additive", r"\tilde g = \nabla f(\theta) + \sigma\,\xi,\quad \xi \sim \mathcal N(0, I)",
+    NoiseSpec("additive", "Additive", r"\tilde g = \nabla f + \sigma\,\xi",
               "the same spread everywhere, so the path keeps jittering at the minimum unless the steps shrink"),
     NoiseSpec("multiplicative", "Multiplicative",
-              r"\tilde g = \nabla f(\theta) \odot (1 + \sigma\,\xi),\quad \xi \sim \mathcal N(0, I)",
+              r"\tilde g = \nabla f \odot (1 + \sigma\,\xi)",
               "the spread scales with the gradient, so it fades near a minimum (like minibatch noise at an "
               "interpolating fit)"),
 ]}

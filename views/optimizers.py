@@ -1,5 +1,7 @@
 """Optimizer trajectories: race torch.optim's rules on 2-D loss surfaces, step by step."""
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
@@ -13,6 +15,7 @@ from viz.contours import contour
 from viz.inspector import state_lines, step_view
 from viz.losses import losses
 from viz.race import race
+from viz.race_gif import race_gif
 from viz.surface3d import surface3d
 from viz.sweep import sweep_heatmap
 
@@ -171,6 +174,10 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
             st.caption("The race plays in your browser: press ▶ Play, or drag the step slider to scrub.")
             if ui.toggle("Build the animated race", False, key="race"):  # ~1 s of work, so only on request
                 st.plotly_chart(race(xs, ys, z, paths, surface.minima, start))
+            # Drawn only when clicked, on Streamlit's download thread, so the page rerun does not pay for it.
+            st.download_button("Download the race as a GIF (for slides)", icon=":material/gif_box:",
+                               data=partial(race_gif, xs, ys, z, paths, surface.minima, start),
+                               file_name=f"normlab-race-{surf}.gif", mime="image/gif")
         with tabs[2]:
             st.plotly_chart(surface3d(xs, ys, z, paths, {t: tr.losses for t, tr in zip(titles, trajs, strict=True)}))
         with tabs[3]:

@@ -35,3 +35,53 @@ def test_preset_play_click_and_sweep(page, app_url):
     wait_for_app(page)
     page.screenshot(path="docs/optimizers-sweep.png")
     assert exception_blocks(page) == []
+
+
+def test_noise_bundle_and_schedule_chart(page, app_url):
+    """A link with noise and a cosine schedule: faint bundles (7 paths each) under the bold paths, the lr chart."""
+    page.goto(f"{app_url}/optimizers?surf=Long+valley&nz_sigma=5&nz_paths=8&sch_name=Cosine")
+    wait_for_app(page, charts=3, timeout=180_000)  # a cold server on a busy 2-core machine
+    bundles = page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(g => (g.data || [])"
+        ".filter(t => (t.name || '').endsWith('(other seeds)'))"
+        ".map(t => [t.opacity, t.line.width, t.x.filter(v => v === null || Number.isNaN(v)).length]))")
+    assert len(bundles) == 7
+    assert all(o < 0.5 and w < 2 and gaps == 7 for o, w, gaps in bundles)  # faint, thin, 7 runs each
+    lr_chart = page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].some(g => g.layout && g.layout.yaxis && "
+        "g.layout.yaxis.title && g.layout.yaxis.title.text === 'lr ÷ lr₀')")
+    assert lr_chart
+    page.locator(".js-plotly-plot").nth(1).scroll_into_view_if_needed()
+    page.screenshot(path="docs/optimizers-noise.png")
+    assert exception_blocks(page) == []
+
+
+def test_fair_race_look_ahead_and_plugged_step(page, app_url):
+    """Each optimizer at its best lr (sensitivity chart with stars), Nesterov's look-ahead, a step in LaTeX."""
+    page.goto(f"{app_url}/optimizers?inspect=Nesterov&k=20&surf=Long+valley")
+    wait_for_app(page, charts=2)
+    page.get_by_text("each at its own best lr").click()
+    wait_for_app(page, charts=2)
+    assert "lrmode=" in page.url
+    page.get_by_role("tab", name="Fair race").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].some(g => (g.data || [])"
+                           ".some(t => (t.hovertemplate || '').includes('best lr')))", timeout=60_000)
+    stars = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(g => (g.data || [])"
+                          ".filter(t => (t.hovertemplate || '').includes('best lr')))"
+                          ".map(t => t.x[0])")
+    assert len(stars) == 7 and all(1e-5 <= x <= 10 for x in stars)
+    chart = page.locator(".js-plotly-plot").filter(has_text="Final loss against lr")
+    chart.evaluate("e => e.scrollIntoView({block: 'end'})")
+    page.wait_for_timeout(300)
+    page.screenshot(path="docs/optimizers-fair-race.png")
+
+    page.get_by_role("tab", name="Step inspector").click()
+    look = page.locator(".js-plotly-plot").filter(has_text="look-ahead picture")
+    look.wait_for(timeout=30_000)
+    legend = look.inner_text()
+    assert "Nesterov lands" in legend and "plain momentum lands" in legend
+    panel = page.get_by_role("tabpanel", name="Step inspector")
+    assert panel.locator(".katex").count() >= 1  # the plugged-in step renders as LaTeX, not raw source
+    assert "\\begin{aligned}" not in panel.inner_text()
+    look.screenshot(path="docs/optimizers-lookahead.png")
+    assert exception_blocks(page) == []

@@ -1,5 +1,7 @@
 """Optimizer page in AppTest: presets, widgets, bad input and links; never a traceback."""
 
+import json
+
 import pytest
 
 from tests.apptest import open_page
@@ -122,3 +124,43 @@ def test_state_over_time_of_adagrad(at):
     at.toggle(key="st_logx").set_value(False).run()
     _ok(at)
     assert any(r"\sqrt{s_t}+\epsilon" in v for v in _latex(at))
+
+
+def test_noise_draws_a_faint_bundle_per_optimizer(at):
+    """Noise: the contour gets one faint bundle line and one end-dot trace per optimizer, reproducible by seed."""
+    at.select_slider(key="nz_sigma").set_value(5.0).run()
+    _ok(at)
+    fig = at.get("plotly_chart")[0].proto.spec
+    assert fig.count("(other seeds)") == 7
+    at.number_input(key="nz_paths").set_value(3).run()
+    _ok(at)
+    again = at.get("plotly_chart")[0].proto.spec
+    assert again != fig and again.count("(other seeds)") == 7
+
+
+def test_noise_follows_the_seed(at):
+    at.select_slider(key="nz_sigma").set_value(2.0).run()
+    first = at.get("plotly_chart")[0].proto.spec
+    at.number_input(key="seed").set_value(1).run()
+    _ok(at)
+    other = at.get("plotly_chart")[0].proto.spec
+    at.number_input(key="seed").set_value(0).run()
+    assert other != first and at.get("plotly_chart")[0].proto.spec == first
+
+
+@pytest.mark.parametrize("name", ["step", "exponential", "cosine", "warmup_cosine", "inverse_sqrt", "cyclic"])
+def test_every_schedule_draws_its_chart_and_changes_the_race(at, name):
+    before = at.get("plotly_chart")
+    at.selectbox(key="sch_name").set_value(name).run()
+    _ok(at)
+    after = at.get("plotly_chart")
+    assert len(after) == len(before) + 1  # the small lr chart under the controls
+    assert json.loads(after[0].proto.spec)["layout"]["yaxis"]["title"]["text"] == "lr ÷ lr₀"  # left column
+    assert after[1].proto.spec != before[0].proto.spec
+
+
+def test_cyclic_peak_drives_sgd_out(at):
+    at.selectbox(key="sch_name").set_value("cyclic").run()
+    at.select_slider(key="sch_peak").set_value(100.0).run()
+    _ok(at)
+    assert any("SGD: diverged at step" in w.value for w in at.warning)
