@@ -10,6 +10,7 @@ from core.optim_presets import COURSE, PRESETS, default_lr, lr_choices
 from core.optimizers import MAX_STEPS, OPTIMIZERS, run_batch, sweep
 from core.surfaces import SURFACES, get_surface
 from views import _opt_inspect as oi
+from views import _opt_noise as nz
 from views import _ui as ui
 from viz.contours import contour
 from viz.inspector import state_lines, step_view
@@ -33,9 +34,10 @@ def _surface(name: str, kappa: float, angle: float, expr: str):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _race(key: tuple, configs: tuple, start: tuple, steps: int):
+def _race(key: tuple, configs: tuple, start: tuple, steps: int, **extra):
+    """extra: schedule, noise, seed, paths of run_batch (views._opt_noise.run_kwargs)."""
     surface, _ = _surface(*key)
-    return run_batch([(n, dict(h)) for n, h in configs], surface, start, steps)
+    return run_batch([(n, dict(h)) for n, h in configs], surface, start, steps, **extra)
 
 
 SWEEP_X, SWEEP_Y = np.geomspace(1e-4, 1.0, 64), np.linspace(0.0, 0.99, 64)
@@ -136,6 +138,7 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
     with left:
         surf, kappa, angle, expr, names, steps, raw_start = _controls()
         configs = _hyper(surf, names)
+        noise, sched = nz.noise_controls(), nz.schedule_controls(steps)
     with right:
         key = (surf, float(kappa), float(angle), expr)
         try:
@@ -149,11 +152,12 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
             st.stop()
         configs, lr_mode = oi.lr_mode(key, configs, start, steps, surface)
         try:
-            trajs = _race(key, configs, start, steps)
+            trajs = _race(key, configs, start, steps, **nz.run_kwargs(noise, sched, configs))
         except ValueError as exc:  # a hyper-parameter combination torch refuses: say which, keep the page
             st.error(str(exc))
             st.stop()
         titles = [OPTIMIZERS[n].title for n, _ in configs]
+        trajs, bundle = nz.split(trajs, titles, noise.paths)
         paths = {t: tr.points for t, tr in zip(titles, trajs, strict=True)}
         for t, tr in zip(titles, trajs, strict=True):
             if tr.diverged_at is not None:
@@ -164,7 +168,8 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
         tabs = st.tabs(["Paths", "Race", "3D", "Step inspector", "Sweep", "Equations", "State over time",
                         "Fair race"])
         with tabs[0]:
-            st.plotly_chart(contour(xs, ys, z, paths, surface.minima, start), key="pick", on_select="rerun",
+            st.plotly_chart(contour(xs, ys, z, paths, surface.minima, start, bundle=bundle), key="pick",
+                            on_select="rerun",
                             selection_mode="points", config={"scrollZoom": True})
             st.plotly_chart(losses({t: tr.losses for t, tr in zip(titles, trajs, strict=True)}, floor,
                                    {t: tr.diverged_at for t, tr in zip(titles, trajs, strict=True)}))
