@@ -68,7 +68,7 @@ def fair_tab(key: tuple, configs: tuple, start: tuple, steps: int, surface, floo
     race = _fair(key, _without_lr(configs), start, steps, surface)
     used = {OPTIMIZERS[n].title: dict(h)["lr"] for n, h in configs}
     names = [OPTIMIZERS[n].title for n in race.names]
-    st.plotly_chart(sensitivity_chart(names, race.lrs, race.final, floor, used))
+    st.plotly_chart(sensitivity_chart(names, race.lrs, race.final, race.best, floor, used))
     if floor is None:
         st.caption("This surface has no minimum (it is unbounded below), so the chart shows the final loss itself.")
 

@@ -10,11 +10,12 @@ from viz.theme import color, figure
 GAP_FLOOR = 1e-16
 
 
-def lr_sensitivity(names: list[str], lrs: np.ndarray, final: np.ndarray, floor: float | None,
+def lr_sensitivity(names: list[str], lrs: np.ndarray, final: np.ndarray, best: np.ndarray, floor: float | None,
                    used: dict[str, float] | None = None, height: int = 420) -> go.Figure:
     """final (N, L) over lrs (L,): f - floor on a log axis (floor None: raw f, linear); inf (diverged) is a gap.
 
-    A star marks each line's lowest point, an open circle the lr the race uses (`used`, by name).
+    A star marks each line's best lr (best (N,), NaN: none), an open circle the lr the race uses (`used`, by name).
+    The log axis bottoms out at 1e-16, so several lrs can look equally good there; the star is the true argmin.
     """
     data = []
     with np.errstate(invalid="ignore"):
@@ -26,8 +27,8 @@ def lr_sensitivity(names: list[str], lrs: np.ndarray, final: np.ndarray, floor: 
         data.append(dict(type="scatter", x=lrs, y=y, mode="lines+markers", name=name, legendgroup=name,
                          line=dict(color=color(i), width=2.5), marker=dict(size=6),
                          hovertemplate=f"{name}<br>lr %{{x:.3g}}: %{{y:.3g}}<extra></extra>"))
-        if np.isfinite(y).any():
-            j = int(np.nanargmin(y))
+        if np.isfinite(best[i]) and best[i] in lrs:
+            j = list(lrs).index(best[i])
             data.append(dict(type="scatter", x=[lrs[j]], y=[y[j]], mode="markers", legendgroup=name,
                              showlegend=False, hovertemplate=f"{name}: best lr %{{x:.3g}}<extra></extra>",
                              marker=dict(symbol="star", size=17, color=color(i), line=dict(color="black", width=1))))
