@@ -6,10 +6,12 @@ Streamlit silently drops URL values it cannot use; we check them first so the us
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -228,6 +230,28 @@ def _share_link() -> None:
         with st.sidebar, st.expander("Link to this view", icon=":material/share:"):
             st.caption("Copy it (button at the right): it reopens this exact view, seed included.")
             st.code(url, language=None, wrap_lines=True)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _thumbnail_bytes(path: str, mtime: float, width: int) -> bytes:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        im = im.convert("RGB")
+        im.thumbnail((width, width * 4))
+        out = io.BytesIO()
+        im.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def thumbnail(path: Path, width: int = 640) -> None:
+    """``st.image`` of a screenshot, shrunk and JPEG-encoded once per file version.
+
+    Given a PNG path, Streamlit decodes and re-encodes it on every rerun (most of the home page's CPU time);
+    JPEG bytes already at display size pass straight through.
+    """
+    if path.exists():
+        st.image(_thumbnail_bytes(str(path), path.stat().st_mtime, width), width="stretch", output_format="JPEG")
 
 
 def diverged(name: str, step: int | None) -> str:

@@ -19,9 +19,7 @@ with ui.page(
     cols = st.columns(3)
     for i, spec in enumerate(PAGES):
         with cols[i % 3], st.container(border=True):
-            thumb = ROOT / "docs" / f"{spec.url_path}.png"
-            if thumb.exists():
-                st.image(str(thumb), width="stretch")
+            ui.thumbnail(ROOT / "docs" / f"{spec.url_path}.png")
             st.page_link(spec.script, label=spec.title, icon=spec.icon)
             st.caption(spec.teaches)
     if not PAGES:
@@ -33,7 +31,6 @@ with ui.page(
         for i, ex in enumerate(examples):
             spec = BY_PATH[ex.page]
             with cols[i % 4], st.container(border=True):
-                if ex.thumb.exists():
-                    st.image(str(ex.thumb), width="stretch")
+                ui.thumbnail(ex.thumb)
                 st.page_link(spec.script, label=ex.title, icon=spec.icon, query_params={"example": ex.name})
                 st.caption(ex.line)
