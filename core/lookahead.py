@@ -55,6 +55,7 @@ def lookahead(traj: Trajectory, surface: Surface, k: int) -> LookAhead:
         anchor, look = theta - jump, theta.copy()  # torch's theta is the look-ahead point
     else:
         anchor, look = theta.copy(), theta + jump
-    g_look, g_here = grad(look), grad(anchor)
+    used = traj.grads[k] + wd * theta  # the gradient the run took (noisy, if gradient noise was on)
+    g_look, g_here = (used, grad(anchor)) if h.get("nesterov") else (grad(look), used)
     return LookAhead(bool(h.get("nesterov")), anchor, jump, look, g_look, g_here, look - lr * c * g_look,
                      look - lr * c * g_here, theta.copy(), traj.points[k + 1].copy())

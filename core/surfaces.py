@@ -144,7 +144,7 @@ SURFACES: dict[str, Surface] = {
             np.zeros((0, 2)),
             ((-1.8, 1e-3), (-1.8, 0.2)),
             "Unbounded below along y; starting almost on the ridge y = 0 shows which methods escape quickly. "
-            "Our reconstruction of the classic animation.",
+            "Our reconstruction of the classic animation, whose exact formula was never published.",
         ),
         Surface(
             "rosenbrock",

@@ -73,12 +73,23 @@ def fair_tab(key: tuple, configs: tuple, start: tuple, steps: int, surface, floo
         st.caption("This surface has no minimum (it is unbounded below), so the chart shows the final loss itself.")
 
 
+def _scheduled() -> bool:
+    """Whether the page's lr schedule (views._opt_noise, key sch_name) changes the lr during the run."""
+    return st.session_state.get("sch_name", "constant") not in ("constant", None)
+
+
+SCHEDULED = ("An lr schedule is on: the effective step sizes here use the base lr; multiply them by the schedule's "
+             "factor at each step (its chart is on the left).")
+
+
 def state_tab(titles: list[str], trajs: list) -> None:
     """State over time of one optimizer: buffers, their bias-corrected forms, effective step size."""
     default = next((i for i, tr in enumerate(trajs) if tr.optimizer == "adam"), 0)
     who = ui.selectbox("Optimizer", titles, key="st_opt", index=default)
     tr = trajs[titles.index(who)]
     logx = ui.toggle("Log step axis (zoom into the first steps)", True, key="st_logx")
+    if _scheduled():
+        st.info(SCHEDULED)
     st.plotly_chart(state_time(who, series(tr), None, logx))
     st.latex(r"\text{effective step size} = " + STEP_SIZE_TEX[tr.optimizer])
     st.markdown(
@@ -129,7 +140,7 @@ def _plugged(who: str, tr, k: int) -> None:
     st.markdown(f"**{who}, step {k} → {k + 1}, numbers plugged in** (vectors are (x, y), operations per coordinate)")
     st.latex(r"\begin{aligned}" + r"\\[4pt]".join(step.lines) + r"\end{aligned}")
     if not np.allclose(step.result, tr.points[k + 1], rtol=1e-9, atol=1e-12):
-        st.info("This step used a scheduled lr, so the constant-lr rule above lands elsewhere than the run.")
+        st.info("This step used a scheduled lr, so the rule above at the base lr lands elsewhere than the run.")
 
 
 def equations(configs: tuple, trajs: list, k: int) -> None:

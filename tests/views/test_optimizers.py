@@ -164,3 +164,10 @@ def test_cyclic_peak_drives_sgd_out(at):
     at.select_slider(key="sch_peak").set_value(100.0).run()
     _ok(at)
     assert any("SGD: diverged at step" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("preset", ["long_valley", "saddle"])
+def test_reconstructed_surfaces_say_so(at, preset):
+    at.button(key=f"preset_{preset}").click().run()
+    assert any("reconstruction of the classic animation" in c.value and "never published" in c.value
+               for c in at.caption)
