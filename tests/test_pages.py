@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest import open_page as _run
 from views import HOME, PAGES
+from views._gallery import GALLERY
 
 
 def _charts(at: AppTest) -> int:
@@ -15,7 +16,11 @@ def test_home_runs_and_links_every_page():
     at = _run(HOME.script, 30)
     assert not at.exception
     assert at.title[0].value == "normlab"
-    assert len(at.get("page_link")) == len(PAGES)
+    links = [link.proto for link in at.get("page_link")]
+    pages = {p.url_path for p in PAGES}
+    assert len(links) == len(PAGES) + len([e for e in GALLERY if e.page in pages])  # a card per view and example
+    for spec in PAGES:
+        assert any(link.page == spec.url_path and not link.query_string for link in links), spec.title
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
