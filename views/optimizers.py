@@ -173,7 +173,8 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
                             selection_mode="points", config={"scrollZoom": True})
             st.plotly_chart(losses({t: tr.losses for t, tr in zip(titles, trajs, strict=True)}, floor,
                                    {t: tr.diverged_at for t, tr in zip(titles, trajs, strict=True)}))
-            st.download_button("Download trajectories (CSV)", trajectories_csv(dict(zip(titles, trajs, strict=True))),
+            st.download_button("Download trajectories (CSV)",  # the CSV is built on click, not on every rerun
+                               partial(trajectories_csv, dict(zip(titles, trajs, strict=True))),
                                file_name=f"normlab-{surf}.csv", mime="text/csv")
         with tabs[1]:
             st.caption("The race plays in your browser: press ▶ Play, or drag the step slider to scrub.")
