@@ -153,7 +153,7 @@ ACTIVATIONS_1D: dict[str, Activation1D] = {
         "Like GELU with the logistic instead of the Gaussian CDF; also dips below zero."),
     "maxout": Activation1D(
         "Maxout (2 pieces)", _maxout, _maxout_d, _maxout_torch,
-        rf"\max({MAXOUT_PIECES[0][0]:g}x{MAXOUT_PIECES[0][1]:+g},\ {MAXOUT_PIECES[1][0]:g}x{MAXOUT_PIECES[1][1]:+g})",
+        r"\max\left(x,\ -\tfrac{1}{2}x - \tfrac{1}{2}\right)",  # MAXOUT_PIECES written out
         r"\text{slope of the larger piece}",
         "Max of two learned lines (fixed here): never saturates, at twice the parameters of one unit."),
 }

@@ -50,7 +50,7 @@ def explorer_chart(e, title: str, threshold: float) -> go.Figure:
         title=dict(text=f"{title}: f and f′ · shaded where |f′| < {threshold:g} × max |f′|", x=0.01),
         xaxis=dict(title_text="x (pre-activation)", range=[lo, hi], zeroline=True),
         yaxis=dict(title_text="f(x), f′(x)", range=[y0, y1], zeroline=True),
-        yaxis2=dict(title_text="density of z", overlaying="y", side="right", showgrid=False, rangemode="tozero",
+        yaxis2=dict(title_text="density of z", overlaying="y", side="right", showgrid=False, showticklabels=False,
                     range=[0, float(e.density.max()) * 3.0]),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
         margin=dict(l=60, r=60, t=80, b=50),
@@ -66,7 +66,7 @@ def push_chart(p, title: str) -> go.Figure:
     data = []
     for k, (h, name, color) in enumerate(panels):
         data.append(bars(h, color, name, k))
-        zero = f"<br>exactly 0: {p.zero_output:.1%}" if k == 1 and p.zero_output > 0 else ""
+        zero = f"<br>exactly 0: {p.zero_output:.1%}" if k == 1 and p.zero_output >= 0.005 else ""
         lay["annotations"].append(corner_note(f"mean {h.mean:.3g}<br>std {h.std:.3g}{zero}", k))
         lay[axis_name("y", k)].update(showticklabels=k == 0, rangemode="tozero", tickformat=".0%")
         lay[axis_name("x", k)].update(nticks=6)

@@ -10,6 +10,7 @@ from core.activation_stats import (
     dead_relu_fraction,
     depth_products,
     expected_abs_slope,
+    explore,
     gaussian_mass,
     push_gaussian,
     saturation_intervals,
@@ -160,3 +161,12 @@ def test_unknown_names_and_thresholds_are_refused():
         saturation_intervals("relu", 1.0)
     with pytest.raises(ValueError, match="Depth"):
         depth_products("relu", 0.0, 1.0, 0)
+
+
+def test_explore_window_peak_and_masses():
+    e = explore("sigmoid", 4.0, 3.0, 0.1)
+    assert e.x[0] == -6.0 and e.x[-1] == 13.0  # [-6, 6] widened to mu + 3 sigma
+    assert e.peak_x == pytest.approx(0.0, abs=0.02) and e.peak == 0.25
+    assert e.saturated == gaussian_mass(saturation_intervals("sigmoid", 0.1), 4.0, 3.0)
+    assert e.dead_relu == dead_relu_fraction(4.0, 3.0)
+    np.testing.assert_allclose(np.trapezoid(e.density, e.x), normal_cdf(3.0) - normal_cdf(-10 / 3), atol=1e-5)
