@@ -43,7 +43,10 @@ def lr_mode(key: tuple, configs: tuple, start: tuple, steps: int, surface) -> tu
         lr = ui.select_slider("Shared lr", list(GRID), 0.01, key="lr_all", format_func=lambda v: f"{v:g}")
         return _pack(shared([(n, dict(h)) for n, h in configs], lr)), mode
     if mode == "best" and configs:
-        race = _fair(key, _without_lr(configs), start, steps, surface)
+        try:
+            race = _fair(key, _without_lr(configs), start, steps, surface)
+        except ValueError:  # a setting torch refuses: the race below says which
+            return configs, mode
         best = _pack(at_best([(n, dict(h)) for n, h in configs], race))
         shown = ", ".join(f"{OPTIMIZERS[n].title} {dict(h)['lr']:g}" for n, h in best)
         st.caption(f"Best lr over {len(GRID)} values from {GRID[0]:g} to {GRID[-1]:g} (lowest final loss after "
