@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from core.linear_regression import GDRun, LinearData
 from viz.contours import finite_rows, landscape, marks, path_traces, plane_layout, thin
-from viz.theme import color, figure
+from viz.theme import PALETTE, color, figure
 
 FLOOR = 1e-16  # keeps L - L* on the log axis when a run lands exactly on the minimum
 
@@ -60,7 +60,7 @@ def data_fit(data: LinearData, run: GDRun, height: int = 340) -> go.Figure:
     traces = [dict(type="scatter", x=data.x, y=data.y, mode="markers", name="data", showlegend=False,
                    marker=dict(size=6, color="rgba(90,90,90,0.55)"), hoverinfo="skip"),
               dict(type="scatter", x=x, y=w * x + b, mode="lines", name="least squares", showlegend=False,
-                   line=dict(color="black", width=2, dash="dot"),
+                   line=dict(color=PALETTE[4], width=2.5, dash="dot"),
                    hovertemplate=f"least squares: y = {w:.3f} x {b:+.3f}<extra></extra>")]
     for i, name in enumerate(run.names):
         last = finite_rows(run.points[:, i])

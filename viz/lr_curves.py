@@ -13,6 +13,11 @@ from viz.theme import PALETTE, figure
 # the Okabe-Ito orange takes its place. A user's lr is black.
 LABEL_COLORS = {"very high": PALETTE[1], "high": PALETTE[2], "good": PALETTE[3], "low": PALETTE[0]}
 USER_COLOR = "#000000"
+# Like the contour maps, these charts are light "printed figures" in both app themes, so the black curve and the
+# grey labels keep their contrast on a dark page.
+PAPER = dict(plot_bgcolor="white")
+LEGEND = dict(bgcolor="white", font=dict(size=14, color="#222"))
+GRID = dict(gridcolor="#e6e6e6", zerolinecolor="#d0d0d0")  # the dark theme's grid would be black on white
 REGION_FILL = {"too low": "rgba(0,114,178,0.08)", "good": "rgba(0,158,115,0.12)", "too high": "rgba(213,94,0,0.10)"}
 
 
@@ -32,7 +37,8 @@ def loss_curves(curves: dict[str, Curve], height: int = 420) -> go.Figure:
         data.append(dict(type="scatter", x=steps + 1, y=c.losses[steps], mode="lines", legendgroup=name,
                          showlegend=False, line=dict(color=col, width=1), opacity=0.25, hoverinfo="skip"))
         data.append(dict(type="scatter", x=steps + 1, y=c.smoothed[steps], mode="lines", name=label,
-                         legendgroup=name, line=dict(color=col, width=3),
+                         legendgroup=name,  # yours dashed: a preset at the same lr still shows through
+                         line=dict(color=col, width=3, dash="solid" if name in LABEL_COLORS else "dash"),
                          hovertemplate=f"{label}<br>step %{{x}}: smoothed loss %{{y:.3f}}<extra></extra>"))
         if np.isfinite(c.losses[0]):
             top = max(top, float(c.losses[0]))
@@ -44,9 +50,10 @@ def loss_curves(curves: dict[str, Curve], height: int = 420) -> go.Figure:
                              marker=dict(symbol="x", size=16, color=col, line=dict(width=1, color=col)),
                              hovertemplate=f"{label}<extra></extra>"))
     per_epoch = next(iter(curves.values())).steps_per_epoch if curves else 1
-    layout = dict(xaxis=dict(title=dict(text=f"step (one epoch = {per_epoch} mini-batches)")),
-                  yaxis=dict(title=dict(text="training loss (cross-entropy)"), range=[0, 1.25 * max(top, 1e-3)]),
-                  legend=dict(x=1.01, xanchor="left", y=1.0, yanchor="top"),
+    layout = dict(xaxis=dict(title=dict(text=f"step (one epoch = {per_epoch} mini-batches)"), **GRID),
+                  yaxis=dict(title=dict(text="training loss (cross-entropy)"), range=[0, 1.25 * max(top, 1e-3)],
+                             **GRID),
+                  legend=dict(x=1.01, xanchor="left", y=1.0, yanchor="top", **LEGEND), **PAPER,
                   margin=dict(l=60, r=10, t=40, b=50),
                   title=dict(text="Loss vs step at each learning rate", x=0.01))
     return figure(data, layout, height)
@@ -83,9 +90,9 @@ def range_plot(test: RangeTest, rule: str, marks: dict[str, float] | None = None
             notes.append(dict(x=float(np.log10(v)), y=1.0, xref="x", yref="paper", text="▼", showarrow=False,
                               yanchor="bottom", hovertext=f"{name}: lr {v:g}", font=dict(color=curve_color(name))))
     layout = dict(xaxis=dict(type="log", title=dict(text="learning rate (log scale; it grows every mini-batch)"),
-                             exponentformat="power", range=[np.log10(x0), np.log10(x1)], dtick=1),
-                  yaxis=dict(title=dict(text="training loss"), range=[0, 1.6 * first]),
-                  legend=dict(x=0.01, xanchor="left", y=0.80, yanchor="top", bgcolor="rgba(255,255,255,0.8)"),
+                             exponentformat="power", range=[np.log10(x0), np.log10(x1)], dtick=1, **GRID),
+                  yaxis=dict(title=dict(text="training loss"), range=[0, 1.6 * first], **GRID),
+                  legend=dict(x=0.01, xanchor="left", y=0.80, yanchor="top", **LEGEND), **PAPER,
                   shapes=shapes, annotations=notes, margin=dict(l=60, r=10, t=50, b=50),
                   title=dict(text="Learning-rate range test", x=0.01, y=0.98))
     return figure(data, layout, height)
