@@ -14,7 +14,7 @@ MEMBER, ENSEMBLE, MEAN, BEST = "#9AA5B4", PALETTE[0], PALETTE[3], PALETTE[2]
 
 def _hline(y: float, color: str, k: str) -> dict:
     return dict(type="line", x0=0, x1=1, y0=y, y1=y, xref=f"x{k} domain", yref=f"y{k}",
-                line=dict(color=color, dash="dash", width=2))
+                line=dict(color=color, dash="dash", width=2), layer="below")
 
 
 def ensemble_figure(res: EnsembleResult) -> go.Figure:
@@ -25,7 +25,8 @@ def ensemble_figure(res: EnsembleResult) -> go.Figure:
     names = [f"net {i + 1}" for i in range(k)] + ["ensemble"]
     acc = np.r_[res.member_acc, res.ensemble_acc]
     data = [dict(type="bar", x=names, y=acc, marker=dict(color=[MEMBER] * k + [ENSEMBLE]), showlegend=False,
-                 text=[f"{a:.1%}" for a in acc], textposition="outside", cliponaxis=False,
+                 text=[f"{a:.1%}" for a in acc], textposition="inside", insidetextanchor="end",
+                 textfont=dict(color="white", size=14),
                  hovertemplate="%{x}: %{y:.2%}<extra></extra>")]
     sizes = np.arange(1, k + 1)
     data.append(dict(type="scatter", mode="lines+markers", x=sizes, y=res.first_k_acc, xaxis="x2", yaxis="y2",
