@@ -130,7 +130,8 @@ def inspector_extras(xs, ys, z, surface, who: str, tr, k: int) -> None:
                    f"({la.grad_here[0]:.4g}, {la.grad_here[1]:.4g}); the two landing points are {gap:.3g} apart. "
                    "The difference is largest where the gradient changes fast along the momentum jump.")
         st.markdown(NESTEROV_TEXT)
-    _plugged(who, tr, k)
+    if st.session_state.get("eq", True):  # the sidebar's "Show equations"
+        _plugged(who, tr, k)
 
 
 def _plugged(who: str, tr, k: int) -> None:
