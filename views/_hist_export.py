@@ -22,7 +22,8 @@ def downloads(row, pair, lock, names) -> None:
     """Two download buttons; the CSV is built only when clicked (a full history of a deep net is megabytes)."""
     def snaps():
         with lock:  # the live fragment may be training these nets right now
-            return list(pair.history)
+            out, latest = list(pair.history), pair.snapshot(fresh=False)
+        return out + [latest] if latest.step > out[-1].step else out  # what the page shows, latest included
 
     row.download_button("Histograms CSV", lambda: histories_csv(snaps(), names), "normlab_histograms.csv",
                         "text/csv", key="hist_dl_h", on_click="ignore", icon=":material/download:",

@@ -56,7 +56,9 @@ def overlay_histograms(snap, kind: str = "pre", names: Sequence[str] = ("No norm
     for p, i in enumerate(layers):
         for net, color, name in zip(NETS, COLORS, names, strict=True):
             stats = getattr(snap, net)
-            data.append(density_line(stats.layers[i].hist(kind), color, name, p, show=p == 0))
+            # Only the normalized net is filled: two translucent fills of complementary colours mix to grey.
+            data.append(density_line(stats.layers[i].hist(kind), color, name, p, show=p == 0,
+                                     fill=net == "normed"))
         if p >= cols:  # wrapped rows title their panels with a note (grid titles only the first row)
             lay["annotations"].append(corner_note(f"<b>layer {i + 1}</b>", p, x=0.02))
             lay["annotations"][-1]["xanchor"] = "left"

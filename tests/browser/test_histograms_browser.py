@@ -1,4 +1,5 @@
-"""Real Chromium: Play trains live (histograms change, curves exist); two browser contexts train independently."""
+"""Real Chromium: Play trains live, two contexts train independently; overlay, saturation, PNG button and CSV
+download; own CSV upload through the real file input."""
 
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 from tests.browser.conftest import chart_data, exception_blocks, wait_for_app
 
 SHOTS = Path("/tmp/histpage")
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def _step(page) -> int:
@@ -37,4 +39,59 @@ def test_play_trains_live_and_pause_stops(page, app_url, browser):
     paused = _step(page)
     page.wait_for_timeout(1500)
     assert _step(page) == paused
+    assert not exception_blocks(page)
+
+
+def _good_csv() -> bytes:
+    return ("x1,x2,label\n" + "".join(f"{i * 0.1:.2f},{(i * 7) % 11 - 5},{'ab'[i % 2]}\n"
+                                       for i in range(80))).encode()
+
+
+def _upload(page, name: str, data: bytes) -> None:
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+
+
+@pytest.mark.browser
+def test_saturation_overlay_png_button_csv_download(page, app_url):
+    page.set_viewport_size({"width": 1440, "height": 3200})
+    page.goto(f"{app_url}/histograms?act=relu&init=he&depth=4&lr=0.1")
+    wait_for_app(page, charts=6, timeout=180_000)
+    page.get_by_role("button", name="Step").click()
+    page.wait_for_function("() => /Step 20/.test(document.body.innerText)", timeout=120_000)
+    assert page.get_by_text("output = 0").count() >= 1  # the saturation rule for relu
+    page.get_by_text("nets on one axis").click()
+    page.wait_for_function("() => { const g = document.querySelector('.js-plotly-plot');"
+                           " return g && /both nets on one axis/.test(g.layout.title.text); }", timeout=120_000)
+    wait_for_app(page, timeout=180_000)
+    page.screenshot(path=str(DOCS / "histograms_saturation.png"), full_page=True)
+    # The camera button is in the modebar and saves a named 2x PNG.
+    chart = page.locator(".js-plotly-plot").first
+    chart.hover()
+    camera = chart.locator('.modebar-btn[data-title^="Download plot"]')
+    assert camera.count() == 1
+    opts = page.evaluate("() => document.querySelector('.js-plotly-plot')._context.toImageButtonOptions")
+    assert opts["filename"] == "normlab_hist_layers" and opts["scale"] == 2
+    with page.expect_download(timeout=60_000) as png:
+        camera.click()
+    assert png.value.suggested_filename == "normlab_hist_layers.png"
+    assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Curves CSV").click()
+    text = Path(dl.value.path()).read_text()
+    assert text.startswith("step,net,loss,test_accuracy,layer1_mean") and "\n20,No normalization," in text
+    assert not exception_blocks(page)
+
+
+@pytest.mark.browser
+def test_upload_good_and_bad_csv(page, app_url):
+    page.goto(f"{app_url}/histograms?data=Your+own+CSV")
+    page.wait_for_function("() => /Upload a CSV in the sidebar/.test(document.body.innerText)", timeout=180_000)
+    _upload(page, "mine.csv", _good_csv())
+    page.wait_for_function("() => /80 rows, 2 features, 2 classes/.test(document.body.innerText)", timeout=120_000)
+    wait_for_app(page, charts=6, timeout=180_000)
+    assert _step(page) == 0
+    _upload(page, "bad.csv", _good_csv().replace(b"0.50,", b"inf,", 1))
+    page.wait_for_function("() => /not a finite number/.test(document.body.innerText)", timeout=120_000)
+    assert page.get_by_text("This file cannot be used").count() == 1
     assert not exception_blocks(page)
