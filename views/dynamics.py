@@ -38,7 +38,7 @@ class GDConfig:
     seed: int
 
 
-@st.cache_data(**CACHE)
+@st.cache_data(**CACHE | {"max_entries": 32})  # a run holds up to 20001 x 3 points: ~1 MB at the most
 def _gd(cfg: GDConfig):
     data = make_data(cfg.n, cfg.noise, cfg.seed)
     run = gd_variants(data, cfg.batch_size, cfg.optimizer, cfg.start, cfg.length, cfg.seed, cfg.budget, lr=cfg.lr)
