@@ -29,4 +29,9 @@ GALLERY: list[Example] = [
     Example("optimizers", "long_valley", "Long valley", "SGD zig-zags across a narrow ravine; momentum rolls."),
     Example("optimizers", "saddle", "Saddle point", "Who escapes x² − y² from just off the ridge, and how fast."),
     Example("optimizers", "goh", "Why momentum works", "Goh's optimal momentum on a quadratic, kappa = 100."),
+    Example("activations", "sigmoid_depth", "Vanishing sigmoid", "Slope at most 1/4: thirty layers shrink a gradient "
+                                                                  "below 10⁻¹⁸."),
+    Example("activations", "dead_relus", "Dead ReLUs", "Pre-activations centred at −1.5: 93% of ReLU inputs pass no "
+                                                       "gradient."),
+    Example("activations", "gelu_dip", "GELU's dip", "Slope above 1 near 1.4, slightly negative near −1.4."),
 ]

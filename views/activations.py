@@ -15,6 +15,12 @@ from viz.activations import depth_chart, explorer_chart, push_chart
 
 torch.set_num_threads(1)  # torch only evaluates Phi here; one thread is fastest on a shared 2-core machine
 THRESHOLDS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5]
+# One-click settings (buttons above the controls, and the home gallery's ?example=<name> links).
+PRESETS = {
+    "sigmoid_depth": ("Sigmoid through 30 layers", dict(act_fn="sigmoid", act_mu=0.0, act_sd=1.0, act_depth=30)),
+    "dead_relus": ("Dead ReLUs (μ = −1.5)", dict(act_fn="relu", act_mu=-1.5, act_sd=1.0, act_depth=20)),
+    "gelu_dip": ("GELU's negative dip", dict(act_fn="gelu", act_mu=-1.0, act_sd=1.5, act_thr=0.1)),
+}
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,14 @@ def _depth(cfg: ActConfig, depth: int):
     return d, depth_chart(d, ACTIVATIONS_1D[cfg.name].title)
 
 
+def _apply_preset(name: str) -> None:
+    st.session_state.update(PRESETS[name][1])
+
+
 def _act_controls() -> ActConfig:
+    row = st.container(horizontal=True)
+    for k, (title, _) in PRESETS.items():
+        row.button(title, key=f"act_preset_{k}", on_click=_apply_preset, args=(k,), icon=":material/bolt:")
     c = st.columns([1.3, 1, 1, 1.2])
     with c[0]:
         name = ui.selectbox("Activation", list(ACTIVATIONS_1D), key="act_fn", index=2,
@@ -109,6 +122,7 @@ INTRO = (
 )
 
 with ui.page("Activations & inputs", INTRO):
+    ui.linked_example(_apply_preset, list(PRESETS))  # a home-gallery link names one of the presets
     acts, cloud, digits = st.tabs(["Activation explorer", "Input preprocessing (2-D)", "Digits whitening"])
     with acts:
         _activation_tab()
