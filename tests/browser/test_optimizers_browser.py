@@ -58,7 +58,7 @@ def test_noise_bundle_and_schedule_chart(page, app_url):
 
 def test_fair_race_look_ahead_and_plugged_step(page, app_url):
     """Each optimizer at its best lr (sensitivity chart with stars), Nesterov's look-ahead, a step in LaTeX."""
-    page.goto(f"{app_url}/optimizers?inspect=Nesterov&k=20&surf=Long+valley")
+    page.goto(f"{app_url}/optimizers?inspect=Nesterov&k=3&surf=Long+valley")
     wait_for_app(page, charts=2)
     page.get_by_text("each at its own best lr").click()
     wait_for_app(page, charts=2)
