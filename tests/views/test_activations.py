@@ -112,3 +112,13 @@ def test_bad_link_values_fall_back_with_a_notice():
     notices = " ".join(i.value for i in at.info)
     assert "Pre-activation mean" in notices and "Activation" in notices and "eps (digits)" in notices
     assert _metrics(at)["dead ReLUs: Φ(−μ/σ)"] == "50.0%"
+
+
+def test_gallery_link_and_preset_button_apply_their_settings():
+    at = open_page(PAGE, timeout=60, query={"example": "dead_relus"})
+    assert not at.exception and not at.error
+    assert _metrics(at)["dead ReLUs: Φ(−μ/σ)"] == f"{dead_relu_fraction(-1.5, 1.0):.1%}"  # 93.3%
+    at = open_page(PAGE, timeout=60)
+    next(b for b in at.button if b.key == "act_preset_sigmoid_depth").click().run()
+    assert _w(at, "selectbox", "act_fn").value == "sigmoid" and _w(at, "slider", "act_depth").value == 30
+    assert _metrics(at)["max |f′|"] == "0.25"
