@@ -57,9 +57,19 @@ def test_noise_bundle_and_schedule_chart(page, app_url):
 
 
 def test_fair_race_look_ahead_and_plugged_step(page, app_url):
-    """Each optimizer at its best lr (sensitivity chart with stars), Nesterov's look-ahead, a step in LaTeX."""
+    """Nesterov's look-ahead and a step in LaTeX, then each optimizer at its best lr (sensitivity chart, stars)."""
     page.goto(f"{app_url}/optimizers?inspect=Nesterov&k=3&surf=Long+valley")
     wait_for_app(page, charts=2)
+    page.get_by_role("tab", name="Step inspector").click()
+    look = page.locator(".js-plotly-plot").filter(has_text="look-ahead picture")
+    look.wait_for(timeout=30_000)
+    legend = look.inner_text()
+    assert "Nesterov lands" in legend and "plain momentum lands" in legend
+    panel = page.get_by_role("tabpanel", name="Step inspector")
+    assert panel.locator(".katex").count() >= 1  # the plugged-in step renders as LaTeX, not raw source
+    assert "\\begin{aligned}" not in panel.inner_text()
+    look.screenshot(path="docs/optimizers-lookahead.png")
+
     page.get_by_text("each at its own best lr").click()
     wait_for_app(page, charts=2)
     assert "lrmode=" in page.url
@@ -74,14 +84,4 @@ def test_fair_race_look_ahead_and_plugged_step(page, app_url):
     chart.evaluate("e => e.scrollIntoView({block: 'end'})")
     page.wait_for_timeout(300)
     page.screenshot(path="docs/optimizers-fair-race.png")
-
-    page.get_by_role("tab", name="Step inspector").click()
-    look = page.locator(".js-plotly-plot").filter(has_text="look-ahead picture")
-    look.wait_for(timeout=30_000)
-    legend = look.inner_text()
-    assert "Nesterov lands" in legend and "plain momentum lands" in legend
-    panel = page.get_by_role("tabpanel", name="Step inspector")
-    assert panel.locator(".katex").count() >= 1  # the plugged-in step renders as LaTeX, not raw source
-    assert "\\begin{aligned}" not in panel.inner_text()
-    look.screenshot(path="docs/optimizers-lookahead.png")
     assert exception_blocks(page) == []
