@@ -129,9 +129,17 @@ def test_saturation_numbers_are_shown_for_every_layer():
     assert not at.exception
 
 
-def test_lr_caption_says_it_does_not_reset():
+def test_lr_caption_says_it_does_not_reset_and_charts_keep_the_camera_button():
+    import json
+
     at = _open()
     assert any("learning rate" in c.value and "keeps training" in c.value for c in at.caption)
+    for chart in at.get("plotly_chart"):
+        config = json.loads(chart.proto.config)
+        assert config.get("displayModeBar", True) is not False  # the modebar (with its camera) stays
+        assert "toImage" not in config.get("modeBarButtonsToRemove", [])
+        assert config["toImageButtonOptions"]["filename"].startswith("normlab_")
+        assert config["toImageButtonOptions"]["scale"] == 2
 
 
 def test_upload_good_csv_trains_on_it():
