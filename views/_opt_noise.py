@@ -53,9 +53,9 @@ def noise_controls() -> NoiseConfig:
                              help="0 = exact gradient descent. Above 0 every step sees a noisy gradient, as with "
                                   "minibatches: stochastic gradient descent.")
     kind = ui.radio("Noise type", list(NOISES), key="nz_kind", format_func=lambda k: NOISES[k].title,
-                    disabled=sigma == 0, horizontal=True)
-    paths = ui.number_input("Paths per optimizer", 1, MAX_PATHS, 8, 1, key="nz_paths", disabled=sigma == 0,
-                            help="Runs that differ only in their noise draws.")
+                    horizontal=True)
+    paths = ui.number_input("Paths per optimizer", 1, MAX_PATHS, 8, 1, key="nz_paths",
+                            help="Runs that differ only in their noise draws (used when σ > 0).")
     if sigma:
         st.caption(f"${NOISES[kind].latex}$, $\\xi \\sim \\mathcal N(0, I)$ new at every step: "
                    f"{NOISES[kind].note}. Bold: noise path 0; faint lines and dots: the other paths and where "
