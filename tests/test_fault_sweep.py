@@ -47,6 +47,39 @@ def _widgets(at: AppTest) -> list[tuple[str, object]]:
     return [(k, w) for k in kinds for w in getattr(at, k) if w.key]
 
 
+def _tab_views(at: AppTest) -> list[dict]:
+    """Link queries opening each non-default tab of the page's URL-bound tab sets (their bodies render lazily)."""
+    views = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            proto = getattr(child, "proto", None)
+            if type(child).__name__ == "Block" and proto is not None and proto.HasField("tab_container"):
+                tc = proto.tab_container
+                labels = [t.label for t in child.children.values() if type(t).__name__ == "Tab"]
+                if tc.query_param_key:
+                    views.extend({tc.query_param_key: lab} for lab in labels if lab != tc.default_tab_label)
+            walk(child)
+
+    walk(at._tree)
+    return views
+
+
+def _views(spec) -> list[tuple[dict, list[tuple[str, str]]]]:
+    """(link query, [(kind, key)]) per view of the page: the default view, then each lazy tab's new widgets."""
+    at = open_page(spec.script, _timeout(spec))
+    assert not _problems(at), _problems(at)
+    seen = {w.key for _, w in _widgets(at)}
+    out = [({}, [(k, w.key) for k, w in _widgets(at)])]
+    for query in _tab_views(at):
+        tab = open_page(spec.script, _timeout(spec), query=query)
+        assert not _problems(tab), f"{spec.url_path} {query}: {_problems(tab)}"
+        new = [(k, w.key) for k, w in _widgets(tab) if w.key not in seen]
+        seen |= {key for _, key in new}
+        out.append((query, new))
+    return out
+
+
 def _raw(w, fill) -> None:
     """Send exactly what the browser would (formatted option labels), bypassing AppTest's format_func round trip."""
     class Raw(type(w)):
@@ -91,11 +124,16 @@ def _find(at: AppTest, kind: str, key: str):
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("spec", SPECS, ids=[p.url_path for p in SPECS])
 def test_every_widget_at_its_extremes(spec):
-    at = open_page(spec.script, _timeout(spec))
-    assert not _problems(at), _problems(at)
     failures = []
-    for kind, key in [(k, w.key) for k, w in _widgets(at)]:
-        at = open_page(spec.script, _timeout(spec))  # each control starts from the page defaults
+    for query, controls in _views(spec):  # the default view, then every lazily rendered tab
+        failures += _sweep(spec, query, controls)
+    assert not failures, "\n".join(failures)
+
+
+def _sweep(spec, query: dict, controls: list[tuple[str, str]]) -> list[str]:
+    failures = []
+    for kind, key in controls:
+        at = open_page(spec.script, _timeout(spec), query=query)  # each control starts from the view's defaults
         for desc, _ in _extremes(kind, _find(at, kind, key)):
             dict(_extremes(kind, _find(at, kind, key)))[desc]()
             at.run()
@@ -105,17 +143,24 @@ def test_every_widget_at_its_extremes(spec):
             if _find(at, kind, key) is None:  # a control must survive its own change (and the rerun it causes)
                 failures.append(f"{spec.url_path}: {kind} '{key}' vanished after setting it to {desc}")
                 break
-    assert not failures, "\n".join(failures)
+    return failures
 
 
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("spec", SPECS, ids=[p.url_path for p in SPECS])
 def test_free_text_refuses_hostile_input_with_a_sentence(spec):
-    at = open_page(spec.script, _timeout(spec))
-    keys = [(k, w.key) for k, w in _widgets(at) if k in TEXT_KINDS]
-    if not keys:
+    views = [(q, [(k, key) for k, key in c if k in TEXT_KINDS]) for q, c in _views(spec)]
+    if not any(c for _, c in views):
         pytest.skip(f"{spec.url_path} has no free-text input")
     failures = []
+    for query, keys in views:
+        failures += _hostile(spec, query, keys)
+    assert not failures, "\n".join(failures)
+
+
+def _hostile(spec, query: dict, keys: list[tuple[str, str]]) -> list[str]:
+    failures = []
+    at = open_page(spec.script, _timeout(spec), query=query)
     for kind, key in keys:
         for name, text in {**HOSTILE, **BLANK}.items():
             w = next(x for x in getattr(at, kind) if x.key == key)
@@ -123,10 +168,10 @@ def test_free_text_refuses_hostile_input_with_a_sentence(spec):
             at.run()
             if _problems(at):
                 failures.append(f"{kind} '{key}' = {name}: {_problems(at)}")
-                at = open_page(spec.script, _timeout(spec))
+                at = open_page(spec.script, _timeout(spec), query=query)
             elif name in HOSTILE and not (at.error or at.warning):
                 failures.append(f"{kind} '{key}' = {name}: accepted silently (expected st.error or st.warning)")
-    assert not failures, "\n".join(failures)
+    return failures
 
 
 def _bad_link_values(kind: str, w) -> tuple[str | None, str]:

@@ -128,6 +128,16 @@ def multiselect(label: str, options: Sequence[Any], default: Sequence[Any], *, k
     return st.multiselect(label, options, default, key=key, bind="query-params", **kw)
 
 
+def tabs(labels: Sequence[str], *, key: str) -> list:
+    """URL-bound tabs whose bodies render lazily: wrap each body in ``if tab.open:``.
+
+    Only the open tab's figures are built and sent on a rerun (a page of five tabs otherwise pays for all five
+    on every slider move), and a link reopens the same tab. Switching tabs is a (cheap) rerun.
+    """
+    _check(key, "tab", list(labels).__contains__, "one of the tab names", labels[0])
+    return st.tabs(list(labels), key=key, bind="query-params", on_change="rerun")
+
+
 def _bool_ok(text: str) -> bool:
     return text.lower() in {"true", "false"}
 

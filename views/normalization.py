@@ -186,6 +186,8 @@ def numbers_section(cfg: TensorConfig) -> None:
                                      f"channel {k}"), key="hist")
 
 
+TABS = ["The cube", "Sequences: LayerNorm vs RMSNorm", "BatchNorm step by step", "Train vs eval", "Keras modes"]
+
 with ui.page("Normalization: BN, LN, IN, GN on the NCHW cube", INTRO):
     cfg = controls()
     try:
@@ -195,18 +197,21 @@ with ui.page("Normalization: BN, LN, IN, GN on the NCHW cube", INTRO):
     except ValueError as err:
         st.error(str(err))
         ok = False
-    tabs = st.tabs(["The cube", "Sequences: LayerNorm vs RMSNorm", "BatchNorm step by step", "Train vs eval",
-                    "Keras modes"])
-    if ok:
+    tabs = ui.tabs(TABS, key="ntab")  # only the open tab is built: a slider move pays for one tab, not five
+    if ok and tabs[0].open:
         with tabs[0]:
             cube_section(cfg)
             numbers_section(cfg)
             sections.when_to_use(cfg.n, cfg.c, cfg.h * cfg.w, cfg.groups)
+    if ok and tabs[1].open:
         with tabs[1]:
             sections.sequences(cfg.n, cfg.c, cfg.seed, cfg.eps)
+    if ok and tabs[4].open:
         with tabs[4]:
             sections.keras_modes(cfg.n, cfg.c)
-    with tabs[2]:
-        sections.algorithm_1(cfg.seed)
-    with tabs[3]:
-        sections.train_vs_eval(cfg.source, cfg.c, cfg.h, cfg.w, cfg.seed)
+    if tabs[2].open:
+        with tabs[2]:
+            sections.algorithm_1(cfg.seed)
+    if tabs[3].open:
+        with tabs[3]:
+            sections.train_vs_eval(cfg.source, cfg.c, cfg.h, cfg.w, cfg.seed)

@@ -10,13 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-try:
-    from viz.theme import PALETTE, style
-except ImportError:  # viz/theme.py is another helper's file; until it lands, plotly's clean template
-    PALETTE = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
-
-    def style(fig: go.Figure) -> go.Figure:
-        return fig.update_layout(template="plotly_white", font=dict(size=14))
+from viz.grid_layout import axis_name, grid, ref
+from viz.theme import PALETTE, figure, style
 
 SET, CELL, REST = "#0072B2", "#D55E00", "#b8c2cc"
 DIVERGING = "RdBu_r"
@@ -68,55 +63,58 @@ def stats_figure(stats: Mapping[str, tuple[np.ndarray, np.ndarray]],
     """Per-set means (top row) and variances (bottom row), one column per method; each cell is one statistic.
 
     stats: title -> (mean, var) grids (rows, cols); labels: title -> (row axis name, column axis name).
+    Built from plain dicts (no make_subplots, no per-property validation): it redraws on every slider move.
     """
     names = list(stats)
-    fig = make_subplots(rows=2, cols=len(names), subplot_titles=names, vertical_spacing=0.14, horizontal_spacing=0.05,
-                        row_titles=["mean", "variance"])
+    cols = len(names)
+    layout = grid(2, cols, hspace=0.05, vspace=0.14, col_titles=names)
+    for row, text in enumerate(("mean", "variance")):  # row names rotated in the left margin, clear of the titles
+        y = 1 - (row + 0.5) * (1 + 0.14) / 2
+        layout["annotations"].append(dict(text=f"<b>{text}</b>", x=0, y=y, xref="paper", yref="paper", xshift=-44,
+                                          textangle=-90, showarrow=False, font=dict(size=14)))
     means = np.concatenate([m.ravel() for m, _ in stats.values()])
     lim = float(np.max(np.abs(means))) or 1.0
     vmax = float(max(v.max() for _, v in stats.values())) or 1.0
-    for k, name in enumerate(names, start=1):
+    data = []
+    for c, name in enumerate(names):
         mean, var = stats[name]
         ry, rx = labels[name]
-        for row, z, scale in ((1, mean, dict(colorscale=DIVERGING, zmin=-lim, zmax=lim)),
-                              (2, var, dict(colorscale="Viridis", zmin=0, zmax=vmax))):
-            fig.add_trace(go.Heatmap(z=z, **scale, showscale=k == len(names), xgap=1, ygap=1,
-                                     colorbar=dict(thickness=10, len=0.4, y=0.8 if row == 1 else 0.2),
-                                     hovertemplate=f"{ry} %{{y}}, {rx} %{{x}}<br>%{{z:.4f}}<extra></extra>"),
-                          row=row, col=k)
-        fig.update_xaxes(title_text=rx, row=2, col=k)
-        for row in (1, 2):
-            axis = (row - 1) * len(names) + k
-            anchor = "x" if axis == 1 else f"x{axis}"
-            fig.update_yaxes(autorange="reversed", scaleanchor=anchor, constrain="domain", row=row, col=k,
-                             title_text=ry if row == 1 else None, showticklabels=mean.shape[0] > 1)
-            fig.update_xaxes(constrain="domain", showticklabels=mean.shape[1] > 1, row=row, col=k)
-    style(fig)
-    return fig.update_layout(height=430, margin=dict(l=10, r=10, t=50, b=10))
+        for row, z, scale in ((0, mean, dict(colorscale=DIVERGING, zmin=-lim, zmax=lim)),
+                              (1, var, dict(colorscale="Viridis", zmin=0, zmax=vmax))):
+            k = row * cols + c
+            data.append(dict(type="heatmap", z=z, **scale, showscale=c == cols - 1, xgap=1, ygap=1,
+                             xaxis=ref("x", k), yaxis=ref("y", k),
+                             colorbar=dict(thickness=10, len=0.4, y=0.8 if row == 0 else 0.2),
+                             hovertemplate=f"{ry} %{{y}}, {rx} %{{x}}<br>%{{z:.4f}}<extra></extra>"))
+            layout[axis_name("y", k)].update(autorange="reversed", scaleanchor=ref("x", k), constrain="domain",
+                                             showticklabels=mean.shape[0] > 1, showgrid=False, zeroline=False,
+                                             title=dict(text=ry if row == 0 else ""))
+            layout[axis_name("x", k)].update(constrain="domain", showticklabels=mean.shape[1] > 1, showgrid=False,
+                                             zeroline=False, title=dict(text=rx if row == 1 else ""))
+    return figure(data, layout | {"margin": dict(l=60, r=10, t=50, b=10)}, 430)
 
 
 def histogram_figure(x: np.ndarray, outputs: Mapping[str, np.ndarray], mask: np.ndarray | None = None,
                      label: str = "highlighted", bins: int = 40) -> go.Figure:
     """x and each method's output as density histograms; the values under ``mask`` (e.g. one channel) in blue."""
     panels = {"before: x": (x, mask), **{k: (y, mask) for k, y in outputs.items()}}
-    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels), horizontal_spacing=0.035)
-    for k, (values, mask) in enumerate(panels.values(), start=1):
+    layout = grid(1, len(panels), hspace=0.035, col_titles=list(panels))
+    data = []
+    for k, (values, mask) in enumerate(panels.values()):
         edges = np.histogram_bin_edges(values, bins=bins)
         mids, widths = (edges[1:] + edges[:-1]) / 2, np.diff(edges)
         dens, _ = np.histogram(values, bins=edges, density=True)
-        fig.add_trace(go.Bar(x=mids, y=dens, width=widths, marker_color=REST, marker_line_width=0, name="all values",
-                             legendgroup="all", showlegend=k == 1,
-                             hovertemplate="all values<br>%{x:.3f}: density %{y:.3f}<extra></extra>"), row=1, col=k)
+        axes = dict(xaxis=ref("x", k), yaxis=ref("y", k))
+        data.append(dict(type="bar", x=mids, y=dens, width=widths, marker=dict(color=REST, line=dict(width=0)),
+                         name="all values", legendgroup="all", showlegend=k == 0, **axes,
+                         hovertemplate="all values<br>%{x:.3f}: density %{y:.3f}<extra></extra>"))
         if mask is not None:
             sel, _ = np.histogram(values[mask], bins=edges, density=True)
-            fig.add_trace(go.Scatter(x=mids, y=sel, mode="lines", line=dict(color=SET, width=2.5, shape="hvh"),
-                                     name=label, legendgroup="sel", showlegend=k == 1,
-                                     hovertemplate=f"{label}<br>%{{x:.3f}}: density %{{y:.3f}}<extra></extra>"),
-                          row=1, col=k)
-    style(fig)
-    fig.update_layout(barmode="overlay", height=300, margin=dict(l=10, r=10, t=50, b=10),
-                      legend=dict(orientation="h", y=-0.18, x=0.5, xanchor="center"))
-    return fig
+            data.append(dict(type="scatter", x=mids, y=sel, mode="lines", line=dict(color=SET, width=2.5, shape="hvh"),
+                             name=label, legendgroup="sel", showlegend=k == 0, **axes,
+                             hovertemplate=f"{label}<br>%{{x:.3f}}: density %{{y:.3f}}<extra></extra>"))
+    return figure(data, layout | dict(barmode="overlay", margin=dict(l=10, r=10, t=50, b=10),
+                                      legend=dict(orientation="h", y=-0.18, x=0.5, xanchor="center")), 300)
 
 
 def running_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], target: tuple[float, float],

@@ -20,16 +20,27 @@ def default():
     return open_page(PAGE, timeout=60)
 
 
-def test_default_view_draws_cube_statistics_and_every_tab(default):
+def test_default_view_draws_cube_and_statistics(default):
     at = default
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) >= 8  # cube, maps, stats, histograms, sequence x2, running, Keras
+    assert len(at.get("plotly_chart")) == 4  # cube, maps, stats, histograms: the other tabs are built when opened
     counts = at.dataframe[1].value
     assert list(counts["(mean, var) pairs"]) == ["C = 16", "N = 8", "N·C = 128", "N·G = 32"]
     assert list(counts["γ / β shape"]) == ["(16,)", "(16, 8, 8)", "(16,)", "(16,)"]
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["LN = GN(G=1)"]) < 1e-12 and float(metrics["IN = GN(G=C=16)"]) < 1e-12
-    assert all(float(metrics[f"max |{k} − autograd|"]) < 1e-10 for k in ("dx", "dgamma", "dbeta"))
+
+
+@pytest.mark.parametrize(("tab", "charts"), [("Sequences: LayerNorm vs RMSNorm", 2), ("BatchNorm step by step", 0),
+                                             ("Train vs eval", 1), ("Keras modes", 1)])
+def test_each_tab_renders_when_opened_from_a_link(tab, charts):
+    at = open_page(PAGE, timeout=60, query={"ntab": tab})
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) >= charts
+    assert "cube" not in [c.key for c in at.get("plotly_chart")]  # the closed cube tab costs nothing
+    if tab == "BatchNorm step by step":
+        metrics = {m.label: m.value for m in at.metric}
+        assert all(float(metrics[f"max |{k} − autograd|"]) < 1e-10 for k in ("dx", "dgamma", "dbeta"))
 
 
 def test_cell_table_matches_the_chosen_cell(default):
@@ -39,13 +50,17 @@ def test_cell_table_matches_the_chosen_cell(default):
     assert rows["y (normalized)"].nunique() == 4
 
 
+TAB_OF = {"L": "Sequences: LayerNorm vs RMSNorm", "T": "Train vs eval", "feat": "Train vs eval",
+          "mom": "Train vs eval", "alg_c": "BatchNorm step by step"}
+
+
 @pytest.mark.parametrize(("kind", "key", "value"), [
     ("slider", "N", 3), ("slider", "H", 5), ("slider", "W", 2), ("slider", "cn", 5), ("slider", "cc", 15),
     ("radio", "src", "synthetic"), ("select_slider", "G", 16), ("slider", "L", 20), ("slider", "T", 10),
     ("toggle", "feat", True), ("radio", "alg_c", 2), ("select_slider", "mom", 0.5), ("slider", "hc", 7),
 ])
 def test_each_main_control_changes_without_error(kind, key, value):
-    at = open_page(PAGE, timeout=60)
+    at = open_page(PAGE, timeout=60, query={"ntab": TAB_OF.get(key, "The cube")})
     _w(at, kind, key).set_value(value).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert _w(at, kind, key).value == value
@@ -66,7 +81,7 @@ def test_sizes_at_the_bounds_say_so_and_still_draw():
     at = open_page(PAGE, timeout=60, query={"N": "16", "C": "64", "H": "16", "W": "16"})
     assert not at.exception and not at.error
     assert "the largest the cube draws" in _texts(at, "caption")
-    assert len(at.get("plotly_chart")) >= 8
+    assert len(at.get("plotly_chart")) >= 4
 
 
 @pytest.mark.parametrize("eps", [0.0, -1e-5])
@@ -84,7 +99,7 @@ def test_a_group_count_that_does_not_divide_c_in_the_link_falls_back_with_a_noti
 
 
 def test_batch_of_one_feature_vector_is_explained():
-    at = open_page(PAGE, timeout=60)
+    at = open_page(PAGE, timeout=60, query={"ntab": "Train vs eval"})
     assert any("Expected more than 1 value per channel" in w.value for w in at.warning)
 
 
