@@ -20,7 +20,7 @@ GAMMAS_STEP = (0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 GAMMAS_EXP = (0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999)
 GAMMAS_CYCLE = (0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999)
 START_FACTORS = (0.001, 0.01, 0.1, 0.25, 0.5, 1.0)
-PEAKS = (1.5, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+PEAKS = (1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 MODES = ("triangular", "triangular2", "exp_range")
 
 
@@ -57,9 +57,12 @@ def noise_controls() -> NoiseConfig:
     paths = ui.number_input("Paths per optimizer", 1, MAX_PATHS, 8, 1, key="nz_paths",
                             help="Runs that differ only in their noise draws (used when σ > 0).")
     if sigma:
-        st.caption(f"${NOISES[kind].latex}$, $\\xi \\sim \\mathcal N(0, I)$ new at every step: "
+        st.caption(f"${NOISES[kind].latex}$ with $\\xi \\sim \\mathcal N(0, I)$ drawn at every step: "
                    f"{NOISES[kind].note}. Bold: noise path 0; faint lines and dots: the other paths and where "
-                   "they end. Same Seed (sidebar), same draws.")
+                   "they end (same Seed in the sidebar, same draws).")
+        st.caption("Watch plain SGD jitter while momentum and Adam average several noisy gradients into a "
+                   "smoother path; with a constant lr every run keeps wandering near the minimum, a decaying "
+                   "schedule below (cosine, step) lets it settle.")
     return NoiseConfig(kind, float(sigma), int(paths or 1) if sigma else 1)
 
 
@@ -91,7 +94,8 @@ def _params(name: str) -> tuple[dict, float]:
         with c1:
             up = _int("step_size_up", 100, "sch_up", "steps from base_lr up to max_lr (and as many back)")
         with c2:
-            peak = ui.select_slider("max_lr ÷ lr", PEAKS, 10.0, key="sch_peak", format_func=_fmt)
+            peak = ui.select_slider("max_lr ÷ lr", PEAKS, 3.0, key="sch_peak", format_func=_fmt,
+                                   help="the page's lrs sit near the stable edge: a high peak throws SGD out")
         mode = ui.radio("mode", MODES, key="sch_mode", horizontal=True)
         gamma = ui.select_slider("gamma", GAMMAS_CYCLE, 0.999, key="sch_gcyc", format_func=_fmt) \
             if mode == "exp_range" else 1.0
