@@ -34,7 +34,7 @@ def uploader(seed: int) -> str:
             stored = {"digest": digest, "split": None, "error": str(exc)}
         st.session_state[STORE] = stored
     if stored["error"]:
-        st.error("This file cannot be used: " + stored["error"], icon=":material/block:")
+        st.error("This file cannot be used; the reason is shown on the page.", icon=":material/block:")
         return ""
     st.caption(stored["split"].title)
     return digest
@@ -44,3 +44,9 @@ def own_split(digest: str) -> Split | None:
     """The parsed upload of this session matching ``digest`` (None if it is gone)."""
     stored = st.session_state.get(STORE)
     return stored["split"] if stored and stored["digest"] == digest else None
+
+
+def refusal() -> str | None:
+    """Why this session's uploaded file was refused, or None."""
+    stored = st.session_state.get(STORE)
+    return stored["error"] if stored else None

@@ -13,7 +13,7 @@ from core.layer_stats import PairedTrainer
 from views import _ui as ui
 from views._hist_controls import NORM_TITLES, PairConfig, controls
 from views._hist_curves import curves
-from views._hist_data import OWN, own_split
+from views._hist_data import OWN, own_split, refusal
 from views._hist_export import downloads
 from views._hist_layers import layer_chart, layout_radio, layout_toggle
 from views._hist_saturation import saturation_section
@@ -122,6 +122,8 @@ def _live(train: bool) -> None:
 
 def _live_tab(cfg: PairConfig, lr: float) -> None:
     if cfg.dataset == OWN and not cfg.upload:
+        if refusal():
+            st.error(f"This file cannot be used: {refusal()}", icon=":material/block:")
         st.info("Upload a CSV in the sidebar (under **Dataset**) to train both nets on your own data.",
                 icon=":material/upload_file:")
         return

@@ -93,5 +93,5 @@ def test_upload_good_and_bad_csv(page, app_url):
     assert _step(page) == 0
     _upload(page, "bad.csv", _good_csv().replace(b"0.50,", b"inf,", 1))
     page.wait_for_function("() => /not a finite number/.test(document.body.innerText)", timeout=120_000)
-    assert page.get_by_text("This file cannot be used").count() == 1
+    assert page.get_by_text("This file cannot be used").count() == 2  # sidebar and page
     assert not exception_blocks(page)
