@@ -1,0 +1,65 @@
+"""AppTest of the regularization tabs of the training-dynamics page: dropout, ensembles, gradient check."""
+
+import pytest
+
+from tests.apptest import open_page
+
+PAGE = "views/dynamics.py"
+
+
+def _open(**query):
+    return open_page(PAGE, timeout=240, query=query)
+
+
+def _texts(elements) -> str:
+    return " ".join(e.value for e in elements)
+
+
+@pytest.fixture(scope="module")
+def at():
+    return _open()
+
+
+def test_default_view_has_the_three_tabs_working(at):
+    assert not at.exception and "could not recover" not in _texts(at.error)
+    assert "fine" in _texts(at.success) and "passes" in _texts(at.success)  # the correct backward
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Ensemble accuracy"].endswith("%")
+    assert metrics["Gain vs the mean single net"].startswith("+")  # averaging beats the typical member
+    assert len(at.get("plotly_chart")) >= 3 + 5  # dyn's charts plus ours: mask, curves, ensemble, 2 grad-check
+
+
+def test_planted_bug_is_caught_and_torch_agrees(at):
+    at.selectbox(key="gc_bug").set_value("tanh_square").run()
+    assert "wrong" in _texts(at.error) and "fails" in _texts(at.error)
+    at.selectbox(key="gc_bug").set_value("none").run()
+    at.select_slider(key="gc_h").set_value(1e-12).run()  # round-off swamps the difference
+    assert "wrong" in _texts(at.error) and "passes" in _texts(at.error)
+    at.select_slider(key="gc_h").set_value(1e-5).run()
+    assert not at.exception and "fine" in _texts(at.success)
+
+
+def test_dropout_controls(at):
+    at.select_slider(key="do_p").set_value(0.2).run()
+    at.number_input(key="do_mask").set_value(3).run()
+    at.slider(key="do_pat").set_value(3).run()
+    assert not at.exception and not at.error
+    at.select_slider(key="do_p").set_value(0.0).run()
+    assert "same network" in _texts(at.info)
+
+
+def test_ensemble_size_changes_the_metrics(at):
+    before = {m.label: m.value for m in at.metric}
+    at.slider(key="ens_k").set_value(2).run()
+    after = {m.label: m.value for m in at.metric}
+    assert not at.exception and after != before
+
+
+@pytest.mark.parametrize("query, words", [
+    ({"ens_k": "40"}, "Members K"),
+    ({"gc_h": "0.5"}, "Step h"),
+    ({"do_p": "1.5"}, "Dropout p"),
+])
+def test_bad_link_values_are_explained(query, words):
+    at = _open(**query)
+    assert not at.exception and words in _texts(at.info)
