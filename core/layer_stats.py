@@ -11,8 +11,9 @@ True
 >>> snap.step, len(snap.plain.layers), snap.normed.unit_percentiles.shape
 (200, 3, (3, 100))
 
-``snap.plain`` / ``snap.normed`` hold per-layer histograms (``layers[i].pre``, ``.post``, ``.grad``), the
-15/50/85th percentiles of each last-hidden-layer unit's input, the loss and the held-out accuracy.
+``snap.plain`` / ``snap.normed`` hold per-layer histograms (``layers[i].pre``, ``.post``, ``.grad``) with the
+layer's saturated and dead-unit shares (``.saturated``, ``.dead``: core/saturation.py), the 15/50/85th
+percentiles of each last-hidden-layer unit's input, the loss and the held-out accuracy.
 """
 
 from __future__ import annotations
