@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from core.datasets import load
+from core.networks import NetSpec, build
+
 __all__ = ["FORMS", "keep_mask", "apply", "expected", "DropoutDemo", "dropout_demo", "digit_activations"]
 
 FORMS = {
@@ -81,9 +84,6 @@ def dropout_demo(a: np.ndarray, p: float, seed: int, n_masks: int = 2000) -> Dro
 @torch.no_grad()
 def digit_activations(seed: int, n_units: int = 32, index: int = 0) -> np.ndarray:
     """ReLU outputs (n_units,) of the first hidden layer of a fresh He-initialised net for one held-out digit."""
-    from core.datasets import load
-    from core.networks import NetSpec, build
-
     split = load("digits", seed=seed)
     net = build(NetSpec(split.n_features, split.n_classes, depth=1, width=n_units, activation="relu", init="he"),
                 seed)

@@ -82,9 +82,10 @@ def train_member(cfg: EnsembleConfig, i: int) -> Member:
 def combine(probs: np.ndarray, y: np.ndarray) -> EnsembleResult:
     """Accuracies of members and of their averaged probabilities; probs (K, n, n_classes), y (n,)."""
     probs = np.asarray(probs, dtype=float)
-    member_acc = (probs.argmax(-1) == y).mean(-1)
-    running = np.cumsum(probs, axis=0) / np.arange(1, len(probs) + 1)[:, None, None]
-    first_k = (running.argmax(-1) == y).mean(-1)
+    ok = np.isfinite(probs).all(-1, keepdims=True)  # (K, n, 1): a diverged member predicts nothing
+    member_acc = ((probs.argmax(-1) == y) & ok[..., 0]).mean(-1)
+    running = np.cumsum(np.where(ok, probs, 0.0), axis=0)  # the average of the finite members so far
+    first_k = ((running.argmax(-1) == y) & (np.cumsum(ok, axis=0)[..., 0] > 0)).mean(-1)
     ens = float(first_k[-1])
     return EnsembleResult(member_acc, first_k, ens, ens - float(member_acc.mean()), ens - float(member_acc.max()),
                           0)
@@ -102,7 +103,8 @@ def train_ensemble(cfg: EnsembleConfig, progress: Callable[[int, int], None] | N
 
 
 def result_of(cfg: EnsembleConfig, members: list[Member]) -> EnsembleResult:
-    """Combine trained members (a diverged member predicts nan, which no argmax picks as right)."""
+    """Combine trained members (a diverged member's nan predictions count as wrong and are left out of the
+    average)."""
     res = combine(np.stack([m.probs for m in members]), _data(cfg).y_val.numpy())
     return EnsembleResult(res.member_acc, res.first_k_acc, res.ensemble_acc, res.gain_vs_mean, res.gain_vs_best,
                           sum(m.steps for m in members))

@@ -19,6 +19,14 @@ def test_combine_averages_probabilities_not_votes():
     assert res.gain_vs_mean == pytest.approx(2 / 3) and res.gain_vs_best == 0.0
 
 
+def test_a_diverged_member_counts_as_wrong_and_is_left_out_of_the_average():
+    probs = np.array([[[0.9, 0.1], [0.2, 0.8]], [[np.nan, np.nan], [np.nan, np.nan]]])
+    res = combine(probs, np.array([0, 1]))
+    assert res.member_acc.tolist() == [1.0, 0.0] and res.first_k_acc.tolist() == [1.0, 1.0]
+    all_bad = combine(np.full((2, 2, 2), np.nan), np.array([0, 1]))
+    assert all_bad.ensemble_acc == 0.0 and all_bad.member_acc.tolist() == [0.0, 0.0]
+
+
 def test_member_seeds_are_distinct_and_stable():
     seeds = [member_seed(0, i) for i in range(12)]
     assert len(set(seeds)) == 12 and seeds == [member_seed(0, i) for i in range(12)]
