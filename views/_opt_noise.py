@@ -39,7 +39,7 @@ class ScheduleConfig:
 
     name: str
     params: tuple  # sorted (torch name, value) pairs
-    peak: float = 10.0
+    peak: float = 3.0
 
 
 def _fmt(v) -> str:
@@ -70,44 +70,49 @@ def _int(label: str, default: int, key: str, help: str | None = None) -> int:
     return int(ui.number_input(label, 1, LONGEST, default, 1, key=key, help=help) or default)
 
 
-def _params(name: str) -> tuple[dict, float]:
-    """The chosen schedule's parameters (torch names) and, for cyclic, max_lr / lr."""
+def _side_by_side(left, right) -> tuple:
+    """Two controls (zero-argument callables) in two columns of the narrow left column; their values."""
+    c1, c2 = st.columns(2)
+    with c1:
+        a = left()
+    with c2:
+        return a, right()
+
+
+def _params(name: str) -> dict:
+    """The chosen schedule's parameters (torch names); cyclic also gives "peak" = max_lr / lr."""
     if name == "step":
         return {"step_size": _int("step_size", 100, "sch_size", "steps between drops"),
-                "gamma": ui.select_slider("gamma", GAMMAS_STEP, 0.5, key="sch_gstep", format_func=_fmt)}, 10.0
+                "gamma": ui.select_slider("gamma", GAMMAS_STEP, 0.5, key="sch_gstep", format_func=_fmt)}
     if name == "exponential":
-        return {"gamma": ui.select_slider("gamma", GAMMAS_EXP, 0.995, key="sch_gexp", format_func=_fmt)}, 10.0
+        return {"gamma": ui.select_slider("gamma", GAMMAS_EXP, 0.995, key="sch_gexp", format_func=_fmt)}
     if name == "cosine":
-        return {"T_max": _int("T_max", 500, "sch_tmax", "steps from lr down to eta_min = 0")}, 10.0
+        return {"T_max": _int("T_max", 500, "sch_tmax", "steps from lr down to eta_min = 0")}
     if name == "warmup_cosine":
-        c1, c2 = st.columns(2)
-        with c1:
-            warm = _int("warm-up", 50, "sch_warm", "warm-up steps (LinearLR's total_iters)")
-        with c2:
-            tmax = _int("T_max", 450, "sch_wtmax", "cosine steps after the warm-up")
+        warm, tmax = _side_by_side(lambda: _int("warm-up", 50, "sch_warm", "warm-up steps (LinearLR's total_iters)"),
+                                   lambda: _int("T_max", 450, "sch_wtmax", "cosine steps after the warm-up"))
         start = ui.select_slider("start_factor", START_FACTORS, 0.01, key="sch_start", format_func=_fmt)
-        return {"start_factor": start, "total_iters": warm, "T_max": tmax}, 10.0
+        return {"start_factor": start, "total_iters": warm, "T_max": tmax}
     if name == "inverse_sqrt":
-        return {"warmup_steps": _int("warmup_steps", 1, "sch_wsqrt", "linear warm-up, then lr √(w / t)")}, 10.0
+        return {"warmup_steps": _int("warmup_steps", 1, "sch_wsqrt", "linear warm-up, then lr √(w / t)")}
     if name == "cyclic":
-        c1, c2 = st.columns(2)
-        with c1:
-            up = _int("step_size_up", 100, "sch_up", "steps from base_lr up to max_lr (and as many back)")
-        with c2:
-            peak = ui.select_slider("max_lr ÷ lr", PEAKS, 3.0, key="sch_peak", format_func=_fmt,
-                                   help="the page's lrs sit near the stable edge: a high peak throws SGD out")
+        up, peak = _side_by_side(
+            lambda: _int("step_size_up", 100, "sch_up", "steps from base_lr up to max_lr (and as many back)"),
+            lambda: ui.select_slider("max_lr ÷ lr", PEAKS, 3.0, key="sch_peak", format_func=_fmt,
+                                     help="the page's lrs sit near the stable edge: a high peak throws SGD out"))
         mode = ui.radio("mode", MODES, key="sch_mode", horizontal=True)
         gamma = ui.select_slider("gamma", GAMMAS_CYCLE, 0.999, key="sch_gcyc", format_func=_fmt) \
             if mode == "exp_range" else 1.0
-        return {"step_size_up": up, "mode": mode, "gamma": gamma}, float(peak)
-    return {}, 10.0
+        return {"step_size_up": up, "mode": mode, "gamma": gamma, "peak": float(peak)}
+    return {}
 
 
 def schedule_controls(steps: int) -> ScheduleConfig:
     """Schedule selectbox, its parameters and a small chart of lr / lr0 over the race's steps."""
     st.markdown("**Learning-rate schedule**")
     name = ui.selectbox("Schedule", list(SCHEDULES), key="sch_name", format_func=lambda k: SCHEDULES[k].title)
-    params, peak = _params(name)
+    params = _params(name)
+    peak = params.pop("peak", 3.0)
     cfg = ScheduleConfig(name, tuple(sorted(params.items())), peak)
     if name != "constant":
         factor = lrs(name, 1.0, steps, **params, **({"max_lr": peak} if name == "cyclic" else {}))
