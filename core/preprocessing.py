@@ -14,9 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
-__all__ = ["HYPERPLANE_INITS", "PREPROCESSINGS", "Cuts", "DigitsWhitening", "Preprocessed", "correlated_pixels",
-           "covariance", "digits_whitening", "eig", "hyperplane_cuts", "preprocess", "random_hyperplanes"]
+from core.activation_capture import Histogram, histogram
+
+__all__ = ["HYPERPLANE_INITS", "PREPROCESSINGS", "Cuts", "DigitsWhitening", "Preprocessed", "active_shares",
+           "correlated_pixels", "covariance", "digits_whitening", "eig", "hyperplane_cuts", "preprocess",
+           "random_hyperplanes"]
 
 PREPROCESSINGS = {"raw": "Raw", "center": "Zero-centred", "standardize": "Z-scored", "pca": "PCA-whitened",
                   "zca": "ZCA-whitened"}
@@ -140,6 +144,16 @@ def hyperplane_cuts(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Cuts:
     active = x @ w.T + b > 0  # (n, units): the ReLU passes the point
     on, off = active.all(axis=0), ~active.any(axis=0)
     return Cuts(~(on | off), off, on)
+
+
+def active_shares(x: np.ndarray, w: np.ndarray, b: np.ndarray, bins: int = 20) -> Histogram:
+    """Over units: the share of the rows of x (n, d) on which each ReLU w_k.x + b_k > 0, binned on [0, 1].
+
+    In many dimensions almost every random hyperplane cuts the cloud somewhere; what centring changes is the
+    balance: raw non-negative data leave most units on for nearly every input or off for nearly every input.
+    """
+    share = torch.from_numpy((x @ w.T + b > 0).mean(axis=0))
+    return histogram(share, np.linspace(0.0, 1.0, bins + 1))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import streamlit as st
 from core.preprocessing import (
     HYPERPLANE_INITS,
     PREPROCESSINGS,
+    active_shares,
     correlated_pixels,
     digits_whitening,
     eig,
@@ -20,12 +21,20 @@ from core.preprocessing import (
     random_hyperplanes,
 )
 from views import _ui as ui
-from viz.preprocessing import covariance_pair, cut_counts_chart, digits_mosaic, scatter_panels, spectrum_chart
+from viz.preprocessing import (
+    active_share_chart,
+    covariance_pair,
+    cut_counts_chart,
+    digits_mosaic,
+    scatter_panels,
+    spectrum_chart,
+)
 
 CHART = dict(width="stretch", config={"displaylogo": False})
 EPS_2D = [0.0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1]
 EPS_DIGITS = [0.0, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
 DIGIT_ROWS = {"raw": False, "center": True, "pca": True, "zca": True}  # kind -> drawn with signed colours
+DIGIT_UNITS = 200  # random ReLUs laid over the 64-pixel images
 
 
 def seed() -> int:
@@ -74,9 +83,12 @@ def _cloud(cfg: CloudConfig):
 def _digits(eps: float, seed: int):
     d = digits_whitening(eps, seed)
     rows = [(PREPROCESSINGS[k], d.sets[k].x[d.shown].reshape(-1, 8, 8), signed) for k, signed in DIGIT_ROWS.items()]
+    w, b = random_hyperplanes(DIGIT_UNITS, 64, "he_zero_bias", seed)
+    shares = {PREPROCESSINGS[k]: active_shares(d.sets[k].x, w, b) for k in ("raw", "center", "zca")}
     return (digits_mosaic(rows, list(d.labels)), spectrum_chart(d.mean_image, d.eigenvalues, eps),
             covariance_pair(d.sets["raw"].cov, d.sets["zca"].cov, ("raw pixel covariance (64 × 64)",
-                                                                    f"after ZCA whitening, eps = {eps:g}")))
+                                                                    f"after ZCA whitening, eps = {eps:g}")),
+            active_share_chart(shares, DIGIT_UNITS, len(d.sets["raw"].x)))
 
 
 def _controls() -> CloudConfig:
@@ -138,8 +150,16 @@ def digits_tab() -> None:
     got = shown_or_error(_digits, float(eps), seed())
     if got is None:
         return
-    mosaic, spectrum, cov = got
+    mosaic, spectrum, cov, shares = got
     st.plotly_chart(mosaic, key="pre_mosaic", **CHART)
     left, right = st.columns([1.2, 1])
     left.plotly_chart(spectrum, key="pre_spectrum", **CHART)
     right.plotly_chart(cov, key="pre_cov", **CHART)
+    left, right = st.columns([1.6, 1])
+    left.plotly_chart(shares, key="pre_shares", **CHART)
+    right.markdown(
+        f"**The centring argument in 64 dimensions.** {DIGIT_UNITS} ReLUs with He weights and zero bias (seeded). "
+        "In many dimensions nearly every random hyperplane passes through the cloud somewhere, so the question "
+        "becomes *how evenly* it splits it. Raw pixels are all ≥ 0 and share a large mean, so w·x is dominated "
+        "by w·mean: many units are on for almost every image or off for almost every image, a near-dead or "
+        "near-linear unit. After centring every unit is on for about half of the images.")

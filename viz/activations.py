@@ -48,9 +48,9 @@ def explorer_chart(e, title: str, threshold: float) -> go.Figure:
     ]
     layout = dict(
         title=dict(text=f"{title}: f and f′ · shaded where |f′| < {threshold:g} × max |f′|", x=0.01),
-        xaxis=dict(title_text="x (pre-activation)", range=[lo, hi], zeroline=True),
-        yaxis=dict(title_text="f(x), f′(x)", range=[y0, y1], zeroline=True),
-        yaxis2=dict(title_text="density of z", overlaying="y", side="right", showgrid=False, showticklabels=False,
+        xaxis=dict(title=dict(text="x (pre-activation)"), range=[lo, hi], zeroline=True),
+        yaxis=dict(title=dict(text="f(x), f′(x)"), range=[y0, y1], zeroline=True),
+        yaxis2=dict(title=dict(text="density of z"), overlaying="y", side="right", showgrid=False, showticklabels=False,
                     range=[0, float(e.density.max()) * 3.0]),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
         margin=dict(l=60, r=60, t=80, b=50),
@@ -70,7 +70,7 @@ def push_chart(p, title: str) -> go.Figure:
         lay["annotations"].append(corner_note(f"mean {h.mean:.3g}<br>std {h.std:.3g}{zero}", k))
         lay[axis_name("y", k)].update(showticklabels=k == 0, rangemode="tozero", tickformat=".0%")
         lay[axis_name("x", k)].update(nticks=6)
-    lay["yaxis"]["title_text"] = "share of samples"
+    lay["yaxis"]["title"] = dict(text="share of samples", font=dict(size=14))
     lay["bargap"] = 0
     lay["title"] = dict(text=f"What {title} does to a Gaussian input", x=0.01)
     lay["showlegend"] = False
@@ -99,15 +99,15 @@ def depth_chart(d, title: str) -> go.Figure:
     ]
     layout = dict(
         title=dict(text=f"{title}: gradient factor ∏ |f′(z_l)| through depth", x=0.01),
-        xaxis=dict(title_text="depth (layers backpropagated through)", rangemode="tozero"),
-        yaxis=dict(title_text="|∏ f′| (log scale)", type="log", exponentformat="power"),
+        xaxis=dict(title=dict(text="depth (layers backpropagated through)"), rangemode="tozero"),
+        yaxis=dict(title=dict(text="|∏ f′| (log scale)"), type="log", exponentformat="power"),
         legend=dict(orientation="h", yanchor="top", y=-0.2, x=0.0),
         margin=dict(l=70, r=60, t=60, b=40),
     )
     if d.zero.any():
         data.append(dict(type="scatter", x=d.depth, y=d.zero, mode="lines", yaxis="y2", name="paths with ∏ = 0",
                          line=dict(color=PALETTE[7], width=2), hovertemplate="depth %{x}: %{y:.1%}<extra></extra>"))
-        layout["yaxis2"] = dict(title_text="share of dead paths", overlaying="y", side="right", range=[0, 1.02],
+        layout["yaxis2"] = dict(title=dict(text="share of dead paths"), overlaying="y", side="right", range=[0, 1.02],
                                 tickformat=".0%", showgrid=False)
     return figure(data, layout, 430)
 

@@ -8,7 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.grid_layout import axis_name, grid, ref
-from viz.theme import PALETTE, figure
+from viz.histograms import bars
+from viz.theme import PALETTE, color, figure
 
 POINT, CUT, OFF, ON = PALETTE[0], PALETTE[2], PALETTE[3], "#8A8F98"
 LINE_STYLE = {"cut": (CUT, "solid"), "off": (OFF, "dash"), "on": (ON, "dot")}
@@ -102,7 +103,7 @@ def cut_counts_chart(counts: dict[str, tuple[int, int, int]], units: int) -> go.
             for i, kind in enumerate(("cut", "off", "on"))]
     layout = dict(barmode="stack", title=dict(text=f"{units} random ReLUs: who sees both sides of the data?",
                                                x=0.01),
-                  yaxis=dict(title_text="units", range=[0, units * 1.02]),
+                  yaxis=dict(title=dict(text="units"), range=[0, units * 1.02]),
                   legend=dict(orientation="h", yanchor="top", y=-0.15, x=0.0), margin=dict(l=60, r=20, t=60, b=40))
     return figure(data, layout, 360)
 
@@ -156,10 +157,10 @@ def spectrum_chart(mean_image: np.ndarray, eigenvalues: np.ndarray, eps: float) 
     layout = dict(
         xaxis=dict(domain=[0.0, 0.24], visible=False), yaxis=dict(autorange="reversed", visible=False,
                                                                   scaleanchor="x"),
-        xaxis2=dict(domain=[0.4, 0.9], title_text="principal direction (by variance)" + note, anchor="y2"),
-        yaxis2=dict(type="log", title_text="variance λ", anchor="x2", exponentformat="power"),
+        xaxis2=dict(domain=[0.4, 0.9], title=dict(text="principal direction (by variance)" + note), anchor="y2"),
+        yaxis2=dict(type="log", title=dict(text="variance λ"), anchor="x2", exponentformat="power"),
         yaxis3=dict(overlaying="y2", side="right", anchor="x2", showgrid=False, rangemode="tozero",
-                    title_text="whitening gain"),
+                    title=dict(text="whitening gain")),
         annotations=[dict(text="<b>mean image</b>", x=0.12, y=1.0, xref="paper", yref="paper", yanchor="bottom",
                           showarrow=False)],
         legend=dict(orientation="h", yanchor="top", y=-0.22, x=0.4), margin=dict(l=10, r=60, t=40, b=40),
@@ -180,3 +181,17 @@ def covariance_pair(before: np.ndarray, after: np.ndarray, titles: tuple[str, st
         lay[axis_name("x", k)].update(showticklabels=False)
     lay["margin"] = dict(l=10, r=10, t=40, b=10)
     return figure(data, lay, 290)
+
+
+def active_share_chart(hists: dict, units: int, images: int) -> go.Figure:
+    """Overlaid histograms (one per preprocessing) over units of the share of images each ReLU is active on."""
+    data = [bars(h, color(i), name, 0, show=True) | dict(opacity=0.6) for i, (name, h) in enumerate(hists.items())]
+    layout = dict(
+        barmode="overlay", bargap=0,
+        title=dict(text=f"{units} random ReLUs on the {images} digits: how often is each one on?", x=0.01),
+        xaxis=dict(title=dict(text="share of the images on which the unit is active"), range=[0, 1], tickformat=".0%"),
+        yaxis=dict(title=dict(text="share of units"), tickformat=".0%", rangemode="tozero"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
+        margin=dict(l=60, r=20, t=80, b=50),
+    )
+    return figure(data, layout, 340)

@@ -6,6 +6,7 @@ import pytest
 from core.preprocessing import (
     HYPERPLANE_INITS,
     PREPROCESSINGS,
+    active_shares,
     correlated_pixels,
     covariance,
     digits_whitening,
@@ -138,3 +139,17 @@ def test_digits_whitening_needs_eps_and_whitens_up_to_it():
 def test_bad_inputs_are_refused_with_a_sentence(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_active_shares_count_each_unit_by_brute_force_and_centring_balances_them():
+    d = digits_whitening(0.1, seed=0)
+    w, b = random_hyperplanes(50, 64, "he_zero_bias", seed=1)
+    raw = d.sets["raw"].x
+    share = [np.mean([float(w[k] @ x + b[k]) > 0 for x in raw[:299]]) for k in range(50)]
+    h = active_shares(raw[:299], w, b)  # 299 images: no share lands exactly on a bin edge
+    np.testing.assert_allclose(h.counts, np.histogram(np.clip(share, 0, 1 - 1e-12), bins=20, range=(0, 1))[0] / 50,
+                               atol=1e-6)
+    centred = active_shares(d.sets["center"].x, w, b)
+    # centred data: every unit is on for 35-65% of the images; raw data leave units near always on or off
+    assert centred.counts[:7].sum() == 0 and centred.counts[13:].sum() == 0
+    assert active_shares(raw, w, b).counts[[0, 1, 18, 19]].sum() > 0.1

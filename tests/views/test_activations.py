@@ -26,7 +26,7 @@ def default():
 def test_default_view_draws_every_chart_and_relu_numbers(default):
     at = default
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert len(at.get("plotly_chart")) == 8  # explorer, push, depth | scatter, counts | mosaic, spectrum, cov
+    assert len(at.get("plotly_chart")) == 9  # explorer, push, depth | scatter, counts | mosaic, spectrum, cov, on-share
     m = _metrics(at)
     assert m["max |f′|"] == "1" and m["dead ReLUs: Φ(−μ/σ)"] == "50.0%"
     assert m["inputs in the saturated region"] == "50.0%"
@@ -65,7 +65,7 @@ def test_each_control_changes_without_error(kind, key, value):
     _w(at, kind, key).set_value(value).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert _w(at, kind, key).value == value
-    assert len(at.get("plotly_chart")) == 8
+    assert len(at.get("plotly_chart")) == 9
 
 
 def test_digits_eps_zero_is_a_sentence_not_a_crash():

@@ -68,3 +68,17 @@ def test_mosaic_separates_images_with_nan_columns():
     np.testing.assert_array_equal(m[:, 18:], imgs[2])
     fig = digits_mosaic([("raw", imgs, False), ("zca", imgs - 100, True)], [0, 1, 2])
     assert len(fig.data) == 2 and fig.data[1].zmid == 0.0
+
+
+def test_digit_figures_build_and_name_what_they_hide():
+    from core.preprocessing import active_shares, digits_whitening
+    from viz.preprocessing import active_share_chart, covariance_pair, spectrum_chart
+
+    d = digits_whitening(0.1)
+    fig = spectrum_chart(d.mean_image, d.eigenvalues, 0.1)
+    assert "3 with zero variance not drawn" in fig.layout.xaxis2.title.text
+    assert np.isnan(np.asarray(fig.data[1].y, dtype=float)[-3:]).all()
+    assert len(covariance_pair(d.sets["raw"].cov, d.sets["zca"].cov, ("a", "b")).data) == 2
+    w, b = random_hyperplanes(10, 64, seed=0)
+    chart = active_share_chart({"Raw": active_shares(d.sets["raw"].x, w, b)}, 10, 1797)
+    assert chart.layout.xaxis.title.text.startswith("share of the images") and chart.data[0].name == "Raw"
