@@ -162,5 +162,7 @@ def inside(p: np.ndarray, bound: float) -> np.ndarray:
 def first_exit(points: np.ndarray, bound: float) -> np.ndarray:
     """First step (>= 1) at which each run of points (T+1, B, 2) is outside the bound, or T+1 if never -> (B,)."""
     out = ~inside(points[1:], bound)
+    if not len(out):  # steps = 0: nothing can have left
+        return np.full(points.shape[1], points.shape[0])
     hit = out.any(axis=0)
     return np.where(hit, out.argmax(axis=0) + 1, points.shape[0])

@@ -100,3 +100,9 @@ def test_bad_noise_is_refused_with_a_sentence(kwargs, word):
 def test_paths_are_bounded():
     with pytest.raises(ValueError, match="paths"):
         run_batch(COURSE, BEALE, (1.0, 1.5), 5, paths=0)
+
+
+def test_zero_steps_with_noise_and_schedule_is_the_start():
+    t = run("adam", BEALE, (1.0, 1.5), 0, noise=("additive", 1.0), schedule=("cosine", {"T_max": 5}), seed=3)
+    assert t.points.shape == (1, 2) and t.diverged_at is None
+    np.testing.assert_array_equal(t.points[0], [1.0, 1.5])
