@@ -64,7 +64,7 @@ def test_preprocessing_and_digits_tabs_draw(page, app_url):
     page.screenshot(path=str(DOCS / "activations-preprocessing.png"))
     page.get_by_role("tab", name="Digits whitening").click()
     page.wait_for_timeout(1200)
-    assert _visible_charts(page) == 3
+    assert _visible_charts(page) == 4  # mosaic, spectrum, covariances, active shares
     assert exception_blocks(page) == []
     page.screenshot(path=str(DOCS / "activations-digits.png"))
     assert not [e for e in page.console_errors if "favicon" not in e and "net::ERR_" not in e
