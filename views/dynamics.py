@@ -227,15 +227,14 @@ INTRO = (
     "a gradient numerically."
 )
 
+TABS = ["Gradient descent", "Learning rate", "Dropout & early stopping", "Ensembles", "Gradient check"]
+
 with ui.page("Training dynamics", INTRO):
-    tabs = st.tabs(["Gradient descent", "Learning rate", "Dropout & early stopping", "Ensembles", "Gradient check"])
-    with tabs[0]:
-        gradient_descent_tab()
-    with tabs[1]:
-        learning_rate_tab()
-    with tabs[2]:
-        reg.dropout_tab()
-    with tabs[3]:
-        reg.ensemble_tab()
-    with tabs[4]:
-        reg.gradcheck_tab()
+    # Lazy tabs: only the open one runs. The last three train networks; building all five on every visit made a
+    # first load take a minute on a shared 2-core server.
+    tabs = ui.tabs(TABS, key="dtab")
+    for tab, body in zip(tabs, (gradient_descent_tab, learning_rate_tab, reg.dropout_tab, reg.ensemble_tab,
+                                reg.gradcheck_tab), strict=True):
+        if tab.open:
+            with tab:
+                body()

@@ -17,10 +17,13 @@ def _chart_with(page, words: str) -> str | None:
         " if (JSON.stringify(g.layout).includes(w)) return JSON.stringify(g.data); return null; }", words)
 
 
-def _tab(page, name: str, shot: str) -> None:
+def _tab(page, name: str, shot: str, words: str) -> None:
+    """Open a tab (its body is built on opening: a rerun) and wait for the chart whose layout mentions words."""
     page.get_by_role("tab", name=name).click()
-    page.wait_for_timeout(1500)
-    wait_for_app(page, charts=3, timeout=240_000)
+    page.wait_for_function(
+        "w => [...document.querySelectorAll('.js-plotly-plot')].some(g => JSON.stringify(g.layout).includes(w))",
+        arg=words, timeout=240_000)
+    wait_for_app(page, timeout=240_000)
     assert exception_blocks(page) == []
     page.screenshot(path=str(DOCS / shot), full_page=True)
 
@@ -30,7 +33,7 @@ def test_regularization_tabs(page, app_url):
     page.set_viewport_size({"width": 1440, "height": 2000})
     page.goto(f"{app_url}/dynamics")
     wait_for_app(page, charts=3, timeout=240_000)
-    _tab(page, "Dropout & early stopping", "dynamics_dropout.png")
+    _tab(page, "Dropout & early stopping", "dynamics_dropout.png", "activations and the mask")
     mask = _chart_with(page, "activations and the mask")
     assert mask and _chart_with(page, "validation loss")
     move_slider(page, "Dropout p (probability of dropping)", presses=2)  # 0.5 -> 0.7: fewer units kept
@@ -42,11 +45,11 @@ def test_regularization_tabs(page, app_url):
     assert "p = 0.7" in page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')]"
                                       ".map(g => JSON.stringify(g.layout)).join(' ')")
 
-    _tab(page, "Ensembles", "dynamics_ensembles.png")
+    _tab(page, "Ensembles", "dynamics_ensembles.png", "averaging the first k members")
     assert page.get_by_text("Gain vs the best single net").count() >= 1
     assert "ensemble" in (_chart_with(page, "averaging the first k members") or "")
 
-    _tab(page, "Gradient check", "dynamics_gradcheck.png")
+    _tab(page, "Gradient check", "dynamics_gradcheck.png", "Relative error vs step h")
     assert page.get_by_text("torch.autograd.gradcheck on the same layers: passes").count() >= 1
     assert _chart_with(page, "Relative error vs step h")
     assert exception_blocks(page) == []

@@ -30,8 +30,10 @@ def test_descent_paths_and_learning_rate_tab(page, app_url):
                            arg=before, timeout=60_000)
     wait_for_app(page, charts=3)
 
-    page.get_by_role("tab", name="Learning rate").click()
-    page.wait_for_timeout(1500)
+    page.get_by_role("tab", name="Learning rate").click()  # built on opening: wait for its charts
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                           ".some(g => JSON.stringify(g.layout).includes('Learning-rate range test'))", timeout=180_000)
+    wait_for_app(page, timeout=180_000)
     curves = _chart_with(page, "Loss vs step at each learning rate")
     assert curves and "very high (lr 10): diverged at step" in curves
     assert _chart_with(page, "Learning-rate range test")

@@ -19,12 +19,23 @@ def _texts(items) -> str:
     return " ".join(i.value for i in items)
 
 
-def test_default_view_draws_both_tabs_without_errors():
+LR_TAB = {"dtab": "Learning rate"}
+
+
+def test_default_view_draws_the_descent_tab_only():
     at = _open()
     assert not at.exception and not at.error
     titles = _chart_titles(at)
-    for words in ("least-squares minimum", "Full-data loss above the minimum", "Loss vs step at each learning rate",
-                  "Learning-rate range test"):
+    for words in ("least-squares minimum", "Full-data loss above the minimum"):
+        assert words in titles, words
+    assert "Learning-rate range test" not in titles  # the closed tabs cost nothing
+
+
+def test_learning_rate_tab_from_a_link():
+    at = _open(**LR_TAB)
+    assert not at.exception and not at.error
+    titles = _chart_titles(at)
+    for words in ("Loss vs step at each learning rate", "Learning-rate range test"):
         assert words in titles, words
     assert "very high (lr 10): diverged at step" in _texts(at.warning)  # SGD's very high lr blows up
     assert "Suggested lr (**steepest**" in _texts(at.markdown)
@@ -39,6 +50,7 @@ def test_main_controls_change_the_run():
     assert not at.exception and not at.error
     assert "epoch (passes over the data)" in _chart_titles(at) and _chart_titles(at) != before
     at.slider(key="gd_epochs").set_value(2).run()
+    at = _open(**LR_TAB)
     at.selectbox(key="lr_opt").set_value("adam").run()
     at.radio(key="lr_rule").set_value("min/10").run()
     assert not at.exception and not at.error
@@ -46,7 +58,7 @@ def test_main_controls_change_the_run():
 
 
 def test_suggestion_button_sets_your_lr():
-    at = _open()
+    at = _open(**LR_TAB)
     assert at.select_slider(key="lr_mine").value == 0.05
     next(b for b in at.button if b.key == "lr_use").click().run()
     assert at.select_slider(key="lr_mine").value == 0.5  # SGD's steepest point, 0.4, snapped to the 1-2-5 grid
@@ -55,7 +67,7 @@ def test_suggestion_button_sets_your_lr():
 
 @pytest.mark.parametrize("query, words", [
     ({"gd_b": "500"}, "cannot hold more examples than the data set has"),
-    ({"lr_bs": "5000"}, "training examples"),
+    ({"lr_bs": "5000", **LR_TAB}, "training examples"),
     ({"gd_budget": "epochs", "gd_epochs": "100", "gd_n": "500"}, "the limit is 20000"),
 ])
 def test_bad_settings_are_explained(query, words):
@@ -73,8 +85,8 @@ def test_too_large_lr_diverges_with_the_standard_wording():
 
 
 def test_bad_link_value_falls_back_with_a_notice():
-    at = _open(gd_n="9999", lr_mine="banana")
+    at = _open(gd_n="9999")
     assert not at.exception
-    assert at.slider(key="gd_n").value == 100 and at.select_slider(key="lr_mine").value == 0.05
-    notes = _texts(at.info)
-    assert "Data points n" in notes and "Your learning rate" in notes
+    assert at.slider(key="gd_n").value == 100 and "Data points n" in _texts(at.info)
+    at = _open(lr_mine="banana", **LR_TAB)
+    assert at.select_slider(key="lr_mine").value == 0.05 and "Your learning rate" in _texts(at.info)
