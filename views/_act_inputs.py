@@ -148,9 +148,11 @@ def digits_tab() -> None:
         eps = ui.select_slider("eps (digits)", EPS_DIGITS, 0.1, key="pre_deps", format_func=lambda v: f"{v:g}",
                                help="Added to each eigenvalue before 1/√(λ + eps).")
     got = shown_or_error(_digits, float(eps), seed())
-    if got is None:
-        return
-    mosaic, spectrum, cov, shares = got
+    if got is not None:
+        _digit_charts(*got)
+
+
+def _digit_charts(mosaic, spectrum, cov, shares) -> None:
     st.plotly_chart(mosaic, key="pre_mosaic", **CHART)
     left, right = st.columns([1.2, 1])
     left.plotly_chart(spectrum, key="pre_spectrum", **CHART)
