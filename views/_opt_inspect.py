@@ -150,7 +150,7 @@ def _plugged(who: str, tr, k: int) -> None:
 def equations(configs: tuple, trajs: list, k: int) -> None:
     """Each racing optimizer's rule, then the same rule at step k with the run's numbers substituted."""
     show = st.session_state.get("eq", True)
-    st.caption(f"Every rule below is also written out at step {k} → {k + 1} (pick the step in the Step inspector) "
+    st.caption(f"Every rule below is also written out at step {k} → {k + 1} (pick the step with the slider above) "
                "with the run's gradient, state and result plugged in; vectors are (x, y) and act per coordinate. "
                "The last line's result is the engine's next point.")
     for (n, _), tr in zip(configs, trajs, strict=True):

@@ -19,6 +19,9 @@ import streamlit as st
 
 _LOG = logging.getLogger("normlab")
 _RUN = "_normlab_run"  # per-run scratch in session_state: notices and the keys bound this run
+# Every key this session has bound: a control inside a closed lazy tab is not drawn, yet its value in the URL is
+# not stale (the tab will bind it again when it opens), so it must not be reported and stripped as unknown.
+_BOUND = "_normlab_bound"
 
 
 def begin_run() -> None:
@@ -42,6 +45,7 @@ def _url_values(key: str) -> list[str]:
 def _check(key: str, label: str, ok: Callable[[str], bool], expects: str, default: Any) -> None:
     """Record a notice when the URL carries a value for ``key`` that Streamlit would drop."""
     _run()["keys"].add(key)
+    st.session_state.setdefault(_BOUND, set()).add(key)
     bad = [v for v in _url_values(key) if not _safe(ok, v)]
     if bad:
         shown = bad[0] if len(bad[0]) <= 40 else bad[0][:40] + "…"
@@ -185,7 +189,7 @@ def linked_example(apply: Callable[[str], None], names: Sequence[str], key: str 
 
 def _show_notices() -> None:
     run = _run()
-    known = run["keys"]
+    known = run["keys"] | st.session_state.get(_BOUND, set())
     unknown = [k for k in _url_params() if k not in known and k != "embed" and k != "embed_options"]
     notices = list(dict.fromkeys(run["notices"]))
     if unknown:

@@ -23,6 +23,7 @@ from viz.sweep import sweep_heatmap
 SECOND = {"momentum": "momentum", "nesterov": "momentum", "rmsprop": "alpha", "adadelta": "rho", "adam": "beta1",
           "adamw": "beta1", "amsgrad": "beta1", "adamax": "beta1", "nadam": "beta1", "radam": "beta1"}
 SURFACE_NAMES = [*SURFACES, "custom"]
+TABS = ["Paths", "Race", "3D", "Step inspector", "Sweep", "Equations", "State over time", "Fair race"]
 KAPPAS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
 
 
@@ -133,6 +134,7 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
              "on a surface and watch *why*: momentum builds speed along a valley, Adagrad's steps shrink as squared "
              "gradients pile up, Adam rescales every coordinate. Every path is computed with torch's exact update "
              "rule (tested against `torch.optim` to 1e-9)."):
+    ui.linked_example(_apply_preset, list(PRESETS))  # a home-gallery link names one of the presets
     _take_click()
     left, right = st.columns([1, 3], gap="large")
     with left:
@@ -165,47 +167,55 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
         if surface.note:
             st.caption(surface.note)
         floor = float(surface.value(surface.minima).min()) if len(surface.minima) else float(np.nanmin(z))
-        tabs = st.tabs(["Paths", "Race", "3D", "Step inspector", "Sweep", "Equations", "State over time",
-                        "Fair race"])
-        with tabs[0]:
-            st.plotly_chart(contour(xs, ys, z, paths, surface.minima, start, bundle=bundle), key="pick",
-                            on_select="rerun",
-                            selection_mode="points", config={"scrollZoom": True})
-            st.plotly_chart(losses({t: tr.losses for t, tr in zip(titles, trajs, strict=True)}, floor,
-                                   {t: tr.diverged_at for t, tr in zip(titles, trajs, strict=True)}))
-            st.download_button("Download trajectories (CSV)",  # the CSV is built on click, not on every rerun
-                               partial(trajectories_csv, dict(zip(titles, trajs, strict=True))),
-                               file_name=f"normlab-{surf}.csv", mime="text/csv")
-        with tabs[1]:
-            st.caption("The race plays in your browser: press ▶ Play, or drag the step slider to scrub.")
-            if ui.toggle("Build the animated race", False, key="race"):  # ~1 s of work, so only on request
-                st.plotly_chart(race(xs, ys, z, paths, surface.minima, start))
-            # Drawn only when clicked, on Streamlit's download thread, so the page rerun does not pay for it.
-            st.download_button("Download the race as a GIF (for slides)", icon=":material/gif_box:",
-                               data=partial(race_gif, xs, ys, z, paths, surface.minima, start),
-                               file_name=f"normlab-race-{surf}.gif", mime="image/gif")
-        with tabs[2]:
-            st.plotly_chart(surface3d(xs, ys, z, paths, {t: tr.losses for t, tr in zip(titles, trajs, strict=True)}))
-        with tabs[3]:
-            who = ui.selectbox("Optimizer to inspect", titles, key="inspect")
-            tr = trajs[titles.index(who)]
-            last = (tr.diverged_at or steps + 1) - 1
-            k = ui.slider("Step", 0, max(1, last), min(10, last), key="k")
-            k = min(k, last)
-            st.plotly_chart(step_view(xs, ys, z, who, tr.points, tr.grads, tr.state, k, surface.minima))
-            st.plotly_chart(state_lines(who, tr.state, k))
-            oi.inspector_extras(xs, ys, z, surface, who, tr, k)
-        with tabs[4]:
-            sname = ui.selectbox("Optimizer to sweep", [n for n, _ in configs if n in SECOND] or ["momentum"],
-                                 key="sweep_opt", format_func=lambda k: OPTIMIZERS[k].title)
-            if ui.toggle("Run the 64 x 64 sweep (lr x second hyper-parameter)", False, key="sweep_on"):
-                zz = _sweep(key, sname, start, min(steps, 500), SECOND[sname])
-                h = dict(dict(configs).get(sname, ()))
-                here = (h["lr"], h[SECOND[sname]]) if SECOND[sname] in h else None
-                st.plotly_chart(sweep_heatmap(SWEEP_X, SWEEP_Y, zz, "lr", SECOND[sname], floor, here))
-        with tabs[5]:
-            oi.equations(configs, trajs, k)
-        with tabs[6]:
-            oi.state_tab(titles, trajs)
-        with tabs[7]:
-            oi.fair_tab(key, configs, start, steps, surface, floor if len(surface.minima) else None, lr_mode)
+        # Lazy tabs: only the open one is built (a slider move pays for one tab, not eight) and a link reopens it.
+        tabs = ui.tabs(TABS, key="otab")
+        if tabs[0].open:
+            with tabs[0]:
+                st.plotly_chart(contour(xs, ys, z, paths, surface.minima, start, bundle=bundle), key="pick",
+                                on_select="rerun", selection_mode="points", config={"scrollZoom": True})
+                st.plotly_chart(losses({t: tr.losses for t, tr in zip(titles, trajs, strict=True)}, floor,
+                                       {t: tr.diverged_at for t, tr in zip(titles, trajs, strict=True)}))
+                st.download_button("Download trajectories (CSV)",  # the CSV is built on click, not on every rerun
+                                   partial(trajectories_csv, dict(zip(titles, trajs, strict=True))),
+                                   file_name=f"normlab-{surf}.csv", mime="text/csv")
+        if tabs[1].open:
+            with tabs[1]:
+                st.caption("The race plays in your browser: press ▶ Play, or drag the step slider to scrub.")
+                if ui.toggle("Build the animated race", False, key="race"):  # ~1 s of work, so only on request
+                    st.plotly_chart(race(xs, ys, z, paths, surface.minima, start))
+                # Drawn only when clicked, on Streamlit's download thread, so the page rerun does not pay for it.
+                st.download_button("Download the race as a GIF (for slides)", icon=":material/gif_box:",
+                                   data=partial(race_gif, xs, ys, z, paths, surface.minima, start),
+                                   file_name=f"normlab-race-{surf}.gif", mime="image/gif")
+        if tabs[2].open:
+            with tabs[2]:
+                st.plotly_chart(surface3d(xs, ys, z, paths,
+                                          {t: tr.losses for t, tr in zip(titles, trajs, strict=True)}))
+        if tabs[3].open:
+            with tabs[3]:
+                who = ui.selectbox("Optimizer to inspect", titles, key="inspect")
+                tr = trajs[titles.index(who)]
+                last = (tr.diverged_at or steps + 1) - 1
+                k = min(ui.slider("Step", 0, max(1, last), min(10, last), key="k"), last)
+                st.plotly_chart(step_view(xs, ys, z, who, tr.points, tr.grads, tr.state, k, surface.minima))
+                st.plotly_chart(state_lines(who, tr.state, k))
+                oi.inspector_extras(xs, ys, z, surface, who, tr, k)
+        if tabs[4].open:
+            with tabs[4]:
+                sname = ui.selectbox("Optimizer to sweep", [n for n, _ in configs if n in SECOND] or ["momentum"],
+                                     key="sweep_opt", format_func=lambda k: OPTIMIZERS[k].title)
+                if ui.toggle("Run the 64 x 64 sweep (lr x second hyper-parameter)", False, key="sweep_on"):
+                    zz = _sweep(key, sname, start, min(steps, 500), SECOND[sname])
+                    h = dict(dict(configs).get(sname, ()))
+                    here = (h["lr"], h[SECOND[sname]]) if SECOND[sname] in h else None
+                    st.plotly_chart(sweep_heatmap(SWEEP_X, SWEEP_Y, zz, "lr", SECOND[sname], floor, here))
+        if tabs[5].open:
+            with tabs[5]:
+                k = ui.slider("Step", 0, steps, min(10, steps), key="eq_k", help="The step whose arithmetic is shown.")
+                oi.equations(configs, trajs, k)
+        if tabs[6].open:
+            with tabs[6]:
+                oi.state_tab(titles, trajs)
+        if tabs[7].open:
+            with tabs[7]:
+                oi.fair_tab(key, configs, start, steps, surface, floor if len(surface.minima) else None, lr_mode)

@@ -16,6 +16,7 @@ def test_home_shows_a_card_per_example(page, app_url):
     wait_for_app(page)
     for ex in EXAMPLES:
         card = page.locator('[data-testid="stPageLink"]').filter(has_text=ex.title)
+        card.first.wait_for(timeout=60_000)  # the first visit shrinks the thumbnails before the cards appear
         assert card.count() == 1, ex.title
         href = card.locator("a").get_attribute("href")
         assert href.startswith(ex.page) and f"example={ex.name}".replace(" ", "+") in href.replace("%20", "+")

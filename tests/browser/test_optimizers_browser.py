@@ -22,9 +22,10 @@ def test_preset_play_click_and_sweep(page, app_url):
     wait_for_app(page, charts=2)
     assert "x0=" in page.url and "y0=" in page.url
 
-    page.get_by_role("tab", name="Race").click()
+    page.get_by_role("tab", name="Race", exact=True).click()  # a tab is built when it opens (a rerun)
     page.get_by_text("Build the animated race").click()
-    wait_for_app(page, charts=3)
+    page.get_by_text("▶ Play").first.wait_for(timeout=60_000)
+    wait_for_app(page, charts=1)
     page.get_by_text("▶ Play").first.click()
     page.wait_for_timeout(1500)
 
@@ -58,9 +59,8 @@ def test_noise_bundle_and_schedule_chart(page, app_url):
 
 def test_fair_race_look_ahead_and_plugged_step(page, app_url):
     """Nesterov's look-ahead and a step in LaTeX, then each optimizer at its best lr (sensitivity chart, stars)."""
-    page.goto(f"{app_url}/optimizers?inspect=Nesterov&k=3&surf=Long+valley")
+    page.goto(f"{app_url}/optimizers?otab=Step+inspector&inspect=Nesterov&k=3&surf=Long+valley")  # a shared link
     wait_for_app(page, charts=2)
-    page.get_by_role("tab", name="Step inspector").click()
     look = page.locator(".js-plotly-plot").filter(has_text="look-ahead picture")
     look.wait_for(timeout=30_000)
     legend = look.inner_text()

@@ -14,6 +14,13 @@ def _ok(at):
     assert not [e.value for e in at.error if "could not recover" in e.value]
 
 
+def _tab(name: str, **query):
+    """The page opened by a link on one of its (lazily built) tabs."""
+    page = open_page(PAGE, timeout=90, query={"otab": name, **query})
+    _ok(page)
+    return page
+
+
 @pytest.fixture
 def at():
     page = open_page(PAGE, timeout=90)
@@ -21,9 +28,14 @@ def at():
     return page
 
 
+def test_closed_tabs_cost_nothing(at):
+    assert len(at.get("plotly_chart")) == 2  # contour and losses; the other tabs are built when opened
+    assert not at.latex and not [s for s in at.slider if s.key in ("k", "eq_k")]
+
+
 def test_default_race_draws_the_seven(at):
     assert len(at.multiselect(key="opt").value) == 7
-    assert len(at.get("plotly_chart")) >= 5
+    assert len(at.get("plotly_chart")) >= 2
 
 
 @pytest.mark.parametrize("preset, surface", [("beale", "beale"), ("long_valley", "long_valley"),
@@ -61,12 +73,13 @@ def test_start_outside_the_box_is_clamped(at):
     assert any("clamped" in w.value for w in at.warning)
 
 
-def test_sweep_and_race_on_request(at):
+@pytest.mark.parametrize("tab, toggle", [("Race", "race"), ("Sweep", "sweep_on")])
+def test_sweep_and_race_on_request(tab, toggle):
+    at = _tab(tab)
     before = len(at.get("plotly_chart"))
-    at.toggle(key="race").set_value(True).run()
-    at.toggle(key="sweep_on").set_value(True).run()
+    at.toggle(key=toggle).set_value(True).run()
     _ok(at)
-    assert len(at.get("plotly_chart")) == before + 2
+    assert len(at.get("plotly_chart")) == before + 1
 
 
 def test_unknown_names_in_the_link_fall_back_with_a_notice():
@@ -87,13 +100,16 @@ def _latex(at) -> list[str]:
     return [e.value for e in at.latex]
 
 
-def test_plugged_equations_for_every_racer_and_the_inspected_one(at):
-    plugged = [v for v in _latex(at) if r"\theta_t &=" in v]
-    assert len(plugged) == 7 + 1  # the Equations tab has all seven, the inspector its one
+def test_plugged_equations_for_every_racer_and_the_inspected_one():
+    plugged = [v for v in _latex(_tab("Equations")) if r"\theta_t &=" in v]
+    assert len(plugged) == 7  # the Equations tab has all seven
     assert any(r"\hat m_t &=" in v for v in plugged)  # Adam's bias correction, with numbers
+    inspected = [v for v in _latex(_tab("Step inspector")) if r"\theta_t &=" in v]
+    assert len(inspected) == 1  # the inspector its one
 
 
-def test_shared_lr_reaches_every_update_rule(at):
+def test_shared_lr_reaches_every_update_rule():
+    at = _tab("Equations")
     at.radio(key="lrmode").set_value("shared").run()
     at.select_slider(key="lr_all").set_value(0.002).run()
     _ok(at)
@@ -102,7 +118,8 @@ def test_shared_lr_reaches_every_update_rule(at):
     assert sum(r"- 0.002\," in v for v in _latex(at)) >= 5  # SGD, momentum, Nesterov, RMSprop, Adam, ...
 
 
-def test_fair_race_uses_each_best_lr_and_draws_the_sensitivity(at):
+def test_fair_race_uses_each_best_lr_and_draws_the_sensitivity():
+    at = _tab("Fair race")
     before = len(at.get("plotly_chart"))
     at.radio(key="lrmode").set_value("best").run()
     _ok(at)
@@ -111,7 +128,8 @@ def test_fair_race_uses_each_best_lr_and_draws_the_sensitivity(at):
     assert any("illustration" in i.value for i in at.info)
 
 
-def test_nesterov_inspector_shows_the_look_ahead(at):
+def test_nesterov_inspector_shows_the_look_ahead():
+    at = _tab("Step inspector")
     before = len(at.get("plotly_chart"))
     at.selectbox(key="inspect").set_value("Nesterov").run()
     _ok(at)
@@ -119,7 +137,8 @@ def test_nesterov_inspector_shows_the_look_ahead(at):
     assert any("look-ahead point" in m.value for m in at.markdown)
 
 
-def test_state_over_time_of_adagrad(at):
+def test_state_over_time_of_adagrad():
+    at = _tab("State over time")
     at.selectbox(key="st_opt").set_value("Adagrad").run()
     at.toggle(key="st_logx").set_value(False).run()
     _ok(at)
