@@ -121,12 +121,12 @@ INTRO = (
     "(where the data sit relative to the randomly initialized units). Everything here is seeded by the sidebar seed."
 )
 
+TABS = ["Activation explorer", "Input preprocessing (2-D)", "Digits whitening"]
+
 with ui.page("Activations & inputs", INTRO):
     ui.linked_example(_apply_preset, list(PRESETS))  # a home-gallery link names one of the presets
-    acts, cloud, digits = st.tabs(["Activation explorer", "Input preprocessing (2-D)", "Digits whitening"])
-    with acts:
-        _activation_tab()
-    with cloud:
-        cloud_tab()
-    with digits:
-        digits_tab()
+    # Lazy tabs: only the open one is built (the digits tab whitens 1797 images), and a link reopens it.
+    for tab, body in zip(ui.tabs(TABS, key="atab"), (_activation_tab, cloud_tab, digits_tab), strict=True):
+        if tab.open:
+            with tab:
+                body()

@@ -57,13 +57,16 @@ def test_mean_slider_kills_relus_and_sigmoid_shows_its_quarter(page, app_url):
 def test_preprocessing_and_digits_tabs_draw(page, app_url):
     page.set_viewport_size({"width": 1440, "height": 1500})  # Streamlit scrolls inside the app: show whole tabs
     _open(page, app_url)
-    page.get_by_role("tab", name="Input preprocessing (2-D)").click()
-    page.wait_for_timeout(1200)
+    page.get_by_role("tab", name="Input preprocessing (2-D)").click()  # built when it opens: a rerun
+    page.get_by_text("4/20 cut").first.wait_for(timeout=60_000)
+    wait_for_app(page, charts=2)
     assert _visible_charts(page) == 2  # the five scatter panels (one figure) and the cut counts
     assert page.get_by_text("4/20 cut").count() >= 1 and page.get_by_text("PCA-whitened").count() >= 1
     page.screenshot(path=str(DOCS / "activations-preprocessing.png"))
     page.get_by_role("tab", name="Digits whitening").click()
-    page.wait_for_timeout(1200)
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                           ".filter(g => g.getBoundingClientRect().width > 0).length >= 4", timeout=60_000)
+    wait_for_app(page, charts=4)
     assert _visible_charts(page) == 4  # mosaic, spectrum, covariances, active shares
     assert exception_blocks(page) == []
     page.screenshot(path=str(DOCS / "activations-digits.png"))

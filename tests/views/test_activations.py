@@ -23,15 +23,29 @@ def default():
     return open_page(PAGE, timeout=60)
 
 
-def test_default_view_draws_every_chart_and_relu_numbers(default):
+CLOUD, DIGITS = {"atab": "Input preprocessing (2-D)"}, {"atab": "Digits whitening"}
+TAB_OF = {"pre_rho": CLOUD, "pre_n": CLOUD, "pre_units": CLOUD, "pre_init": CLOUD, "pre_eps": CLOUD,
+          "pre_deps": DIGITS}
+CHARTS = {"": 3, "Input preprocessing (2-D)": 2, "Digits whitening": 4}  # each tab's charts; closed tabs draw none
+
+
+def test_default_view_draws_the_explorer_and_relu_numbers(default):
     at = default
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert len(at.get("plotly_chart")) == 9  # explorer, push, depth | scatter, counts | mosaic, spectrum, cov, on-share
+    assert len(at.get("plotly_chart")) == 3  # explorer, push, depth; the other tabs are built when opened
     m = _metrics(at)
     assert m["max |f′|"] == "1" and m["dead ReLUs: Φ(−μ/σ)"] == "50.0%"
     assert m["inputs in the saturated region"] == "50.0%"
     assert any("max(0, x)" in lt.value for lt in at.latex)
+
+
+def test_preprocessing_tabs_from_a_link():
+    at = open_page(PAGE, timeout=60, query=CLOUD)
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 2  # scatter panels, cut counts
     assert len(at.dataframe) == 1 and list(at.dataframe[0].value["preprocessing"])[0] == "Raw"
+    at = open_page(PAGE, timeout=60, query=DIGITS)
+    assert not at.exception and not at.error and len(at.get("plotly_chart")) == 4  # mosaic, spectrum, cov, shares
 
 
 def test_sigmoid_numbers_are_the_core_closed_forms():
@@ -61,23 +75,24 @@ def test_moving_the_mean_changes_the_dead_fraction_and_the_first_chart():
     ("select_slider", "pre_eps", 0.1), ("select_slider", "pre_deps", 1.0),
 ])
 def test_each_control_changes_without_error(kind, key, value):
-    at = open_page(PAGE, timeout=60)
+    query = TAB_OF.get(key, {})
+    at = open_page(PAGE, timeout=60, query=query)
     _w(at, kind, key).set_value(value).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert _w(at, kind, key).value == value
-    assert len(at.get("plotly_chart")) == 9
+    assert len(at.get("plotly_chart")) == CHARTS[query.get("atab", "")]
 
 
 def test_digits_eps_zero_is_a_sentence_not_a_crash():
-    at = open_page(PAGE, timeout=60)
+    at = open_page(PAGE, timeout=60, query=DIGITS)
     _w(at, "select_slider", "pre_deps").set_value(0.0).run()
     assert not at.exception
     assert any("zero variance" in e.value and "eps > 0" in e.value for e in at.error)
-    assert len(at.get("plotly_chart")) == 5  # the two other tabs still draw
+    assert not at.get("plotly_chart") or len(at.get("plotly_chart")) < 4  # a sentence instead of the pictures
 
 
 def test_2d_eps_zero_whitens_exactly():
-    at = open_page(PAGE, timeout=60)
+    at = open_page(PAGE, timeout=60, query=CLOUD)
     _w(at, "select_slider", "pre_eps").set_value(0.0).run()
     table = at.dataframe[0].value.set_index("preprocessing")
     for row in ("PCA-whitened", "ZCA-whitened"):
@@ -88,30 +103,34 @@ def test_2d_eps_zero_whitens_exactly():
 
 def test_same_seed_same_numbers_other_seed_other_samples():
     def sampled(at):  # the Gaussian sample's output moments and the 2-D cloud's covariances depend on the seed
-        return _metrics(at)["output mean ± std"], at.dataframe[0].value.round(12).to_dict()
+        return _metrics(at[0])["output mean ± std"], at[1].dataframe[0].value.round(12).to_dict()
 
     def exact(at):  # f, f' and the Gaussian CDF are not random
-        m = _metrics(at)
+        m = _metrics(at[0])
         return m["max |f′|"], m["inputs in the saturated region"]
 
-    a, b = open_page(PAGE, timeout=60), open_page(PAGE, timeout=60)
-    c = open_page(PAGE, timeout=60, query={"seed": "5"})
+    def both(**q):  # the explorer tab and the 2-D preprocessing tab under the same link
+        return open_page(PAGE, timeout=60, query=q), open_page(PAGE, timeout=60, query={**q, **CLOUD})
+
+    a, b, c = both(), both(), both(seed="5")
     assert sampled(a) == sampled(b) and exact(a) == exact(b)
     assert sampled(a)[0] != sampled(c)[0] and sampled(a)[1] != sampled(c)[1]
     assert exact(a) == exact(c)
 
 
-def test_centring_cuts_more_than_raw_in_the_default_cloud(default):
-    text = " ".join(md.value for md in default.markdown)
+def test_centring_cuts_more_than_raw_in_the_default_cloud():
+    text = " ".join(md.value for md in open_page(PAGE, timeout=60, query=CLOUD).markdown)
     assert "Raw: **4 of 20** units cut the data; centred: **20**" in text
 
 
 def test_bad_link_values_fall_back_with_a_notice():
-    at = open_page(PAGE, timeout=60, query={"act_mu": "99", "act_fn": "swish9", "pre_deps": "banana"})
+    at = open_page(PAGE, timeout=60, query={"act_mu": "99", "act_fn": "swish9"})
     assert not at.exception and not at.error
     notices = " ".join(i.value for i in at.info)
-    assert "Pre-activation mean" in notices and "Activation" in notices and "eps (digits)" in notices
+    assert "Pre-activation mean" in notices and "Activation" in notices
     assert _metrics(at)["dead ReLUs: Φ(−μ/σ)"] == "50.0%"
+    at = open_page(PAGE, timeout=60, query={"pre_deps": "banana", **DIGITS})  # a link carries its open tab
+    assert not at.exception and "eps (digits)" in " ".join(i.value for i in at.info)
 
 
 def test_gallery_link_and_preset_button_apply_their_settings():
