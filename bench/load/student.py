@@ -132,9 +132,13 @@ class Student:
     def _inspect(self) -> None:
         """Match finished full runs to pending changes, oldest first; count exceptions and st.error."""
         runs = self.session.runs
-        while self.checked < len(runs) and runs[self.checked].finished is not None:
+        # A run that a newer one replaced may never get its script_finished message (fast reruns stop it
+        # mid-way); it must not hold up the runs after it, which would turn every later move into a timeout.
+        while self.checked < len(runs) and (runs[self.checked].finished is not None or self.checked + 1 < len(runs)):
             i, run = self.checked, runs[self.checked]
             self.checked += 1
+            if run.finished is None:
+                continue
             self.result.errors.extend(f"exception: {e}" for e in run.exceptions)
             self.result.errors.extend(f"st.error: {e[:120]}" for e in run.errors)
             if run.fragment or not run.ok:

@@ -76,7 +76,7 @@ def test_page_is_legible_in_theme(browser, app_url, spec, scheme):
     context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
     try:
         page = context.new_page()
-        page.goto(f"{app_url}/{spec.url_path}")
+        page.goto(f"{app_url}/{'' if spec is HOME else spec.url_path}")  # home is the default page, at /
         wait_for_app(page, charts=spec.charts)
         assert exception_blocks(page) == []
         bg = page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).backgroundColor")
