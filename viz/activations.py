@@ -106,7 +106,8 @@ def depth_chart(d, title: str) -> go.Figure:
     )
     if d.zero.any():
         data.append(dict(type="scatter", x=d.depth, y=d.zero, mode="lines", yaxis="y2", name="paths with ∏ = 0",
-                         line=dict(color=PALETTE[7], width=2), hovertemplate="depth %{x}: %{y:.1%}<extra></extra>"))
+                         line=dict(color=PALETTE[4], width=2),  # not the palette's black: it vanishes on the dark theme
+                         hovertemplate="depth %{x}: %{y:.1%}<extra></extra>"))
         layout["yaxis2"] = dict(title=dict(text="share of dead paths"), overlaying="y", side="right", range=[0, 1.02],
                                 tickformat=".0%", showgrid=False)
     return figure(data, layout, 430)

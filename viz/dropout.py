@@ -11,7 +11,8 @@ from core.train_loop import Curves
 from viz.grid_layout import axis_name, figure, grid, ref
 from viz.theme import PALETTE
 
-KEPT, DROPPED, TEST, MEAN = PALETTE[0], "#B8C0CC", PALETTE[3], "#000000"
+# The mean over masks in Okabe-Ito green, not black: black crosses vanish on the dark theme.
+KEPT, DROPPED, TEST, MEAN = PALETTE[0], "#B8C0CC", PALETTE[3], PALETTE[2]
 NETS = {"plain": ("no dropout", PALETTE[3]), "dropout": ("with dropout", PALETTE[0])}
 
 

@@ -26,7 +26,8 @@ def ensemble_figure(res: EnsembleResult) -> go.Figure:
     acc = np.r_[res.member_acc, res.ensemble_acc]
     data = [dict(type="bar", x=names, y=acc, marker=dict(color=[MEMBER] * k + [ENSEMBLE]), showlegend=False,
                  text=[f"{a:.1%}" for a in acc], textposition="inside", insidetextanchor="end",
-                 textfont=dict(color="white", size=14),
+                 # dark on the light grey members, white on the blue ensemble: legible on either theme
+                 textfont=dict(color=["#1a1a1a"] * k + ["white"], size=14),
                  hovertemplate="%{x}: %{y:.2%}<extra></extra>")]
     sizes = np.arange(1, k + 1)
     data.append(dict(type="scatter", mode="lines+markers", x=sizes, y=res.first_k_acc, xaxis="x2", yaxis="y2",

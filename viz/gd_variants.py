@@ -58,7 +58,7 @@ def data_fit(data: LinearData, run: GDRun, height: int = 340) -> go.Figure:
     x = np.array([data.x.min(), data.x.max()])
     w, b = data.minimum
     traces = [dict(type="scatter", x=data.x, y=data.y, mode="markers", name="data", showlegend=False,
-                   marker=dict(size=6, color="rgba(90,90,90,0.55)"), hoverinfo="skip"),
+                   marker=dict(size=6, color="rgba(128,128,128,0.6)"), hoverinfo="skip"),
               dict(type="scatter", x=x, y=w * x + b, mode="lines", name="least squares", showlegend=False,
                    line=dict(color=PALETTE[4], width=2.5, dash="dot"),
                    hovertemplate=f"least squares: y = {w:.3f} x {b:+.3f}<extra></extra>")]

@@ -11,6 +11,7 @@ from viz.theme import PALETTE, figure
 FINE, SUSPICIOUS, WRONG = PALETTE[2], PALETTE[1], PALETTE[3]
 FLOOR = 1e-16  # a relative error of exactly 0 still needs a spot on a log axis
 CURVES = (PALETTE[0], PALETTE[1], PALETTE[4])  # float64, float32, float64 with the bug: never the verdict green
+NEUTRAL = "#888"  # mid grey for the chosen h and the side notes: contrast >= 3 on the light and the dark theme
 
 
 def verdict(err: float) -> str:
@@ -54,14 +55,14 @@ def h_curve(hs: np.ndarray, errs: dict[str, np.ndarray], h: float) -> go.Figure:
                          hovertemplate="h = %{x:.0e}: %{y:.1e}<extra>" + name + "</extra>"))
     data += _threshold_legend()
     shapes = _threshold_lines(0, 1) + [dict(type="line", x0=h, x1=h, y0=0, y1=1, xref="x", yref="paper",
-                                            line=dict(color="black", width=2))]
+                                            line=dict(color=NEUTRAL, width=2))]
     notes = [
         dict(text=f"h = {h:.0e}", x=np.log10(h), y=1, xref="x", yref="paper", showarrow=False, yanchor="bottom",
              font=dict(size=13)),
         dict(text="round-off ~ eps / h", x=0.02, y=0.03, xref="paper", yref="paper", showarrow=False,
-             xanchor="left", yanchor="bottom", font=dict(size=13, color="#555")),
+             xanchor="left", yanchor="bottom", font=dict(size=13, color=NEUTRAL)),
         dict(text="truncation ~ h\u00b2", x=0.98, y=0.03, xref="paper", yref="paper", showarrow=False,
-             xanchor="right", yanchor="bottom", font=dict(size=13, color="#555"))]
+             xanchor="right", yanchor="bottom", font=dict(size=13, color=NEUTRAL))]
     layout = dict(xaxis=dict(type="log", exponentformat="power", title_text="step h", dtick=2),
                   yaxis=dict(type="log", exponentformat="power", range=[-12, 1], title_text="largest tensor error"),
                   shapes=shapes, annotations=notes, title=dict(text="Relative error vs step h"),

@@ -1,4 +1,4 @@
-"""Fast figures for live views: subplot grids written as plain layout dicts, light styling without a template.
+"""Fast figures for live views: subplot grids written as plain layout dicts, theme-neutral styling, no template.
 
 ``make_subplots`` and assigning a template each cost tens of milliseconds per figure; a live page redraws
 several figures four times a second, so these figures are built from dicts (validated once by ``go.Figure``).
@@ -10,9 +10,13 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#262730")
-GRID = "#E6EAF0"
-AXIS = dict(gridcolor=GRID, zerolinecolor="#C9D1DC", linecolor="#C9D1DC", ticks="", automargin=True,
+# No font colour and a transparent paper: Streamlit's plotly theme colours the text for the viewer's light or dark
+# theme. Grid and axis lines are translucent greys, which read on a white page and on a dark one.
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14)
+GRID = "rgba(128,128,128,0.25)"
+LINE = "rgba(128,128,128,0.5)"
+CLEAR = "rgba(0,0,0,0)"
+AXIS = dict(gridcolor=GRID, zerolinecolor=LINE, linecolor=LINE, ticks="", automargin=True,
             title=dict(font=dict(size=14)))
 
 
@@ -61,12 +65,12 @@ def _title(text: str, x: float, y: float) -> dict:
 def corner_note(text: str, k: int, x: float = 0.98, y: float = 0.98) -> dict:
     """An annotation in the top-right corner of panel k."""
     return dict(text=text, x=x, y=y, xref=f"{ref('x', k)} domain", yref=f"{ref('y', k)} domain", showarrow=False,
-                xanchor="right", yanchor="top", font=dict(size=12), bgcolor="rgba(255,255,255,0.7)")
+                xanchor="right", yanchor="top", font=dict(size=12), bgcolor="rgba(128,128,128,0.15)")
 
 
 def figure(data: list[dict], layout: dict, title: str = "", height: int = 360) -> go.Figure:
-    """A light, template-free figure from trace and layout dicts."""
-    base = dict(paper_bgcolor="white", plot_bgcolor="white", font=FONT, height=height, hoverlabel=dict(
+    """A template-free figure from trace and layout dicts; transparent, so it follows the light or dark theme."""
+    base = dict(paper_bgcolor=CLEAR, plot_bgcolor=CLEAR, font=FONT, height=height, hoverlabel=dict(
         font_size=13), margin=dict(l=10, r=10, t=80 if title else 40, b=40),
         # In the title row (container coordinates) so it never covers the panel titles.
         legend=dict(orientation="h", yref="container", y=0.995, yanchor="top", x=1, xanchor="right"))

@@ -63,7 +63,8 @@ def step_view(xs, ys, z, name: str, points: np.ndarray, grads: np.ndarray, state
     eff = state.get("effective_lr")
     box = dict(text=_numbers(grads[k], update, None if eff is None else eff[k + 1]), xref="paper", yref="paper",
                x=0.01, y=0.99, xanchor="left", yanchor="top", showarrow=False, align="left",
-               bgcolor="rgba(255,255,255,0.85)", bordercolor="#999", borderwidth=1, font=dict(size=14))
+               bgcolor="rgba(255,255,255,0.85)", bordercolor="#999", borderwidth=1,
+               font=dict(size=14, color="#222"))  # a white box on the light map: dark text in both themes
     layout.update(annotations=[*arrows, box], uirevision=f"step-{name}",
                   title=dict(text=f"{name}, step {k} → {k + 1}", x=0.01), margin=dict(l=55, r=10, t=45, b=50))
     return figure(data, layout, height)
@@ -83,6 +84,7 @@ def state_lines(name: str, state: dict, k: int | None = None, height: int = 340)
                   title=dict(text=f"{name}: optimizer state per step", x=0.01), margin=dict(l=70, r=10, t=45, b=50),
                   legend=dict(x=1.02, xanchor="left", y=1.0, font=dict(size=14)))
     if k is not None:
-        marker = dict(type="line", x0=k, x1=k, yref="paper", y0=0, y1=1, line=dict(color="#555", dash="dash"))
+        # mid grey: reads on the light and the dark theme
+        marker = dict(type="line", x0=k, x1=k, yref="paper", y0=0, y1=1, line=dict(color="#888", dash="dash"))
         layout["shapes"] = [marker]
     return figure(data, layout, height)

@@ -88,7 +88,9 @@ def range_plot(test: RangeTest, rule: str, marks: dict[str, float] | None = None
     for name, v in (marks or {}).items():
         if x0 <= v <= x1:
             notes.append(dict(x=float(np.log10(v)), y=1.0, xref="x", yref="paper", text="▼", showarrow=False,
-                              yanchor="bottom", hovertext=f"{name}: lr {v:g}", font=dict(color=curve_color(name))))
+                              yanchor="bottom", hovertext=f"{name}: lr {v:g}",
+                              # above the white plot area, on the page: your black would vanish on a dark page
+                              font=dict(color=LABEL_COLORS.get(name, "#888"))))
     layout = dict(xaxis=dict(type="log", title=dict(text="learning rate (log scale; it grows every mini-batch)"),
                              exponentformat="power", range=[np.log10(x0), np.log10(x1)], dtick=1, **GRID),
                   yaxis=dict(title=dict(text="training loss"), range=[0, 1.6 * first], **GRID),

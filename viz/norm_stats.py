@@ -130,7 +130,7 @@ def running_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], target: 
             fig.add_trace(go.Scatter(x=steps, y=v, mode="lines", name=name, legendgroup=name, showlegend=col == 1,
                                      line=dict(color=color, width=width, dash=dash)), row=1, col=col)
     for col, v in ((1, target[0]), (2, target[1])):
-        fig.add_hline(y=v, line=dict(color="#333", dash="dash", width=1.5), row=1, col=col,
+        fig.add_hline(y=v, line=dict(color="#888", dash="dash", width=1.5), row=1, col=col,  # grey: both themes
                       annotation_text="population (paper)", annotation_position="bottom right")
     fig.update_xaxes(title_text="batches seen")
     style(fig)

@@ -13,6 +13,7 @@ from viz.theme import PALETTE, color, figure
 
 POINT, CUT, OFF, ON = PALETTE[0], PALETTE[2], PALETTE[3], "#8A8F98"
 LINE_STYLE = {"cut": (CUT, "solid"), "off": (OFF, "dash"), "on": (ON, "dot")}
+ORIGIN = "#888"  # a mid grey cross: black would vanish on the dark theme
 # Explicit scales: plotly.js and plotly.py disagree on which end of the named "Greys" / "RdBu" is which.
 INK = [[0.0, "#FFFFFF"], [1.0, "#000000"]]  # 0 = paper, 1 = ink, as the digits are drawn
 DIVERGING = [[0.0, "#2166AC"], [0.5, "#F7F7F7"], [1.0, "#B2182B"]]  # negative blue, 0 white, positive red
@@ -82,7 +83,7 @@ def scatter_panels(panels: Sequence[tuple[str, np.ndarray, object]], w: np.ndarr
                          xaxis=ref("x", k), yaxis=ref("y", k), hoverinfo="skip"))
         data += _lines(w, b, {"cut": cuts.cut, "off": cuts.always_off, "on": cuts.always_on}, box, k, k == 0)
         data.append(dict(type="scatter", x=[0], y=[0], mode="markers", marker=dict(symbol="x-thin", size=12,
-                         line=dict(width=2.5, color="#000")), name="origin", showlegend=k == 0,
+                         line=dict(width=2.5, color=ORIGIN)), name="origin", showlegend=k == 0,
                          xaxis=ref("x", k), yaxis=ref("y", k), hoverinfo="skip"))
         lay[axis_name("x", k)].update(range=list(box[:2]), nticks=5, zeroline=False)
         lay[axis_name("y", k)].update(range=list(box[2:]), nticks=5, zeroline=False, scaleanchor=ref("x", k),

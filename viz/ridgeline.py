@@ -54,7 +54,10 @@ def ridgeline(snaps: Sequence, kind: str = "pre", layer: int = 0,
                              fillcolor="rgba(255,255,255,0.9)", showlegend=False, xaxis=ref("x", k),
                              yaxis=ref("y", k), hovertemplate=f"step {steps[j]}<br>%{{x:.3g}}<extra></extra>"))
         ticks = np.unique(np.linspace(0, n - 1, min(5, n)).round().astype(int))
+        # Both panels show the same steps: labels on the left panel only (the right one's would overlap it)
         lay[axis_name("y", k)].update(tickvals=n - 1 - ticks, ticktext=[f"step {steps[t]}" for t in ticks],
-                                      showgrid=False)
+                                      showgrid=False, showticklabels=k == 0)
         lay[axis_name("x", k)].update(title_text="value")
-    return figure(data, lay, _title(kind, layer), height=420)
+    # Each curve hides the older ones behind it with a white fill, so the plot area is white in both themes (a
+    # light "printed" panel); only the axes' text sits outside it and follows the theme.
+    return figure(data, lay | {"plot_bgcolor": "white"}, _title(kind, layer), height=420)

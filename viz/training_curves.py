@@ -12,6 +12,7 @@ from viz.histograms import NORMED, PLAIN
 
 NETS = ("plain", "normed")
 GROUP_NORM = "#009E73"
+REFERENCE = "#888"  # a mid grey reference line reads on the light and the dark theme
 
 
 def _line(x, y, color: str, name: str, k: int = 0, show: bool = True, **line) -> dict:
@@ -31,7 +32,7 @@ def loss_accuracy(snaps: Sequence, names: Sequence[str] = ("No normalization", "
         data.append(_line(steps, [st.test_accuracy for st in stats], color, name, 1, show=False))
     if diverged_at is not None:
         lay["shapes"] = [dict(type="line", x0=diverged_at, x1=diverged_at, y0=0, y1=1, xref=ref("x", k),
-                              yref=f"{ref('y', k)} domain", line=dict(color="black", dash="dash")) for k in (0, 1)]
+                              yref=f"{ref('y', k)} domain", line=dict(color=REFERENCE, dash="dash")) for k in (0, 1)]
     lay["yaxis"].update(type="log", exponentformat="power", dtick=1)  # decades only: minor labels clutter
     lay["yaxis2"].update(range=[0, 1.02], tickformat=".0%")
     for k in (0, 1):
