@@ -15,6 +15,7 @@ from core.running_stats import keras_running, population_stats, torch_running
 from views import _ui as ui
 from viz.cube import CubePanel, cube_cell, cube_figure, cube_mask
 from viz.norm_stats import running_figure, token_figure
+from viz.theme import plain, revive
 
 MOMENTA = [0.01, 0.03, 0.1, 0.3, 0.5, 1.0]
 
@@ -22,7 +23,7 @@ MOMENTA = [0.01, 0.03, 0.1, 0.3, 0.5, 1.0]
 @st.cache_data(max_entries=32, show_spinner=False)
 def _set_cube(shape: tuple, kinds: tuple, titles: tuple, index: tuple, labels: tuple):
     panels = [CubePanel(t, cube_mask(shared_stats_mask(shape, k, index))) for k, t in zip(kinds, titles, strict=True)]
-    return cube_figure(panels, cube_cell(index, shape), labels=labels, height=360)
+    return plain(cube_figure(panels, cube_cell(index, shape), labels=labels, height=360))  # a dict loads fast
 
 
 def when_to_use(n: int, c: int, s: int, g: int) -> None:
@@ -61,9 +62,9 @@ def sequences(n: int, c: int, seed: int, eps: float) -> None:
         return
     x, ln, rms = _tokens(n, length, c, seed, eps)
     index = (0, length // 2, min(3, c - 1))
-    st.plotly_chart(_set_cube((n, length, c), ("batch", "layer", "rms"),
+    st.plotly_chart(revive(_set_cube((n, length, c), ("batch", "layer", "rms"),
                               ("BatchNorm on tokens<br>mixes sequences", "LayerNorm: one token", "RMSNorm: one token"),
-                              index, ("N", "C", "L")), key="seq_cube")
+                              index, ("N", "C", "L"))), key="seq_cube")
     st.plotly_chart(token_figure({"x": token_moments(x), "LayerNorm": token_moments(ln),
                                   "RMSNorm": token_moments(rms)}), key="tokens")
     left, right = st.columns(2)
@@ -194,7 +195,7 @@ def keras_modes(n: int, c: int) -> None:
     kinds = tuple(KERAS_MODES[m][0] for m in (0, 1))
     titles = tuple(f"mode {m}: {KERAS_MODES[m][1].split(':')[0]}<br>= {NORMALIZATIONS[KERAS_MODES[m][0]].title}"
                    for m in (0, 1))
-    st.plotly_chart(_set_cube((n, c), kinds, titles, index, ("N", "C", "H·W")), key="keras_cube")
+    st.plotly_chart(revive(_set_cube((n, c), kinds, titles, index, ("N", "C", "H·W"))), key="keras_cube")
     cols = st.columns(2)
     over = {0: f"the batch axis (axis 0), one pair per feature, {n} values each",
             1: f"the feature axis (axis 1), one pair per sample, {c} values each"}

@@ -15,6 +15,7 @@ from views import _norm_sections as sections
 from views import _ui as ui
 from viz.cube import CubePanel, cube_cell, cube_figure, cube_mask
 from viz.norm_stats import feature_map_figure, histogram_figure, stats_figure
+from viz.theme import plain, revive
 
 INTRO = (
     "Every normalization layer computes $y = \\gamma\\,(x-\\mu)/\\sqrt{\\sigma^2+\\epsilon} + \\beta$. "
@@ -65,7 +66,7 @@ def _cube(shape: tuple, groups: int, index: tuple):
         mask = shared_stats_mask(shape, kind, index, groups)
         count = int(np.prod(shape)) // int(mask.sum())
         panels.append(CubePanel(_title(kind, shape, groups, count, int(mask.sum())), cube_mask(mask)))
-    return cube_figure(panels, cube_cell(index, shape), major_s=shape[3])
+    return plain(cube_figure(panels, cube_cell(index, shape), major_s=shape[3]))  # cached as a dict: fast to load
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -73,7 +74,7 @@ def _maps(cfg: TensorConfig, n: int, c: int):
     fm = _tensor(cfg)
     image = fm.images[n] if fm.images is not None else None
     label = f"sample n = {n}" + (f" (a {fm.labels[n]})" if fm.labels is not None else "")
-    return feature_map_figure(fm.x[n], c, image, f"{label}: its {cfg.c} channel maps, channel c = {c} outlined")
+    return plain(feature_map_figure(fm.x[n], c, image, f"{label}: its {cfg.c} channel maps, channel c = {c} outlined"))
 
 
 def _groups_control(c: int) -> int:
@@ -134,7 +135,7 @@ def cube_section(cfg: TensorConfig) -> None:
         with col:
             index.append(_cell_slider(label, size, default, key))
     index = tuple(index)
-    st.plotly_chart(_cube(cfg.shape, cfg.groups, index), key="cube", config={"displaylogo": False})
+    st.plotly_chart(revive(_cube(cfg.shape, cfg.groups, index)), key="cube", config={"displaylogo": False})
     st.caption("Drag to rotate a cube, scroll to zoom. Blue: the values that share the cell's mean and variance; "
                "orange: the cell. Grey: the rest of the tensor (translucent, so sets inside stay visible).")
     left, right = st.columns([1.15, 1])
@@ -145,7 +146,7 @@ def cube_section(cfg: TensorConfig) -> None:
                      column_config={k: st.column_config.NumberColumn(format="%.4f") for k in
                                     ("set mean", "set variance", "x", "y (normalized)")})
     with right:
-        st.plotly_chart(_maps(cfg, index[0], index[1]), key="maps", config={"displaylogo": False})
+        st.plotly_chart(revive(_maps(cfg, index[0], index[1])), key="maps", config={"displaylogo": False})
 
 
 def numbers_section(cfg: TensorConfig) -> None:

@@ -1,6 +1,9 @@
 """Shared figure style: the Okabe-Ito colour-blind-safe palette and projector-readable fonts."""
 
+import functools
+
 import plotly.graph_objects as go
+import plotly.io as pio
 
 # Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies, legible on light and dark.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -26,12 +29,27 @@ def style(fig: go.Figure, height: int | None = None) -> go.Figure:
     return fig
 
 
+@functools.cache
+def _template() -> dict:
+    # The template as a plain dict, made once: assigning it by name validates its hundreds of properties again
+    # on every figure (a third of a normalization rerun).
+    return pio.templates[LAYOUT["template"]].to_plotly_json()
+
+
 def figure(data: list[dict], layout: dict, height: int) -> go.Figure:
     """A styled figure from plain trace and layout dicts, skipping plotly's per-property validation.
 
     Validation costs tens of ms per trace; pages redraw several figures of a dozen traces on every slider move.
     """
-    full = {k: v for k, v in LAYOUT.items() if k != "template"} | layout | {"height": height}
-    fig = go.Figure({"data": data, "layout": full}, _validate=False)
-    fig.update_layout(template=LAYOUT["template"])
-    return fig
+    full = {k: v for k, v in LAYOUT.items() if k != "template"} | layout | {"height": height, "template": _template()}
+    return go.Figure({"data": data, "layout": full}, _validate=False)
+
+
+def plain(fig: go.Figure) -> dict:
+    """A figure as the plain dict a cache stores cheaply (a pickled Figure re-validates itself when loaded)."""
+    return fig.to_dict()
+
+
+def revive(spec: dict) -> go.Figure:
+    """The figure of a plain dict from ``plain``, without validating it again."""
+    return go.Figure(spec, _validate=False)
