@@ -32,9 +32,9 @@ PAGES.append(PageSpec("views/normalization.py", "Normalization", ":material/view
 PAGES.append(PageSpec("views/histograms.py", "Activation histograms", ":material/bar_chart:",
                       "The same deep net trained live with and without batch norm; init lab; batch-size sweep.",
                       "histograms", 4, "Depth", torch=True))
-PAGES.append(PageSpec("views/dynamics.py", "Training dynamics", ":material/timeline:",
+PAGES.append(PageSpec("views/dynamics.py", "Training dynamics", ":material/trending_down:",
                       "Batch vs stochastic vs mini-batch descent, reading the learning rate, dropout, ensembles.",
                       "dynamics", 3, "Steps (updates)", torch=True))
-PAGES.append(PageSpec("views/activations.py", "Activations & inputs", ":material/show_chart:",
+PAGES.append(PageSpec("views/activations.py", "Activations & inputs", ":material/function:",
                       "Sigmoid to maxout: slopes, saturation, dead ReLUs, vanishing gradients; centring and whitening.",
                       "activations", 3, "Pre-activation mean"))
