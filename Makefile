@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test bench load lint deps dev-deps chromium clean
+.PHONY: run test bench load lint deps dev-deps chromium nginx clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,25 +25,33 @@ dev-deps: $(VENV)/.dev-deps
 run: deps
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
-# Browser tests drive Debian's chromium (Playwright cannot download its own browser here).
+# Browser tests drive Debian's chromium (Playwright cannot download its own browser here); the scale-out tests
+# and `make load` put two replicas behind Debian's nginx. Both come from apt when we are root.
+APT_INSTALL = (apt-get install -y -qq $(1) || (apt-get update -qq && apt-get install -y -qq $(1))) >/dev/null
+
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then $(call APT_INSTALL,chromium); \
 	  else echo "chromium missing and not root: browser tests will skip (fail under CI=true)"; fi; \
+	fi
+
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then $(call APT_INSTALL,nginx); \
+	  else echo "nginx missing and not root: the scale-out tests will skip (fail under CI=true)"; fi; \
 	fi
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .
 
-test: dev-deps chromium lint
+test: dev-deps chromium nginx lint
 	$(PY) -m pytest
 
 bench: dev-deps
 	$(PY) -m bench
 
 # N = 10 and 30 concurrent sessions, direct and through two replicas behind nginx (see docs/deploy.md).
-load: dev-deps
+load: dev-deps nginx
 	$(PY) -m bench.load
 
 clean:
