@@ -66,12 +66,12 @@ def _tab_views(at: AppTest) -> list[dict]:
 
 
 def _views(spec) -> list[tuple[dict, list[tuple[str, str]]]]:
-    """(link query, [(kind, key)]) per view of the page: the default view, then each lazy tab's new widgets."""
+    """(link query, [(kind, key)]) per view: the default view, then each lazy tab's and variant's new widgets."""
     at = open_page(spec.script, _timeout(spec))
     assert not _problems(at), _problems(at)
     seen = {w.key for _, w in _widgets(at)}
     out = [({}, [(k, w.key) for k, w in _widgets(at)])]
-    for query in _tab_views(at):
+    for query in [*_tab_views(at), *spec.variants]:
         tab = open_page(spec.script, _timeout(spec), query=query)
         assert not _problems(tab), f"{spec.url_path} {query}: {_problems(tab)}"
         new = [(k, w.key) for k, w in _widgets(tab) if w.key not in seen]

@@ -18,6 +18,7 @@ class PageSpec:
     charts: int  # how many plotly charts the default view shows at least (tests check it)
     main_control: str = ""  # aria-label of the slider the browser test moves; the first chart must change
     torch: bool = False  # pages that train torch models get a longer AppTest timeout
+    variants: tuple[dict, ...] = ()  # link queries showing controls the default view hides (the fault sweep visits)
 
 
 HOME = PageSpec("views/home.py", "Home", ":material/home:", "What each view teaches.", "home", 0)
@@ -25,7 +26,7 @@ HOME = PageSpec("views/home.py", "Home", ":material/home:", "What each view teac
 PAGES: list[PageSpec] = []
 PAGES.append(PageSpec("views/optimizers.py", "Optimizers", ":material/route:",
                       "Race SGD, Momentum, Nesterov, Adagrad, Adadelta, RMSprop and Adam on classic loss surfaces.",
-                      "optimizers", 2, "Steps"))
+                      "optimizers", 2, "Steps", variants=({"surf": "Custom expression"},)))
 PAGES.append(PageSpec("views/normalization.py", "Normalization", ":material/view_in_ar:",
                       "BN, LN, IN, GN as shared sets on the NCHW cube; BatchNorm forward, backward, train vs eval.",
                       "normalization", 4, "N (batch)"))
