@@ -79,9 +79,13 @@ def wait_for_app(page, charts: int = 0, timeout: float = 60_000) -> None:
     if charts:
         page.wait_for_function(
             "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=charts, timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-    page.wait_for_timeout(300)
+    # Idle means no running-status widget and no skeleton placeholders (elements not drawn yet), twice in a row:
+    # a run can start a moment after the page appears (the skeletons of a first visit come back once).
+    idle = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " && !document.querySelector('[data-testid=\"stSkeleton\"]')")
+    for _ in range(2):
+        page.wait_for_function(idle, timeout=timeout)
+        page.wait_for_timeout(300)
 
 
 def chart_data(page, index: int = 0) -> str:
