@@ -1,9 +1,14 @@
 """normlab entry point: page config, shared sidebar controls and navigation over the page registry."""
 
 import streamlit as st
+import torch
 
 from views import HOME, PAGES
 from views import _ui as ui
+
+# Process-wide, once: our nets are tiny and dominated by per-op overhead, so one thread is as fast unloaded and far
+# faster when sessions share the cores (two threads per run spin against each other). Measured in bench/.
+torch.set_num_threads(1)
 
 st.set_page_config(page_title="normlab", page_icon=":material/stacked_line_chart:", layout="wide")
 ui.begin_run()

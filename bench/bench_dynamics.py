@@ -16,7 +16,7 @@ from core.networks import NetSpec, build
 from viz.gd_variants import data_fit, gd_contour, gd_losses
 from viz.lr_curves import loss_curves, range_plot
 
-torch.set_num_threads(1)  # as the page does
+torch.set_num_threads(1)  # as app.py sets it for every page
 CFG = LRConfig()  # the page's default: SGD, batch 64, 2 x 64 ReLU on the digits
 STEPS = 300
 LRS = {**LR_PRESETS["sgd"], "yours": 0.05}

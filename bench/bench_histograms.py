@@ -14,7 +14,7 @@ from viz.ridgeline import time_heatmap
 from viz.saturation import saturation_chart, saturation_rows
 from viz.training_curves import grad_norms, loss_accuracy, percentile_plot
 
-torch.set_num_threads(1)  # as the page does: see views/histograms.py
+torch.set_num_threads(1)  # as app.py sets it for every page
 STEPS = 400
 _RECORDING = PairedTrainer()  # BN paper Figure 1 preset: digits, 3 x 100 sigmoid, SGD lr 0.5, batch 60
 _PLAIN = PairedTrainer()

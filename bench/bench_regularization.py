@@ -11,7 +11,7 @@ from bench.harness import Benchmark
 from core.ensembles import EnsembleConfig, train_ensemble, train_member
 from core.gradcheck import analytic_grad, check, make_problem
 
-torch.set_num_threads(1)  # as the pages run
+torch.set_num_threads(1)  # as app.py sets it for every page
 CFG = EnsembleConfig(k=5, seed=0)  # the page's default ensemble
 PROB = make_problem(0)
 

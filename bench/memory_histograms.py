@@ -11,7 +11,7 @@ import torch
 
 from core.layer_stats import PairedTrainer
 
-torch.set_num_threads(1)  # as the page does: see views/histograms.py
+torch.set_num_threads(1)  # as app.py sets it for every page
 
 
 def peak_rss_mb() -> float:

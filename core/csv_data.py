@@ -15,7 +15,7 @@ import io
 
 import numpy as np
 
-from core.datasets import Split, _stratified
+from core.datasets import Split, stratified
 
 MAX_BYTES = 1024 * 1024  # Streamlit's server.maxUploadSize is 1 MB: the same limit, also for notebook use
 MIN_ROWS, MAX_ROWS = 20, 20_000
@@ -140,7 +140,7 @@ def parse_csv(data: bytes, seed: int = 0) -> Split:
     rows, _ = _table(_text(data))
     x = _features(rows)
     y, names = _labels(rows)
-    train, test = _stratified(y, TEST_FRACTION, np.random.default_rng([int(seed), 7919]))
+    train, test = stratified(y, TEST_FRACTION, np.random.default_rng([int(seed), 7919]))
     x_train, x_test = standardize(x[train], x[test])
     title = f"Your CSV ({len(y)} rows, {x.shape[1]} features, {len(names)} classes)"
     return Split(x_train.astype(np.float32), y[train], x_test.astype(np.float32), y[test], len(names), None, title)

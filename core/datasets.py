@@ -102,7 +102,7 @@ DATASETS: dict[str, DatasetSpec] = {
 }
 
 
-def _stratified(y: np.ndarray, test_fraction: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def stratified(y: np.ndarray, test_fraction: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Train and test indices with each class split in the same proportion (both shuffled)."""
     train, test = [], []
     for c in np.unique(y):
@@ -127,7 +127,7 @@ def load(name: str, seed: int = 0, test_fraction: float = 0.25, n: int = 600, no
         raise ValueError(f"Noise must be between 0 and 2, got {noise}.")
     rng = np.random.default_rng([int(seed), 7919])  # a stream of its own, apart from the weight init
     x, y = spec.make(rng, n, noise)
-    train, test = _stratified(np.asarray(y), test_fraction, rng)
+    train, test = stratified(np.asarray(y), test_fraction, rng)
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y, dtype=np.int64)
     return Split(x[train], y[train], x[test], y[test], spec.n_classes, spec.image_shape, spec.title)

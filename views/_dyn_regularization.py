@@ -23,7 +23,6 @@ from viz.dropout import curves_figure, mask_figure
 from viz.ensembles import ensemble_figure
 from viz.gradcheck import h_curve, tensor_errors, verdict
 
-torch.set_num_threads(1)  # tiny nets: one thread is faster and fair to the other sessions on a shared machine
 CHART = dict(width="stretch", config={"displaylogo": False})
 P_VALUES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 

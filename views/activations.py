@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
-import torch
 
 from core.activation_stats import depth_products, explore, push_gaussian
 from core.activations import ACTIVATIONS_1D
@@ -13,7 +12,6 @@ from views import _ui as ui
 from views._act_inputs import CHART, cloud_tab, digits_tab, seed, shown_or_error
 from viz.activations import depth_chart, explorer_chart, push_chart
 
-torch.set_num_threads(1)  # torch only evaluates Phi here; one thread is fastest on a shared 2-core machine
 THRESHOLDS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5]
 # One-click settings (buttons above the controls, and the home gallery's ?example=<name> links).
 PRESETS = {

@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 
 import streamlit as st
-import torch
 
 from core.linear_regression import BUDGETS, gd_variants, make_data
 from core.lr_range import LR_PRESETS, RULES, LRConfig, lr_curve, range_test
@@ -17,7 +16,6 @@ from views import _ui as ui
 from viz.gd_variants import data_fit, gd_contour, gd_losses
 from viz.lr_curves import loss_curves, range_plot
 
-torch.set_num_threads(1)  # tiny nets: one thread is fastest on a shared machine (see views/histograms.py)
 CHART = dict(width="stretch", config={"displaylogo": False})
 CACHE = dict(max_entries=128, ttl=3600, show_spinner=False)
 LR_RANGE = (1e-5, 10.0)  # the range test sweeps these four decades and a bit (fastai: 1e-7 to 10)

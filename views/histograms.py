@@ -7,7 +7,6 @@ import time
 from dataclasses import asdict
 
 import streamlit as st
-import torch
 
 from core.layer_stats import PairedTrainer
 from views import _ui as ui
@@ -22,9 +21,6 @@ from views._hist_tabs import batch_size_tab, init_lab_tab
 # session_state[STATE] = {"config", "pair", "playing", "lock"}: one trainer per browser session. The lock
 # matters: a full rerun can start while the previous run's fragment is still training the same nets.
 STATE = "hist_pair"
-# Tiny nets are dominated by per-op overhead: one thread is as fast unloaded and far faster when the cores are
-# shared (two threads spin against each other and every other session). Process-wide, measured in bench/.
-torch.set_num_threads(1)
 REFRESH_S = 0.25  # the live view redraws four times a second
 BUDGET_S = 0.12  # training time per refresh, the rest is left for drawing
 
