@@ -39,8 +39,8 @@ def tensor_errors(res: GradCheck) -> go.Figure:
     data = [dict(type="bar", x=names, y=np.maximum(errs, FLOOR), marker=dict(color=colors), showlegend=False,
                  text=[f"{e:.1e}" for e in errs], textposition="outside", cliponaxis=False,
                  hovertemplate="%{x}: %{y:.2e}<extra></extra>"), *_threshold_legend()]
-    layout = dict(yaxis=dict(type="log", exponentformat="power", range=[-16, 1.5], title_text="relative error"),
-                  xaxis=dict(title_text="parameter tensor"), shapes=_threshold_lines(0, 1),
+    layout = dict(yaxis=dict(type="log", exponentformat="power", range=[-16, 1.5], title=dict(text="relative error")),
+                  xaxis=dict(title=dict(text="parameter tensor")), shapes=_threshold_lines(0, 1),
                   title=dict(text="Relative error per parameter tensor"),
                   legend=dict(orientation="h", x=0, y=-0.22, xanchor="left"))
     return figure(data, layout, height=400)
@@ -63,8 +63,9 @@ def h_curve(hs: np.ndarray, errs: dict[str, np.ndarray], h: float) -> go.Figure:
              xanchor="left", yanchor="bottom", font=dict(size=13, color=NEUTRAL)),
         dict(text="truncation ~ h\u00b2", x=0.98, y=0.03, xref="paper", yref="paper", showarrow=False,
              xanchor="right", yanchor="bottom", font=dict(size=13, color=NEUTRAL))]
-    layout = dict(xaxis=dict(type="log", exponentformat="power", title_text="step h", dtick=2),
-                  yaxis=dict(type="log", exponentformat="power", range=[-12, 1], title_text="largest tensor error"),
+    layout = dict(xaxis=dict(type="log", exponentformat="power", title=dict(text="step h"), dtick=2),
+                  yaxis=dict(type="log", exponentformat="power", range=[-12, 1],
+                             title=dict(text="largest tensor error")),
                   shapes=shapes, annotations=notes, title=dict(text="Relative error vs step h"),
                   legend=dict(orientation="h", x=0, y=-0.22, xanchor="left"))
     return figure(data, layout, height=400)

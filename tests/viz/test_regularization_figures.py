@@ -52,3 +52,15 @@ def test_gradcheck_figures_follow_the_verdicts():
     assert list(bars.marker.color) == [FINE, SUSPICIOUS, WRONG, FINE] and min(bars.y) > 0  # 0 kept on the log axis
     fig = h_curve(np.array([1e-8, 1e-5, 1e-2]), {"float64": np.array([1e-6, 1e-10, 1e-4])}, 1e-5)
     assert any(s.x0 == 1e-5 and s.x1 == 1e-5 for s in fig.layout.shapes)
+
+
+def test_gradcheck_axes_are_titled_in_the_json_the_browser_gets():
+    """Figures built without validation pass layout keys through as written: plotly.js ignores `title_text`."""
+    import json
+
+    res = GradCheck(np.zeros(1), np.zeros(1), {"W1": 1e-9}, {})
+    figs = [tensor_errors(res), h_curve(np.array([1e-8, 1e-5]), {"float64": np.array([1e-6, 1e-10])}, 1e-5)]
+    for fig, (x, y) in zip(figs, [("parameter tensor", "relative error"), ("step h", "largest tensor error")],
+                           strict=True):
+        layout = json.loads(fig.to_json())["layout"]
+        assert layout["xaxis"]["title"]["text"] == x and layout["yaxis"]["title"]["text"] == y
