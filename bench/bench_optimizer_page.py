@@ -34,7 +34,7 @@ def _rerun_after_lr_move() -> None:
     at, last = _app()
     last[0] = 0.01 if last[0] == 0.02 else 0.02
     at.select_slider(key="lr_sgd").set_value(last[0]).run()
-    assert not at.exception and len(at.get("plotly_chart")) >= 5
+    assert not at.exception and len(at.get("plotly_chart")) >= 2  # the open Paths tab: contour and losses
 
 
 @cache
