@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core import optim_scalar
 from core.noise import GradientNoise
 from core.noise import validate as validate_noise
 from core.optim_engine import MAX_STEPS, Batch, ScheduledStepper, Stepper, first_exit, inside, prepare
@@ -108,6 +109,8 @@ def _noisy(surface: Surface, noise, seed: int, path_of_row: np.ndarray):
 def _loop(batch: Batch, surface: Surface, steps: int, grad_into, lrs: np.ndarray | None):
     """Advance all rows; returns points and grads (T+1, B, 2), state records and the last step computed."""
     B = len(batch.order)
+    if B <= optim_scalar.MAX_ROWS:  # a race or a single run: Python floats beat NumPy's per-call cost
+        return optim_scalar.loop(batch, surface.bound, steps, grad_into, lrs)
     points, grads = np.full((steps + 1, B, 2), np.nan), np.full((steps + 1, B, 2), np.nan)
     stepper = Stepper(batch.groups, batch.p0, grad_into) if lrs is None else ScheduledStepper(
         batch.groups, batch.p0, grad_into, lrs)
