@@ -2,9 +2,10 @@
 
 Why a second copy: a course race is a handful of runs, and NumPy's fixed cost per call (~0.5 us on a (1, 2)
 array, ~25 calls a step) is five times the arithmetic of a two-parameter run; plain floats take the default
-race from ~40 to ~24 ms (the batched gradient is most of the rest). Each line performs the same IEEE operations in the same order as its twin in
-core.optim_rules (Python floats and NumPy float64 round alike, sqrt is correctly rounded in both), so the two
-paths agree bit for bit (tests/core/test_optim_rules_py.py) and both match torch.optim.
+race from ~40 to ~24 ms (the batched gradient is most of the rest). Each line performs the same IEEE
+operations in the same order as its twin in core.optim_rules (Python floats and NumPy float64 round alike,
+sqrt is correctly rounded in both), so the two paths agree bit for bit (tests/core/test_optim_rules_py.py)
+and both match torch.optim.
 
 rule(p, g, s, h, t) -> new point [x, y]. h: one run's hyper-parameters as floats (torch names, plus "1-beta1"
 and friends as core.optim_engine computes them); s: state name -> [x, y], replaced (never mutated) each step,
