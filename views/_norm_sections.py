@@ -15,7 +15,7 @@ from core.running_stats import keras_running, population_stats, torch_running
 from views import _ui as ui
 from viz.cube import CubePanel, cube_cell, cube_figure, cube_mask
 from viz.norm_stats import running_figure, token_figure
-from viz.theme import plain, revive
+from viz.theme import plain
 
 MOMENTA = [0.01, 0.03, 0.1, 0.3, 0.5, 1.0]
 
@@ -62,9 +62,9 @@ def sequences(n: int, c: int, seed: int, eps: float) -> None:
         return
     x, ln, rms = _tokens(n, length, c, seed, eps)
     index = (0, length // 2, min(3, c - 1))
-    st.plotly_chart(revive(_set_cube((n, length, c), ("batch", "layer", "rms"),
-                              ("BatchNorm on tokens<br>mixes sequences", "LayerNorm: one token", "RMSNorm: one token"),
-                              index, ("N", "C", "L"))), key="seq_cube")
+    ui.chart(_set_cube((n, length, c), ("batch", "layer", "rms"),
+                       ("BatchNorm on tokens<br>mixes sequences", "LayerNorm: one token", "RMSNorm: one token"),
+                       index, ("N", "C", "L")), key="seq_cube")
     st.plotly_chart(token_figure({"x": token_moments(x), "LayerNorm": token_moments(ln),
                                   "RMSNorm": token_moments(rms)}), key="tokens")
     left, right = st.columns(2)
@@ -195,7 +195,7 @@ def keras_modes(n: int, c: int) -> None:
     kinds = tuple(KERAS_MODES[m][0] for m in (0, 1))
     titles = tuple(f"mode {m}: {KERAS_MODES[m][1].split(':')[0]}<br>= {NORMALIZATIONS[KERAS_MODES[m][0]].title}"
                    for m in (0, 1))
-    st.plotly_chart(revive(_set_cube((n, c), kinds, titles, index, ("N", "C", "H·W"))), key="keras_cube")
+    ui.chart(_set_cube((n, c), kinds, titles, index, ("N", "C", "H·W")), key="keras_cube")
     cols = st.columns(2)
     over = {0: f"the batch axis (axis 0), one pair per feature, {n} values each",
             1: f"the feature axis (axis 1), one pair per sample, {c} values each"}

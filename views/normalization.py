@@ -15,7 +15,7 @@ from views import _norm_sections as sections
 from views import _ui as ui
 from viz.cube import CubePanel, cube_cell, cube_figure, cube_mask
 from viz.norm_stats import feature_map_figure, histogram_figure, stats_figure
-from viz.theme import plain, revive
+from viz.theme import plain
 
 INTRO = (
     "Every normalization layer computes $y = \\gamma\\,(x-\\mu)/\\sqrt{\\sigma^2+\\epsilon} + \\beta$. "
@@ -77,6 +77,25 @@ def _maps(cfg: TensorConfig, n: int, c: int):
     return plain(feature_map_figure(fm.x[n], c, image, f"{label}: its {cfg.c} channel maps, channel c = {c} outlined"))
 
 
+STAT_AXES = {"batch": ("", "c"), "layer": ("n", ""), "instance": ("n", "c"), "group": ("n", "group")}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _stats(cfg: TensorConfig):
+    res, _ = _methods(cfg)
+    return plain(stats_figure({NORMALIZATIONS[k].title: (r.mean, r.var) for k, r in res.items()},
+                              {NORMALIZATIONS[k].title: STAT_AXES[k] for k in res}))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _histograms(cfg: TensorConfig, k: int):
+    """Before/after histograms with channel k (every n, h, w) highlighted."""
+    x, (res, _) = _tensor(cfg).x, _methods(cfg)
+    mask = np.zeros(x.shape, bool)
+    mask[:, k] = True
+    return plain(histogram_figure(x, {NORMALIZATIONS[m].title: r.y for m, r in res.items()}, mask, f"channel {k}"))
+
+
 def _groups_control(c: int) -> int:
     options = divisors(c)
     current = st.session_state.get("G")
@@ -135,7 +154,7 @@ def cube_section(cfg: TensorConfig) -> None:
         with col:
             index.append(_cell_slider(label, size, default, key))
     index = tuple(index)
-    st.plotly_chart(revive(_cube(cfg.shape, cfg.groups, index)), key="cube", config={"displaylogo": False})
+    ui.chart(_cube(cfg.shape, cfg.groups, index), key="cube", config={"displaylogo": False})
     st.caption("Drag to rotate a cube, scroll to zoom. Blue: the values that share the cell's mean and variance; "
                "orange: the cell. Grey: the rest of the tensor (translucent, so sets inside stay visible).")
     left, right = st.columns([1.15, 1])
@@ -146,7 +165,7 @@ def cube_section(cfg: TensorConfig) -> None:
                      column_config={k: st.column_config.NumberColumn(format="%.4f") for k in
                                     ("set mean", "set variance", "x", "y (normalized)")})
     with right:
-        st.plotly_chart(revive(_maps(cfg, index[0], index[1])), key="maps", config={"displaylogo": False})
+        ui.chart(_maps(cfg, index[0], index[1]), key="maps", config={"displaylogo": False})
 
 
 def numbers_section(cfg: TensorConfig) -> None:
@@ -169,22 +188,15 @@ def numbers_section(cfg: TensorConfig) -> None:
     st.caption("One square per statistic: count them and you get the table above. BatchNorm's row shows each "
                "channel's offset (the conv bias and filter gain); InstanceNorm's grid shows how much every image "
                "differs from its channel's average.")
-    labels = {"batch": ("", "c"), "layer": ("n", ""), "instance": ("n", "c"), "group": ("n", "group")}
-    st.plotly_chart(stats_figure({NORMALIZATIONS[k].title: (r.mean, r.var) for k, r in res.items()},
-                                 {NORMALIZATIONS[k].title: labels[k] for k in res}), key="stats")
+    ui.chart(_stats(cfg), key="stats")
     st.subheader("Histograms before and after")
     st.caption("Every method gives mean 0, variance 1 *within each of its sets*. Blue is one channel across the "
                "whole batch: exactly one BatchNorm set, so only after BN is the blue histogram always centred at 0 "
                "with width 1; LN and GN mix it with other channels, IN with nothing but itself per image.")
-    x = _tensor(cfg).x
     with st.columns([1, 2])[0]:
         k = ui.slider("channel highlighted in the histograms", 0, max(cfg.c - 1, 1), min(5, cfg.c - 1), key="hc",
                       disabled=cfg.c == 1)
-    k = min(k, cfg.c - 1)
-    mask = np.zeros(x.shape, bool)
-    mask[:, k] = True
-    st.plotly_chart(histogram_figure(x, {NORMALIZATIONS[m].title: r.y for m, r in res.items()}, mask,
-                                     f"channel {k}"), key="hist")
+    ui.chart(_histograms(cfg, min(k, cfg.c - 1)), key="hist")
 
 
 TABS = ["The cube", "Sequences: LayerNorm vs RMSNorm", "BatchNorm step by step", "Train vs eval", "Keras modes"]
