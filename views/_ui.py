@@ -9,14 +9,17 @@ from __future__ import annotations
 import io
 import logging
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import pyarrow as pa
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
+
+from viz.theme import plain
 
 _LOG = logging.getLogger("normlab")
 _RUN = "_normlab_run"  # per-run scratch in session_state: notices and the keys bound this run
@@ -269,6 +272,30 @@ def chart(fig, **kw):
     The spec must not be mutated afterwards (it is sent as is); cache_data hands every run its own copy.
     """
     return st.plotly_chart(_Plain(fig) if isinstance(fig, dict) else fig, **kw)
+
+
+def table(rows: list[dict], **kw):
+    """``st.dataframe`` of row dicts, handed over as an Arrow table: given a list, Streamlit builds a pandas frame
+    first (~1 ms a table on every rerun). Columns of mixed types, which Arrow refuses, take Streamlit's own path."""
+    try:
+        data = pa.Table.from_pylist(rows)
+    except (pa.ArrowException, TypeError, ValueError):
+        data = rows
+    return st.dataframe(data, **kw)
+
+
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def _figure_dict(name: str, inputs: Hashable, _build: Callable) -> dict:
+    return plain(_build())
+
+
+def cached_chart(name: str, inputs: Hashable, build: Callable, **kw):
+    """``chart`` of ``build()`` (a figure builder taking no arguments), cached as a plain dict under (name, inputs).
+
+    ``inputs`` must determine the figure completely, e.g. the arguments of the cached computation it draws: the
+    builder is not hashed. A rerun that changes nothing the figure shows then pays for its JSON only.
+    """
+    return chart(_figure_dict(name, inputs, build), **kw)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -153,8 +153,10 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
             st.info("Pick at least one optimizer on the left.")
             st.stop()
         configs, lr_mode = oi.lr_mode(key, configs, start, steps, surface)
+        run_kw = nz.run_kwargs(noise, sched, configs)
+        race_args = (key, configs, start, steps, run_kw)  # everything the race and its figures depend on
         try:
-            trajs = _race(key, configs, start, steps, **nz.run_kwargs(noise, sched, configs))
+            trajs = _race(key, configs, start, steps, **run_kw)
         except ValueError as exc:  # a hyper-parameter combination torch refuses: say which, keep the page
             st.error(str(exc))
             st.stop()
@@ -171,10 +173,12 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
         tabs = ui.tabs(TABS, key="otab")
         if tabs[0].open:
             with tabs[0]:
-                st.plotly_chart(contour(xs, ys, z, paths, surface.minima, start, bundle=bundle), key="pick",
+                ui.cached_chart("contour", race_args,
+                                lambda: contour(xs, ys, z, paths, surface.minima, start, bundle=bundle), key="pick",
                                 on_select="rerun", selection_mode="points", config={"scrollZoom": True})
-                st.plotly_chart(losses({t: tr.losses for t, tr in zip(titles, trajs, strict=True)}, floor,
-                                       {t: tr.diverged_at for t, tr in zip(titles, trajs, strict=True)}))
+                ui.cached_chart("losses", race_args,
+                                lambda: losses({t: tr.losses for t, tr in zip(titles, trajs, strict=True)}, floor,
+                                               {t: tr.diverged_at for t, tr in zip(titles, trajs, strict=True)}))
                 st.download_button("Download trajectories (CSV)",  # the CSV is built on click, not on every rerun
                                    partial(trajectories_csv, dict(zip(titles, trajs, strict=True))),
                                    file_name=f"normlab-{surf}.csv", mime="text/csv")
