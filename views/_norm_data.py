@@ -38,12 +38,17 @@ class TensorConfig:
         return self.n, self.c, self.h, self.w
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# Its repr names every field, so it identifies a config; Streamlit's own dataclass hashing (asdict, then a walk) costs
+# ~0.2 ms a call, and a rerun makes about eight cached calls with the config.
+BY_REPR = {TensorConfig: repr}
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def tensor(cfg: TensorConfig):
     return feature_map(cfg.source, cfg.n, cfg.c, cfg.h, cfg.w, cfg.seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def methods(cfg: TensorConfig):
     return run_methods(tensor(cfg).x, cfg.groups, cfg.eps)
 
@@ -63,7 +68,7 @@ def cube(shape: tuple, groups: int, index: tuple):
     return plain(cube_figure(panels, cube_cell(index, shape), major_s=shape[3]))  # cached as a dict: fast to load
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
 def maps(cfg: TensorConfig, n: int, c: int):
     fm = tensor(cfg)
     image = fm.images[n] if fm.images is not None else None
@@ -74,14 +79,14 @@ def maps(cfg: TensorConfig, n: int, c: int):
 STAT_AXES = {"batch": ("", "c"), "layer": ("n", ""), "instance": ("n", "c"), "group": ("n", "group")}
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def stats(cfg: TensorConfig):
     res, _ = methods(cfg)
     return plain(stats_figure({NORMALIZATIONS[k].title: (r.mean, r.var) for k, r in res.items()},
                               {NORMALIZATIONS[k].title: STAT_AXES[k] for k in res}))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
 def histograms(cfg: TensorConfig, k: int):
     """Before/after histograms with channel k (every n, h, w) highlighted."""
     x, (res, _) = tensor(cfg).x, methods(cfg)

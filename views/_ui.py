@@ -289,13 +289,28 @@ def _figure_dict(name: str, inputs: Hashable, _build: Callable) -> dict:
     return plain(_build())
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _literal(x) -> bool:
+    """Whether x is built of plain Python values only, so that its repr identifies it (no array's "...")."""
+    if isinstance(x, _SCALARS):
+        return True
+    if isinstance(x, tuple | list):
+        return all(_literal(v) for v in x)
+    if isinstance(x, dict):
+        return all(_literal(k) and _literal(v) for k, v in x.items())
+    return False
+
+
 def cached_chart(name: str, inputs: Hashable, build: Callable, **kw):
     """``chart`` of ``build()`` (a figure builder taking no arguments), cached as a plain dict under (name, inputs).
 
     ``inputs`` must determine the figure completely, e.g. the arguments of the cached computation it draws: the
-    builder is not hashed. A rerun that changes nothing the figure shows then pays for its JSON only.
+    builder is not hashed. A rerun that changes nothing the figure shows then pays for its JSON only. Plain inputs
+    are keyed by their repr (Streamlit's hashing walks a tuple of a few dozen values in ~0.3 ms).
     """
-    return chart(_figure_dict(name, inputs, build), **kw)
+    return chart(_figure_dict(name, repr(inputs) if _literal(inputs) else inputs, build), **kw)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -7,8 +7,9 @@ import streamlit as st
 
 from core.export import trajectories_csv
 from core.optim_presets import COURSE, PRESETS, default_lr, lr_choices
-from core.optimizers import MAX_STEPS, OPTIMIZERS, run_batch, sweep
-from core.surfaces import SURFACES, get_surface
+from core.optimizers import MAX_STEPS, OPTIMIZERS
+from core.surfaces import SURFACES
+from views import _opt_data as data
 from views import _opt_inspect as oi
 from views import _opt_noise as nz
 from views import _ui as ui
@@ -27,35 +28,11 @@ TABS = ["Paths", "Race", "3D", "Step inspector", "Sweep", "Equations", "State ov
 KAPPAS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)  # a Surface holds functions: shared, not pickled
-def _surface(name: str, kappa: float, angle: float, expr: str):
-    params = {"kappa": kappa, "angle": angle} if name == "quadratic" else {"expr": expr} if name == "custom" else {}
-    s = get_surface(name, **params)
-    return s, s.grid(160)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _race(key: tuple, configs: tuple, start: tuple, steps: int, **extra):
-    """extra: schedule, noise, seed, paths of run_batch (views._opt_noise.run_kwargs)."""
-    surface, _ = _surface(*key)
-    return run_batch([(n, dict(h)) for n, h in configs], surface, start, steps, **extra)
-
-
-SWEEP_X, SWEEP_Y = np.geomspace(1e-4, 1.0, 64), np.linspace(0.0, 0.99, 64)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _sweep_rows(key: tuple, name: str, start: tuple, steps: int, yname: str, rows: slice):
-    """One band of the 64 x 64 sweep; bands are cached separately so the page can show progress between them."""
-    surface, _ = _surface(*key)
-    return sweep(name, surface, start, steps, x=("lr", SWEEP_X), y=(yname, SWEEP_Y[rows]))
-
-
 def _sweep(key, name, start, steps, yname):
     bar = st.progress(0.0, text="sweeping 4096 runs…")
     bands = []
     for i in range(0, 64, 16):
-        bands.append(_sweep_rows(key, name, start, steps, yname, slice(i, i + 16)))
+        bands.append(data.sweep_rows(key, name, start, steps, yname, slice(i, i + 16)))
         bar.progress((i + 16) / 64, text=f"sweeping 4096 runs… {i + 16} of 64 rows")
     bar.empty()
     return np.vstack(bands)
@@ -144,7 +121,7 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
     with right:
         key = (surf, float(kappa), float(angle), expr)
         try:
-            surface, (xs, ys, z) = _surface(*key)
+            surface, (xs, ys, z) = data.surface_grid(*key)
         except ValueError as exc:
             st.error(f"Custom surface refused: {exc}")
             st.stop()
@@ -156,7 +133,7 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
         run_kw = nz.run_kwargs(noise, sched, configs)
         race_args = (key, configs, start, steps, run_kw)  # everything the race and its figures depend on
         try:
-            trajs = _race(key, configs, start, steps, **run_kw)
+            trajs = data.race(key, configs, start, steps, **run_kw)
         except ValueError as exc:  # a hyper-parameter combination torch refuses: say which, keep the page
             st.error(str(exc))
             st.stop()
@@ -212,7 +189,7 @@ with ui.page("Optimizers", "Each optimizer in `torch.optim` turns the same gradi
                     zz = _sweep(key, sname, start, min(steps, 500), SECOND[sname])
                     h = dict(dict(configs).get(sname, ()))
                     here = (h["lr"], h[SECOND[sname]]) if SECOND[sname] in h else None
-                    st.plotly_chart(sweep_heatmap(SWEEP_X, SWEEP_Y, zz, "lr", SECOND[sname], floor, here))
+                    st.plotly_chart(sweep_heatmap(data.SWEEP_X, data.SWEEP_Y, zz, "lr", SECOND[sname], floor, here))
         if tabs[5].open:
             with tabs[5]:
                 k = ui.slider("Step", 0, steps, min(10, steps), key="eq_k", help="The step whose arithmetic is shown.")
