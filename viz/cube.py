@@ -12,11 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-try:
-    from viz.theme import style
-except ImportError:  # viz/theme.py is another helper's file; until it lands, plotly's clean template
-    def style(fig: go.Figure) -> go.Figure:
-        return fig.update_layout(template="plotly_white", font=dict(size=14))
+from viz.theme import figure
 
 # One box as 8 corners and 12 triangles (plotly's Mesh3d cube indexing).
 _CORNERS = np.array([[0, 0, 0], [0, 1, 0], [1, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 1, 1], [1, 0, 1]], float)
@@ -102,7 +98,8 @@ def _ticks(count: int, major: int | None = None) -> np.ndarray:
 def _grid(shape, major_s: int | None) -> dict:
     """Cell lines on the three faces the default camera sees (front N = 0, right C = max, top), as one trace."""
     n, c, s = shape
-    tx, ty, tz = _ticks(c), _ticks(n), _ticks(s, major_s)
+    # Python numbers: numpy converts a list of tuples of numpy scalars ~50x slower (~9 ms a panel)
+    tx, ty, tz = _ticks(c).tolist(), _ticks(n).tolist(), _ticks(s, major_s).tolist()
     lift = 0.004 * max(shape)  # a hair outside the faces so lines win the depth test against the meshes
     segs = []
     for x in tx:  # front face y = -lift and top face z = s + lift
@@ -193,9 +190,8 @@ def cube_figure(panels: Sequence[CubePanel], cell: tuple[int, int, int], labels:
         layout[scene] = dict(_scene(shape, labels), domain=dict(x=[x0, x0 + width], y=[0, 0.9]))
         layout["annotations"].append(dict(text=panel.title, x=x0 + width / 2, y=1.0, xref="paper", yref="paper",
                                           xanchor="center", yanchor="top", showarrow=False, font=dict(size=15)))
-    fig = style(go.Figure(data=data, layout=layout))
-    fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), showlegend=False)
-    return fig
+    # From plain dicts: validating 24 traces and four scenes took ~40 ms of every cube the page draws
+    return figure(data, layout | dict(margin=dict(l=0, r=0, t=10, b=0), showlegend=False), height)
 
 
 def cube_cell(index: Sequence[int], shape: Sequence[int]) -> tuple[int, int, int]:
