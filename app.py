@@ -24,3 +24,4 @@ nav = st.navigation(
     + [st.Page(p.script, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES]
 )
 nav.run()
+ui.freeze_startup_objects()  # once per process, after the first page's imports: cheap full GCs from then on
