@@ -94,7 +94,7 @@ def stats_figure(stats: Mapping[str, tuple[np.ndarray, np.ndarray]],
     for c, name in enumerate(names):
         mean, var = stats[name]
         ry, rx = labels[name]
-        for row, z, scale in ((0, mean, dict(colorscale=DIVERGING, zmin=-lim, zmax=lim)),
+        for row, z, scale in ((0, mean, dict(colorscale=_colorscale(DIVERGING), zmin=-lim, zmax=lim)),
                               (1, var, dict(colorscale="Viridis", zmin=0, zmax=vmax))):
             k = row * cols + c
             data.append(dict(type="heatmap", z=z, **scale, showscale=c == cols - 1, xgap=1, ygap=1,

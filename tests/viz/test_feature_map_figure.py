@@ -41,3 +41,13 @@ def test_names_plotly_js_would_not_understand_are_resolved():
     titles = [a["text"] for a in spec["layout"]["annotations"]]
     assert titles == ["input image", "conv output, all channels"]
     assert spec["layout"]["xaxis"]["domain"][1] < spec["layout"]["xaxis2"]["domain"][0]  # side by side
+
+
+def test_stats_means_use_the_diverging_scale_plotly_js_can_read():
+    from viz.norm_stats import stats_figure
+
+    mean, var = np.array([[-1.0, 0.0, 2.0]]), np.ones((1, 3))
+    spec = _spec(stats_figure({"BatchNorm": (mean, var)}, {"BatchNorm": ("", "c")}))
+    scale = spec["data"][0]["colorscale"]
+    assert isinstance(scale, list)  # a name like "RdBu_r" falls back to plotly.js's own default scale
+    assert scale[0][0] == 0 and scale[-1][0] == 1 and spec["data"][0]["zmin"] == -2.0
