@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test bench load lint deps dev-deps chromium nginx clean
+.PHONY: run test bench load load-all lint deps dev-deps chromium nginx clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +50,13 @@ test: dev-deps chromium nginx lint
 bench: dev-deps
 	$(PY) -m bench
 
-# N = 10 and 30 concurrent sessions, direct and through two replicas behind nginx (see docs/deploy.md).
+# N = 10 and 30 concurrent sessions, direct and through two replicas behind nginx (see docs/deploy.md), on the
+# optimizer and normalization pages (the classroom target); load-all spreads them over every page, live training
+# included, for capacity planning.
 load: dev-deps nginx
+	$(PY) -m bench.load --page optimizers --page normalization
+
+load-all: dev-deps nginx
 	$(PY) -m bench.load
 
 clean:
