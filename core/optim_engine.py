@@ -17,9 +17,9 @@ from core import optim_rules
 from core.optim_specs import get
 
 MAX_STEPS = 20_000
-_STATE_KEYS = ("velocity", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "square_avg", "acc_delta",
-               "grad_avg", "prev")
-_COMPLEMENTS = ("beta1", "beta2", "rho", "alpha", "dampening")
+STATE_KEYS = ("velocity", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "square_avg", "acc_delta",
+              "grad_avg", "prev")
+COMPLEMENTS = ("beta1", "beta2", "rho", "alpha", "dampening")
 
 
 @dataclass
@@ -46,7 +46,7 @@ class Batch:
 
 def _init_state(rule: Callable, h: dict, p: np.ndarray) -> dict:
     z = np.zeros_like(p)
-    s = {k: z.copy() for k in _STATE_KEYS}
+    s = {k: z.copy() for k in STATE_KEYS}
     s["sum"] = z + h.get("initial_accumulator_value", 0.0)
     s["mu_product"] = np.ones((p.shape[0], 1), dtype=np.float32)  # NAdam: torch's float32 scalar state
     s["step_size"] = z + h["lr"] if rule is optim_rules.rprop else z
@@ -61,7 +61,7 @@ def _columns(hypers: list[dict]) -> dict:
         uniform = bool(np.all(col == col[0, 0]))
         f[k] = float(col[0, 0]) if uniform else col
         h[k] = np.array(f[k]) if uniform else col
-    for k in _COMPLEMENTS:  # torch computes 1 - beta etc. in Python floats; same values, computed once
+    for k in COMPLEMENTS:  # torch computes 1 - beta etc. in Python floats; same values, computed once
         if k in f:
             f["1-" + k] = 1 - f[k]
             h["1-" + k] = np.array(f["1-" + k]) if f[k].__class__ is float else f["1-" + k]

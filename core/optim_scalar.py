@@ -11,26 +11,24 @@ from __future__ import annotations
 import numpy as np
 
 from core import optim_rules, optim_rules_py
-from core.optim_engine import Batch
+from core.optim_engine import COMPLEMENTS, STATE_KEYS, Batch
 
 MAX_ROWS = 16  # beyond this the vectorized rules win: their cost per step does not grow with the rows
 _RULES = {getattr(optim_rules, n): getattr(optim_rules_py, n) for n in
           ("sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamax", "nadam", "radam", "rprop")}
-_COMPLEMENTS = ("beta1", "beta2", "rho", "alpha", "dampening")
 _NAN2 = [np.nan, np.nan]
 
 
 def _hypers(hyper: dict) -> dict:
     """One run's settings as Python floats with the complements core.optim_engine precomputes (1 - beta1...)."""
     h = {k: float(v) for k, v in hyper.items()}
-    h.update({"1-" + k: 1 - h[k] for k in _COMPLEMENTS if k in h})
+    h.update({"1-" + k: 1 - h[k] for k in COMPLEMENTS if k in h})
     return h
 
 
 def _state(rule, h: dict) -> dict:
     """Initial state of one run, as core.optim_engine._init_state makes it for a row."""
-    s = {k: [0.0, 0.0] for k in ("velocity", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "square_avg",
-                                 "acc_delta", "grad_avg", "prev")}
+    s = {k: [0.0, 0.0] for k in STATE_KEYS}
     s["sum"] = [0.0 + h.get("initial_accumulator_value", 0.0)] * 2
     s["mu_product"] = np.float32(1.0)
     s["step_size"] = [0.0 + h["lr"]] * 2 if rule is optim_rules_py.rprop else [0.0, 0.0]
