@@ -12,9 +12,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from bench.harness import Benchmark
-from core.optim_presets import COURSE, default_lr
-from core.optimizers import OPTIMIZERS, run_batch
-from core.surfaces import get_surface
+from core.optim.presets import COURSE, default_lr
+from core.optim.registry import OPTIMIZERS
+from core.optim.run import run_batch
+from core.surfaces.registry import get_surface
 from tests.apptest import open_page
 from viz.race import race
 

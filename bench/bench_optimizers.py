@@ -8,9 +8,12 @@ import numpy as np
 import torch
 
 from bench.harness import Benchmark
-from core.fair_race import GRID, lr_sensitivity
-from core.optimizers import OPTIMIZERS, run, run_batch, sweep
-from core.surfaces import SURFACES
+from core.optim.fair_race import lr_sensitivity
+from core.optim.presets import LR_GRID
+from core.optim.registry import OPTIMIZERS
+from core.optim.run import run, run_batch
+from core.optim.sweep import sweep
+from core.surfaces.registry import SURFACES
 
 COURSE = ["sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam"]
 BEALE = SURFACES["beale"]
@@ -47,7 +50,7 @@ SWEEP_GRID = {"x": ("lr", np.geomspace(1e-4, 1e-1, 64)), "y": ("momentum", np.li
 def _fair_race() -> None:
     """The page's fair race: every course optimizer at each of the 19 grid lrs, one batch of 133 runs."""
     race = lr_sensitivity([(name, {}) for name in COURSE], BEALE, START, STEPS)
-    assert race.final.shape == (len(COURSE), len(GRID))
+    assert race.final.shape == (len(COURSE), len(LR_GRID))
 
 BENCHMARKS = [
     Benchmark("default race: 7 optimizers x 1000 steps on Beale (engine vs torch.optim + autograd)",
@@ -60,7 +63,7 @@ BENCHMARKS = [
               ours=lambda: sweep("momentum", BEALE, START, 500, **SWEEP_GRID),
               baseline=lambda: run("momentum", BEALE, START, 500, lr=1e-3),
               target="sweep <= 20x one run", check=lambda r: 1 / r <= 20, repeat=3),
-    Benchmark(f"fair race: 7 optimizers x {len(GRID)} lrs x 1000 steps (ours) vs the plain 7 x 1000 race (baseline)",
+    Benchmark(f"fair race: 7 optimizers x {len(LR_GRID)} lrs x 1000 steps (ours) vs the plain 7 x 1000 race (baseline)",
               ours=_fair_race, baseline=_engine_race, target="fair-race sweep <= 5x the plain race",
               check=lambda r: 1 / r <= 5, repeat=3),
 ]

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from core.datasets import load
 from core.net_recorder import accuracy
 from core.networks import NetSpec, build
-from core.optimizers import OPTIMIZERS
+from core.optim.registry import OPTIMIZERS
 from core.paired_trainer import check_batch
 
 BATCH_SIZES = (2, 4, 8, 16, 32, 64, 128)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.optim_engine import MAX_STEPS, Stepper, first_exit, prepare
+from core.optim.engine import MAX_STEPS, Stepper, first_exit, prepare
 
 __all__ = ["LinearData", "MinibatchGrad", "GDRun", "make_data", "gd_variants", "variant_batches", "BUDGETS"]
 

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 from core.datasets import load
 from core.networks import NetSpec, build
-from core.optimizers import OPTIMIZERS
+from core.optim.registry import OPTIMIZERS
 
 __all__ = ["LRConfig", "LR_PRESETS", "RULES", "Curve", "RangeTest", "batches", "train_steps", "lr_curve", "lr_curves",
            "range_test", "exponential_lrs", "smooth", "suggest"]

@@ -18,7 +18,7 @@ from core.datasets import Split, load
 from core.history import History
 from core.net_recorder import NetStats, Recorder
 from core.networks import Net, NetSpec, SeededDropout, build, copy_shared_weights
-from core.optimizers import OPTIMIZERS
+from core.optim.registry import OPTIMIZERS
 
 NETS = ("plain", "normed")
 

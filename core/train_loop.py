@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from core.datasets import Split
-from core.optimizers import OPTIMIZERS
+from core.optim.registry import OPTIMIZERS
 
 __all__ = ["TrainData", "TrainSettings", "Curves", "train", "evaluate", "predict_proba"]
 
@@ -57,7 +57,7 @@ class TrainSettings:
 
     epochs: int = 60
     lr: float = 1e-3
-    optimizer: str = "adam"  # a key of core.optimizers.OPTIMIZERS
+    optimizer: str = "adam"  # a key of core.optim.registry.OPTIMIZERS
     batch_size: int = 32
     weight_decay: float = 0.0
 

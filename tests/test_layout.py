@@ -6,8 +6,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE_MODULES = sorted(f"core.{p.stem}" for p in (ROOT / "core").glob("*.py") if p.stem != "__init__")
 SOURCES = [p for d in ("core", "viz", "views", "bench") for p in (ROOT / d).rglob("*.py")] + [ROOT / "app.py"]
+MAX_LINES = 250
+
+
+def _module(path: Path) -> str:
+    """core/optim/sgd.py -> core.optim.sgd; core/optim/__init__.py -> core.optim."""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+CORE_MODULES = sorted(_module(p) for p in (ROOT / "core").rglob("*.py"))
 
 
 def test_core_never_imports_ui_libraries():
@@ -40,3 +49,35 @@ def test_no_eval_or_exec_anywhere():
 def test_no_unsafe_html():
     for path in SOURCES:
         assert "unsafe_allow_html=True" not in path.read_text(), path
+
+
+def _imports(path: Path) -> set[str]:
+    """The modules a file imports, anywhere in it (an import inside a function still ties the two files)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return names
+
+
+def test_no_import_circles():
+    graph = {_module(p): _imports(p) for p in SOURCES if p.name != "app.py"}
+    graph = {m: {n for n in deps if n in graph and n != m} for m, deps in graph.items()}
+    done, path = set(), []
+
+    def visit(m: str) -> None:
+        assert m not in path, "import circle: " + " -> ".join(path[path.index(m):] + [m])
+        if m in done:
+            return
+        path.append(m)
+        for n in sorted(graph[m]):
+            if not m.startswith(n + "."):  # a module importing its own package's face is Python's normal order
+                visit(n)
+        path.pop()
+        done.add(m)
+
+    for m in sorted(graph):
+        visit(m)
+

@@ -8,8 +8,8 @@ import streamlit as st
 from core.fair_race import GRID, FairRace, at_best, lr_sensitivity, shared
 from core.lookahead import lookahead
 from core.optim_plugged import plugged
-from core.optim_specs import OPTIMIZERS
 from core.optim_state import STEP_SIZE_TEX, series
+from core.optimizers import OPTIMIZERS
 from views import _ui as ui
 from viz.lookahead import lookahead_view
 from viz.lr_sensitivity import lr_sensitivity as sensitivity_chart

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.lookahead import LookAhead
+from core.optim.lookahead import LookAhead
 from viz.contours import landscape, plane_layout
 from viz.inspector import GRAD, UPDATE, _arrow, _legend
 from viz.theme import figure

@@ -21,6 +21,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 
+from bench.load.forward_cache import ForwardCache
 from bench.load.widgets import KINDS, Widget, current_value, default_value, query_string, sync_url, widget_state
 
 _SUCCESS = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
@@ -58,9 +59,7 @@ class Session:
         self.protocol_errors: list[str] = []
         self.page_hash = ""
         self._cookies = http.cookiejar.CookieJar()
-        self._cache: dict[str, list] = {}  # hash -> [ForwardMsg, run_count when last used, fragment id]
-        self._run_count = 0
-        self._max_age = 2
+        self._cache = ForwardCache()
         self._seen: set[str] = set()  # widget ids drawn in the current full run
         self._auto: dict[str, asyncio.Task] = {}
         self._changed = asyncio.Condition()
@@ -139,7 +138,7 @@ class Session:
         rs.page_name = page_name if not self.page_hash else ""
         rs.fragment_id = fragment_id
         rs.is_auto_rerun = auto
-        rs.cached_message_hashes.extend(self._cache)
+        rs.cached_message_hashes.extend(self._cache.entries)
         states = [widget_state(w) for w in self.widgets.values()]
         rs.widget_states.widgets.extend(s for s in states if s is not None)
         ci = rs.context_info
@@ -155,28 +154,13 @@ class Session:
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
                 async with self._changed:
-                    self._handle(self._resolve(msg))
+                    self._handle(self._cache.resolve(msg, self.protocol_errors))
                     self._changed.notify_all()
         except Exception as exc:  # a dropped socket is an error of this tab, reported, not raised
             self.protocol_errors.append(f"{type(exc).__name__}: {exc}")
         finally:
             async with self._changed:
                 self._changed.notify_all()
-
-    def _resolve(self, msg: ForwardMsg) -> ForwardMsg:
-        if msg.WhichOneof("type") == "ref_hash":
-            entry = self._cache.get(msg.ref_hash)
-            if entry is None:
-                self.protocol_errors.append(f"forward-message cache miss {msg.ref_hash}")
-                return msg
-            entry[1] = self._run_count
-            full = ForwardMsg()
-            full.CopyFrom(entry[0])
-            full.metadata.CopyFrom(msg.metadata)
-            return full
-        if msg.metadata.cacheable and msg.hash and msg.hash not in self._cache:
-            self._cache[msg.hash] = [msg, self._run_count, msg.delta.fragment_id]
-        return msg
 
     # --- ForwardMsg handling -----------------------------------------------------------------------------
 
@@ -203,7 +187,7 @@ class Session:
     def _new_run(self, msg: ForwardMsg) -> None:
         ns = msg.new_session
         self.page_hash = ns.page_script_hash
-        self._max_age = ns.config.max_cached_message_age or self._max_age
+        self._cache.max_age = ns.config.max_cached_message_age or self._cache.max_age
         fragment = bool(msg.metadata.run.fragment_ids)
         if not fragment:
             self._seen = set()
@@ -246,15 +230,7 @@ class Session:
         if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
             self.widgets = {k: w for k, w in self.widgets.items() if k in self._seen}
         if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-            self._age_cache(run)
-
-    def _age_cache(self, run: Run) -> None:
-        self._run_count += 1
-        for h, (_, used, fid) in list(self._cache.items()):
-            if run.fragment and not fid:
-                continue
-            if self._run_count - used > self._max_age:
-                del self._cache[h]
+            self._cache.age(run.fragment)
 
     def _set_query(self, qs: str) -> None:
         from urllib.parse import parse_qs

@@ -9,9 +9,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.expression import MAX_DEPTH, ExpressionError, custom_surface, parse
-from core.expression_latex import latex, number
 from core.surfaces import get_surface
+from core.surfaces.expression import MAX_DEPTH, ExpressionError, custom_surface, parse
+from core.surfaces.latex import latex, number
 
 GOOD = ["x**2 + 10*sin(y)", "sqrt(x**2 + y**2 + 1)", "tanh(x*y) - log(1 + exp(-x))", "abs(x) + atan(y)/pi",
         "(x - 1)**2 / (1 + y**2)", "x**y + e", "-x + +y", "cosh(x/3) + sinh(y/3)*tan(y/4)", "2**x - 3*y",

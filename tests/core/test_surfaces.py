@@ -75,7 +75,7 @@ def test_quadratic_rotation_turns_the_steep_axis():
 
 
 def test_unknown_and_custom_names():
-    from core.expression import ExpressionError
+    from core.surfaces.expression import ExpressionError
 
     with pytest.raises(ValueError, match="Unknown surface"):
         get_surface("moon")

@@ -1,37 +1,35 @@
-"""The small-batch loop: each run stepped on Python floats (core.optim_rules_py), the gradient still batched.
+"""The small-batch loop: each run stepped on Python floats (each Rule's step_py), the gradient still batched.
 
-A batch of at most MAX_ROWS runs (the page's race, a single `run`) steps faster this way than through the
-vectorized rules (see core.optim_rules_py for why); bigger batches (noise bundles, fair races, sweeps) keep the
-NumPy loop. Both give the same numbers bit for bit, and the same outputs as core.optimizers' NumPy loop:
-points and grads (T+1, B, 2), state records (T+1, b, 2) per (group, name), and the last step computed.
+Why a second form of every rule: a course race is a handful of runs, and NumPy's fixed cost per call (~0.5 us on a
+(1, 2) array, ~25 calls a step) is five times the arithmetic of a two-parameter run; plain floats take the default
+race from ~40 to ~24 ms. A batch of at most MAX_ROWS runs (the page's race, a single `run`) steps this way; bigger
+batches (noise bundles, fair races, sweeps) keep the batched form. Both give the same numbers bit for bit and the
+same outputs: points and grads (T+1, B, 2), state records (T+1, b, 2) per (group, name), the last step computed.
+Python refuses a few operations NumPy turns into inf/NaN (division by zero, sqrt of a negative): the run is then
+marked diverged at that step, as the NumPy loop would.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from core import optim_rules, optim_rules_py
-from core.optim_engine import COMPLEMENTS, STATE_KEYS, Batch
+from core.optim.engine import COMPLEMENTS, Batch
 
 MAX_ROWS = 16  # beyond this the vectorized rules win: their cost per step does not grow with the rows
-_RULES = {getattr(optim_rules, n): getattr(optim_rules_py, n) for n in
-          ("sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamax", "nadam", "radam", "rprop")}
 _NAN2 = [np.nan, np.nan]
 
 
 def _hypers(hyper: dict) -> dict:
-    """One run's settings as Python floats with the complements core.optim_engine precomputes (1 - beta1...)."""
+    """One run's settings as Python floats with the complements the engine precomputes (1 - beta1, ...)."""
     h = {k: float(v) for k, v in hyper.items()}
     h.update({"1-" + k: 1 - h[k] for k in COMPLEMENTS if k in h})
     return h
 
 
 def _state(rule, h: dict) -> dict:
-    """Initial state of one run, as core.optim_engine._init_state makes it for a row."""
-    s = {k: [0.0, 0.0] for k in STATE_KEYS}
-    s["sum"] = [0.0 + h.get("initial_accumulator_value", 0.0)] * 2
-    s["mu_product"] = np.float32(1.0)
-    s["step_size"] = [0.0 + h["lr"]] * 2 if rule is optim_rules_py.rprop else [0.0, 0.0]
+    """Initial state of one run, as core.optim.engine.init_state makes it for a row."""
+    s = {k: [0.0 + v] * 2 for k, v in rule.initial(h).items()}
+    s.update(rule.scalar_state)
     return s
 
 
@@ -43,12 +41,11 @@ def loop(batch: Batch, bound: float, steps: int, grad_into, lrs: np.ndarray | No
     gs = grad_into(points[0], grads[0]).tolist()
     runs = []
     for gr in batch.groups:
-        rule = _RULES[gr.rule]
         for r in range(gr.rows.start, gr.rows.stop):
             h = _hypers(batch.hypers[batch.order[r]])
             if lrs is not None:
                 h["lr"] = float(lrs[0, r])
-            runs.append((rule, h, _state(rule, h)))
+            runs.append((gr.rule.step_py, h, _state(gr.rule, h)))
     trace = [[s.copy()] for _, _, s in runs]  # the rules replace state pairs, never mutate: a shallow copy is a record
     ps, alive, last = batch.p0.tolist(), [True] * B, steps
     for t in range(1, steps + 1):
@@ -77,7 +74,7 @@ def loop(batch: Batch, bound: float, steps: int, grad_into, lrs: np.ndarray | No
 
 
 def _records(batch: Batch, trace: list, steps: int) -> dict:
-    """Per-row traces of recorded state stacked into core.optimizers' form {(group, name): (T+1, b, 2)}."""
+    """Per-row traces of recorded state stacked into the engine's form {(group, name): (T+1, b, 2)}."""
     out = {}
     for k, gr in enumerate(batch.groups):
         for n in gr.recorded:

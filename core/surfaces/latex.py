@@ -1,4 +1,4 @@
-"""LaTeX of an expression tree (see core.symbolic for the node format), with only the parentheses it needs."""
+"""LaTeX of an expression tree (see core.surfaces.symbolic for the node format), with only the parentheses it needs."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A user-typed surface f(x, y), parsed safely: an AST walk over a whitelist, never eval/exec of user text.
 
 Allowed: x, y, numbers, pi, e, unary +/-, binary + - * / **, and one-argument calls of ALLOWED functions.
-The tree is differentiated symbolically (core.symbolic), so the gradient is exact.
+The tree is differentiated symbolically (core.surfaces.symbolic), so the gradient is exact.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from core.expression_latex import latex
-from core.surfaces import Surface
-from core.symbolic import Program, derivative, evaluate_torch, simplify, uses
+from core.surfaces.latex import latex
+from core.surfaces.surface import Surface
+from core.surfaces.symbolic import Program, derivative, evaluate_torch, simplify, uses
 
 MAX_CHARS = 200
 MAX_NODES = 120
@@ -40,7 +40,7 @@ class ExpressionError(ValueError):
 
 
 def parse(text: str):
-    """The checked tree of `text` (core.symbolic's node format), or ExpressionError saying what was refused."""
+    """The checked tree of `text` (core.surfaces.symbolic's node format), or ExpressionError saying what was refused."""
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError("Type an expression in x and y, e.g. x**2 + 10*sin(y).")
     if len(text) > MAX_CHARS:

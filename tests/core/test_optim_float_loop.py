@@ -1,9 +1,9 @@
-"""The float loop (core.optim_scalar, small batches) equals the NumPy loop bit for bit, divergence included."""
+"""The float loop (core.optim.float_loop, small batches) equals the NumPy loop bit for bit, divergence included."""
 
 import numpy as np
 import pytest
 
-from core import optim_scalar
+from core.optim import float_loop
 from core.optimizers import OPTIMIZERS, run_batch
 from core.schedules import SCHEDULES
 from core.surfaces import get_surface
@@ -14,9 +14,9 @@ SURFS = ["beale", "rosenbrock", "himmelblau", "rastrigin", "quadratic_rotated", 
 
 def _both(monkeypatch, *args, **kwargs):
     """run_batch(*args) through the float loop, then through the NumPy loop."""
-    monkeypatch.setattr(optim_scalar, "MAX_ROWS", 10**6)
+    monkeypatch.setattr(float_loop, "MAX_ROWS", 10**6)
     floats = run_batch(*args, **kwargs)
-    monkeypatch.setattr(optim_scalar, "MAX_ROWS", 0)
+    monkeypatch.setattr(float_loop, "MAX_ROWS", 0)
     return floats, run_batch(*args, **kwargs)
 
 
@@ -92,8 +92,8 @@ def test_noise_bundle(monkeypatch):
 
 def test_batches_take_the_float_loop_up_to_max_rows(monkeypatch):
     calls = []
-    real = optim_scalar.loop
-    monkeypatch.setattr(optim_scalar, "loop", lambda *a: calls.append(len(a[0].order)) or real(*a))
-    run_batch([("adam", {})] * optim_scalar.MAX_ROWS, "beale", (1.0, 1.5), 5)
-    run_batch([("adam", {})] * (optim_scalar.MAX_ROWS + 1), "beale", (1.0, 1.5), 5)
-    assert calls == [optim_scalar.MAX_ROWS]
+    real = float_loop.loop
+    monkeypatch.setattr(float_loop, "loop", lambda *a: calls.append(len(a[0].order)) or real(*a))
+    run_batch([("adam", {})] * float_loop.MAX_ROWS, "beale", (1.0, 1.5), 5)
+    run_batch([("adam", {})] * (float_loop.MAX_ROWS + 1), "beale", (1.0, 1.5), 5)
+    assert calls == [float_loop.MAX_ROWS]

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from core.optim_engine import advance, inside, prepare
-from core.surfaces import Surface, get_surface
+from core.optim.engine import advance, inside, prepare
+from core.surfaces.registry import get_surface
+from core.surfaces.surface import Surface
 
 METRICS = ("final_loss", "steps_to_tol")
 
@@ -26,7 +27,7 @@ def sweep(
 ) -> np.ndarray:
     """Z (len(y), len(x)): Z[i, j] is the metric of the run with x=x[1][j], y=y[1][i]; one batch of all runs.
 
-    metric "final_loss": the loss after `steps` steps, inf if the run diverged (see core.optimizers).
+    metric "final_loss": the loss after `steps` steps, inf if the run diverged (see core.optim.trajectory).
     metric "steps_to_tol": the first step whose loss is within `tol` of the surface's lowest known minimum
     (0 if the start already is), steps + 1 if it never gets there, inf if it diverged before getting there.
     Other hyper-parameters come from **hyper (torch names) or the optimizer's defaults. `progress`, if given,

@@ -1,7 +1,8 @@
 """Expression trees in x and y: exact derivatives, simplification, a compiled NumPy evaluator and LaTeX.
 
 A node is ("num", v[, latex]) | ("var", "x" | "y") | ("neg", a) | (op, a, b) with op in + - * / ** |
-("call", f, a) with f a key of FUNCTIONS. Trees come from `core.expression.parse`; nothing here reads user text.
+("call", f, a) with f a key of FUNCTIONS. Trees come from `core.surfaces.expression.parse`; nothing here reads user
+text.
 """
 
 from __future__ import annotations

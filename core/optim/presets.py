@@ -1,0 +1,83 @@
+"""Defaults and one-click presets for optimizer races: per-surface learning rates and the classic pictures."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+COURSE = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam")
+# A 1-2-5 grid: the log slider's stops, so any lr in a link is one of these.
+LR_GRID = tuple(round(m * 10.0**e, 10) for e in range(-5, 1) for m in (1, 2, 5)) + (10.0,)
+
+# Per-surface learning rates, picked from the 500-step grid search of each optimizer (one notch below the best
+# final loss, so the race shows the typical behaviour rather than the edge of divergence).
+_ADAPTIVE = ("adam", "adamw", "amsgrad", "adamax", "nadam", "radam")
+DEFAULT_LR: dict[str, dict[str, float]] = {
+    "beale": {"sgd": 0.01, "momentum": 0.002, "nesterov": 0.002, "adagrad": 1.0, "adadelta": 1.0, "rmsprop": 0.01,
+              **dict.fromkeys(_ADAPTIVE, 0.1), "rprop": 0.2},
+    "long_valley": {"sgd": 0.05, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.5, "adadelta": 2.0,
+                    "rmsprop": 0.02, **dict.fromkeys(_ADAPTIVE, 0.05), "rprop": 0.1},
+    "saddle": {"sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01, "adadelta": 1.0, "rmsprop": 0.01,
+               **dict.fromkeys(_ADAPTIVE, 0.01), "rprop": 0.01},
+    "rosenbrock": {"sgd": 0.002, "momentum": 0.0005, "nesterov": 0.0005, "adagrad": 0.5, "adadelta": 0.5,
+                   "rmsprop": 0.01, **dict.fromkeys(_ADAPTIVE, 0.05), "rprop": 0.001},
+    "himmelblau": {"sgd": 0.01, "momentum": 0.005, "nesterov": 0.001, "adagrad": 0.5, "adadelta": 0.5,
+                   "rmsprop": 0.02, **dict.fromkeys(_ADAPTIVE, 0.2), "rprop": 0.01},
+    "rastrigin": {"sgd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 0.5, "adadelta": 0.1,
+                  "rmsprop": 0.02, **dict.fromkeys(_ADAPTIVE, 0.1), "rprop": 0.001},
+    "quadratic": {"sgd": 0.05, "momentum": 0.05, "nesterov": 0.05, "adagrad": 1.0, "adadelta": 1.0, "rmsprop": 0.02,
+                  **dict.fromkeys(_ADAPTIVE, 0.1), "rprop": 0.1},
+    "custom": {"sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.1, "adadelta": 1.0, "rmsprop": 0.01,
+               **dict.fromkeys(_ADAPTIVE, 0.05), "rprop": 0.01},
+}
+
+
+def lr_choices() -> tuple[float, ...]:
+    """The lr slider's stops: the 1-2-5 grid plus the presets' exact values (Goh's optimal lr)."""
+    extra = {h["lr"] for p in PRESETS.values() for h in p.hyper.values() if "lr" in h}
+    return tuple(sorted(set(LR_GRID) | extra))
+
+
+def default_lr(surface: str, optimizer: str) -> float:
+    """The race's starting lr for an optimizer on a surface (a value of LR_GRID)."""
+    return DEFAULT_LR.get(surface, DEFAULT_LR["custom"])[optimizer]
+
+
+def goh_momentum(kappa: float) -> tuple[float, float]:
+    """Optimal (lr, momentum) for a quadratic with eigenvalues 1 and kappa (Goh, "Why Momentum Really Works").
+
+    lr = (2 / (sqrt(l_min) + sqrt(l_max)))^2 and beta = ((sqrt(kappa) - 1) / (sqrt(kappa) + 1))^2, for the
+    textbook form v = beta v + g, x -= lr v, which is torch's SGD momentum with dampening 0.
+    """
+    r = math.sqrt(kappa)
+    return (2.0 / (1.0 + r)) ** 2, ((r - 1.0) / (r + 1.0)) ** 2
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A classic picture: surface (with params), start, racing optimizers, steps and hyper overrides."""
+
+    title: str
+    surface: str
+    start: tuple[float, float]
+    optimizers: tuple[str, ...] = COURSE
+    steps: int = 500
+    params: dict = field(default_factory=dict)  # kappa / angle for the quadratic
+    hyper: dict = field(default_factory=dict)  # optimizer -> {name: value}
+
+
+def _goh_preset(kappa: float = 100.0) -> Preset:
+    lr, beta = goh_momentum(kappa)
+    # Plain gradient descent's best constant step is 2 / (l_min + l_max); Goh's momentum lr would diverge it.
+    return Preset("Goh quadratic", "quadratic", (-2.5, 2.0),
+                  ("sgd", "momentum", "adam"), 300, {"kappa": kappa, "angle": 30.0},
+                  {"sgd": {"lr": round(2.0 / (1.0 + kappa), 6)},
+                   "momentum": {"lr": round(lr, 6), "momentum": round(beta, 3)}})
+
+
+PRESETS: dict[str, Preset] = {
+    "beale": Preset("Beale", "beale", (1.0, 1.5), steps=1000),
+    "long_valley": Preset("Long valley", "long_valley", (-7.0, 1.5), steps=500),
+    "saddle": Preset("Saddle", "saddle", (-1.8, 1e-3), steps=300),
+    "goh": _goh_preset(),
+}
