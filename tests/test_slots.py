@@ -1,11 +1,11 @@
-"""Page runs take turns: the run slot of views/_slots.py admits one run at a time and releases it on any exit."""
+"""Page runs take turns: the run slot of views/ui/server.py admits one run at a time and releases it on any exit."""
 
 import threading
 import time
 
 import pytest
 
-from views import _slots
+from views.ui import server as _slots
 
 
 def test_a_second_run_waits_for_the_first():

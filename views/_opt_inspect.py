@@ -12,7 +12,7 @@ from core.optim_state import STEP_SIZE_TEX, series
 from core.optimizers import OPTIMIZERS
 from views import _ui as ui
 from viz.lookahead import lookahead_view
-from viz.lr_sensitivity import lr_sensitivity as sensitivity_chart
+from viz.lr_sensitivity import sensitivity_chart
 from viz.state_time import state_time
 
 LR_MODES = {"as set": "each lr as set on the left", "shared": "one shared lr", "best": "each at its own best lr"}

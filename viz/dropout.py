@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 from core.dropout import DropoutDemo
 from core.early_stopping import StopPoint
 from core.train_loop import Curves
-from viz.grid_layout import axis_name, figure, grid, ref
-from viz.theme import PALETTE
+from viz.grid_layout import axis_name, grid, ref
+from viz.theme import PALETTE, figure
 
 # The mean over masks in Okabe-Ito green, not black: black crosses vanish on the dark theme.
 KEPT, DROPPED, TEST, MEAN = PALETTE[0], "#B8C0CC", PALETTE[3], PALETTE[2]
@@ -57,7 +57,7 @@ def mask_figure(demo: DropoutDemo) -> go.Figure:
     lay["barmode"] = "overlay"
     lay["legend"] = dict(orientation="h", yref="container", y=0.995, yanchor="top", x=0, xanchor="left")
     lay["margin"] = dict(l=10, r=10, t=75, b=40)
-    return figure(data, lay, height=580)
+    return figure(data, lay, 580)
 
 
 def curves_figure(curves: dict[str, Curves], stops: dict[str, StopPoint]) -> go.Figure:
@@ -100,4 +100,4 @@ def curves_figure(curves: dict[str, Curves], stops: dict[str, StopPoint]) -> go.
         lay[axis_name("x", k)].update(title_text="epoch")
     lay["legend"] = dict(orientation="h", yref="container", y=0.995, yanchor="top", x=0, xanchor="left")
     lay["margin"] = dict(l=10, r=10, t=80, b=40)
-    return figure(data, lay, height=430)
+    return figure(data, lay, 430)

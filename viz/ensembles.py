@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.ensembles import EnsembleResult
-from viz.grid_layout import axis_name, figure, grid
-from viz.theme import PALETTE
+from viz.grid_layout import axis_name, grid
+from viz.theme import PALETTE, figure
 
 MEMBER, ENSEMBLE, MEAN, BEST = "#9AA5B4", PALETTE[0], PALETTE[3], PALETTE[2]
 
@@ -48,4 +48,4 @@ def ensemble_figure(res: EnsembleResult) -> go.Figure:
     lay[axis_name("x", 1)].update(title_text="ensemble size k", dtick=1)
     lay["legend"] = dict(orientation="h", yref="container", y=0.995, yanchor="top", x=0, xanchor="left")
     lay["margin"] = dict(l=10, r=10, t=90, b=40)
-    return figure(data, lay, height=420)
+    return figure(data, lay, 420)

@@ -1,14 +1,12 @@
-"""Fast figures for live views: subplot grids written as plain layout dicts, theme-neutral styling, no template.
+"""Subplot grids written as plain layout dicts, with a theme-neutral panel look (viz.theme.figure builds the figure).
 
-``make_subplots`` and assigning a template each cost tens of milliseconds per figure; a live page redraws
-several figures four times a second, so these figures are built from dicts (validated once by ``go.Figure``).
+``make_subplots`` costs tens of milliseconds per figure; a live page redraws several figures four times a
+second, so its grids are written out here instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import plotly.graph_objects as go
 
 # No font colour and a transparent paper: Streamlit's plotly theme colours the text for the viewer's light or dark
 # theme. Grid and axis lines are translucent greys, which read on a white page and on a dark one.
@@ -18,6 +16,8 @@ LINE = "rgba(128,128,128,0.5)"
 CLEAR = "rgba(0,0,0,0)"
 AXIS = dict(gridcolor=GRID, zerolinecolor=LINE, linecolor=LINE, ticks="", automargin=True,
             title=dict(font=dict(size=14)))
+# The panels' look: transparent, so it follows the light or dark theme; narrow side margins for many panels.
+PANELS = dict(plot_bgcolor=CLEAR, font=FONT, hoverlabel=dict(font_size=13), margin=dict(l=10, r=10, t=40, b=40))
 
 
 def axis_name(kind: str, k: int) -> str:
@@ -49,7 +49,7 @@ def grid(rows: int, cols: int, hspace: float = 0.04, vspace: float = 0.14,
         if r < len(row_titles):
             notes.append(dict(_title(row_titles[r], 0.0, 1 - r * (h + vspace)), xanchor="left"))
     lay["annotations"] = notes
-    return lay
+    return PANELS | lay
 
 
 def _unit(a: float, b: float) -> list[float]:
@@ -66,14 +66,3 @@ def corner_note(text: str, k: int, x: float = 0.98, y: float = 0.98) -> dict:
     """An annotation in the top-right corner of panel k."""
     return dict(text=text, x=x, y=y, xref=f"{ref('x', k)} domain", yref=f"{ref('y', k)} domain", showarrow=False,
                 xanchor="right", yanchor="top", font=dict(size=12), bgcolor="rgba(128,128,128,0.15)")
-
-
-def figure(data: list[dict], layout: dict, title: str = "", height: int = 360) -> go.Figure:
-    """A template-free figure from trace and layout dicts; transparent, so it follows the light or dark theme."""
-    base = dict(paper_bgcolor=CLEAR, plot_bgcolor=CLEAR, font=FONT, height=height, hoverlabel=dict(
-        font_size=13), margin=dict(l=10, r=10, t=80 if title else 40, b=40),
-        # In the title row (container coordinates) so it never covers the panel titles.
-        legend=dict(orientation="h", yref="container", y=0.995, yanchor="top", x=1, xanchor="right"))
-    if title:
-        base["title"] = dict(text=title, x=0.01, y=0.98, yanchor="top", font=dict(size=17))
-    return go.Figure(dict(data=data, layout={**base, **layout}))

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid_layout import axis_name, corner_note, figure, grid, ref
+from viz.grid_layout import axis_name, corner_note, grid, ref
 from viz.histograms import KIND_TITLES, NORMED, PLAIN, shown_layers
+from viz.theme import figure
 
 NETS = ("plain", "normed")
 COLORS = (PLAIN, NORMED)
@@ -67,8 +68,7 @@ def overlay_histograms(snap, kind: str = "pre", names: Sequence[str] = ("No norm
         lay["annotations"].append(corner_note(notes, p))
         _panel_axes(lay, p)
     height = 300 + 230 * (rows - 1)
-    return figure(data, lay, f"{KIND_TITLES[kind].capitalize()}, both nets on one axis · step {snap.step}",
-                  height=height)
+    return figure(data, lay, height, f"{KIND_TITLES[kind].capitalize()}, both nets on one axis · step {snap.step}")
 
 
 def step_overlay(snaps: Sequence, kind: str = "pre", names: Sequence[str] = ("No normalization", "Normalized"),
@@ -93,4 +93,4 @@ def step_overlay(snaps: Sequence, kind: str = "pre", names: Sequence[str] = ("No
                 data.append(trace)
             _panel_axes(lay, k)
     steps = ", ".join(str(snaps[t].step) for t in pick)
-    return figure(data, lay, f"{KIND_TITLES[kind].capitalize()} at steps {steps} (older = fainter)", height=440)
+    return figure(data, lay, 440, f"{KIND_TITLES[kind].capitalize()} at steps {steps} (older = fainter)")

@@ -7,12 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid_layout import axis_name, corner_note, figure, grid, ref
-
-try:
-    from viz.theme import PALETTE
-except ImportError:  # viz/theme.py is another helper's file; until it lands, Okabe-Ito here
-    PALETTE = ["#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+from viz.grid_layout import axis_name, corner_note, grid, ref
+from viz.theme import PALETTE, figure
 
 PLAIN, NORMED = "#D55E00", "#0072B2"  # Okabe-Ito vermillion for the plain net, blue for the normalized one
 KIND_TITLES = {"pre": "pre-activation", "post": "post-activation", "grad": "weight gradient"}
@@ -56,7 +52,7 @@ def pair_histograms(snap, kind: str = "pre", names: Sequence[str] = ("No normali
             lay[axis_name("y", k)].update(showticklabels=False, rangemode="tozero")
             lay[axis_name("x", k)].update(nticks=4, tickfont=dict(size=12))
     lay["bargap"] = 0
-    return figure(data, lay, f"{KIND_TITLES[kind].capitalize()} of each layer · step {snap.step}", height=440)
+    return figure(data, lay, 440, f"{KIND_TITLES[kind].capitalize()} of each layer · step {snap.step}")
 
 
 def init_histograms(stats: Sequence, title: str, color: str = NORMED, kind: str = "post") -> go.Figure:
@@ -71,7 +67,7 @@ def init_histograms(stats: Sequence, title: str, color: str = NORMED, kind: str 
         lay[axis_name("x", c)].update(nticks=3, tickfont=dict(size=12))
     lay["yaxis"].update(showticklabels=False, range=[0, 1.05])
     lay["bargap"] = 0
-    return figure(data, lay, title, height=250)
+    return figure(data, lay, 250, title)
 
 
 def init_std_chart(std_by_init: dict[str, Sequence[float]], titles: dict[str, str], activation: str) -> go.Figure:
@@ -83,4 +79,4 @@ def init_std_chart(std_by_init: dict[str, Sequence[float]], titles: dict[str, st
     lay = grid(1, 1)
     lay["xaxis"].update(title_text="layer", dtick=1)
     lay["yaxis"].update(title_text="std (log scale)", type="log", exponentformat="power")
-    return figure(data, lay, f"Std of each layer's {activation} output at initialization", height=380)
+    return figure(data, lay, 380, f"Std of each layer's {activation} output at initialization")

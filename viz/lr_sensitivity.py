@@ -10,7 +10,7 @@ from viz.theme import color, figure
 GAP_FLOOR = 1e-16
 
 
-def lr_sensitivity(names: list[str], lrs: np.ndarray, final: np.ndarray, best: np.ndarray, floor: float | None,
+def sensitivity_chart(names: list[str], lrs: np.ndarray, final: np.ndarray, best: np.ndarray, floor: float | None,
                    used: dict[str, float] | None = None, height: int = 420) -> go.Figure:
     """final (N, L) over lrs (L,): f - floor on a log axis (floor None: raw f, linear); inf (diverged) is a gap.
 

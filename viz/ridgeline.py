@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid_layout import axis_name, figure, grid, ref
+from viz.grid_layout import axis_name, grid, ref
 from viz.histograms import KIND_TITLES, NORMED, PLAIN
+from viz.theme import figure
 
 NETS = ("plain", "normed")
 
@@ -37,7 +38,7 @@ def time_heatmap(snaps: Sequence, kind: str = "pre", layer: int = 0,
                          hovertemplate="step %{x}<br>value %{y:.3g}<br>%{customdata:.1%} of values<extra></extra>"))
         lay[axis_name("x", k)].update(title_text="step")
     lay["yaxis"].update(title_text="value")
-    return figure(data, lay, _title(kind, layer), height=360)
+    return figure(data, lay, 360, _title(kind, layer))
 
 
 def ridgeline(snaps: Sequence, kind: str = "pre", layer: int = 0,
@@ -62,4 +63,4 @@ def ridgeline(snaps: Sequence, kind: str = "pre", layer: int = 0,
     # light "printed" panel); only the axes' text sits outside it and follows the theme.
     for note in lay["annotations"]:  # panel titles a little higher: they sat on the white panel's edge
         note["yshift"] = 10
-    return figure(data, lay | {"plot_bgcolor": "white"}, _title(kind, layer), height=420)
+    return figure(data, lay | {"plot_bgcolor": "white"}, 420, _title(kind, layer))

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid_layout import axis_name, figure, grid, ref
+from viz.grid_layout import axis_name, grid, ref
 from viz.histograms import NORMED, PLAIN
+from viz.theme import figure
 
 NETS = ("plain", "normed")
 METRICS = {"saturated": "saturated share of outputs", "dead": "share of dead units",
@@ -64,7 +65,7 @@ def saturation_chart(snaps: Sequence, metric: str = "saturated",
     lay["xaxis"].update(title_text="layer", type="category")
     lay["barmode"] = "group"
     lay["margin"] = dict(l=10, r=40, t=80, b=40)
-    return figure(data, lay, f"{METRICS[metric].capitalize()} per layer", height=360)
+    return figure(data, lay, 360, f"{METRICS[metric].capitalize()} per layer")
 
 
 def saturation_rows(snap, names: Sequence[str] = ("no norm", "normalized")) -> list[dict]:

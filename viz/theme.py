@@ -36,12 +36,23 @@ def _template() -> dict:
     return pio.templates[LAYOUT["template"]].to_plotly_json()
 
 
-def figure(data: list[dict], layout: dict, height: int) -> go.Figure:
-    """A styled figure from plain trace and layout dicts, skipping plotly's per-property validation.
+def _titled(title: str) -> dict:
+    """A figure title at the top left, with the legend beside it in the title row (container coordinates), so
+    neither covers a panel's own title."""
+    return dict(title=dict(text=title, x=0.01, y=0.98, yanchor="top", font=dict(size=17)), margin=dict(t=80),
+                legend=dict(orientation="h", yref="container", y=0.995, yanchor="top", x=1, xanchor="right"))
+
+
+def figure(data: list[dict], layout: dict, height: int, title: str = "") -> go.Figure:
+    """The app's figure: plain trace and layout dicts in the app's look (a title if given), without plotly's
+    per-property validation.
 
     Validation costs tens of ms per trace; pages redraw several figures of a dozen traces on every slider move.
     """
-    full = {k: v for k, v in LAYOUT.items() if k != "template"} | layout | {"height": height, "template": _template()}
+    base = {k: v for k, v in LAYOUT.items() if k != "template"} | (_titled(title) if title else {})
+    full = base | layout | {"height": height, "template": _template()}
+    if title and "margin" in layout:  # a figure's own margins keep the title row
+        full["margin"] = {**layout["margin"], "t": max(layout["margin"].get("t", 0), 80)}
     return go.Figure({"data": data, "layout": full}, _validate=False)
 
 

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid_layout import axis_name, figure, grid, ref
+from viz.grid_layout import axis_name, grid, ref
 from viz.histograms import NORMED, PLAIN
+from viz.theme import figure
 
 NETS = ("plain", "normed")
 GROUP_NORM = "#009E73"
@@ -37,7 +38,7 @@ def loss_accuracy(snaps: Sequence, names: Sequence[str] = ("No normalization", "
     lay["yaxis2"].update(range=[0, 1.02], tickformat=".0%")
     for k in (0, 1):
         lay[axis_name("x", k)].update(title_text="step")
-    return figure(data, lay, "Loss and held-out accuracy", height=360)
+    return figure(data, lay, 360, "Loss and held-out accuracy")
 
 
 def percentile_plot(snaps: Sequence, unit: int = 0,
@@ -51,7 +52,7 @@ def percentile_plot(snaps: Sequence, unit: int = 0,
             data.append(_line(steps, p[:, j], color, f"{q}th percentile", k, show=False, dash="solid" if q == 50
                               else "dot"))
         lay[axis_name("x", k)].update(title_text="step")
-    return figure(data, lay, f"Unit {unit + 1} input, last layer: 15th · 50th · 85th pct.", height=360)
+    return figure(data, lay, 360, f"Unit {unit + 1} input, last layer: 15th · 50th · 85th pct.")
 
 
 def grad_norms(snap, names: Sequence[str] = ("No normalization", "Normalized")) -> go.Figure:
@@ -64,7 +65,7 @@ def grad_norms(snap, names: Sequence[str] = ("No normalization", "Normalized")) 
     lay = grid(1, 1)
     lay["yaxis"].update(type="log", title_text="‖∂L/∂W‖", exponentformat="power", dtick=1)
     lay["barmode"] = "group"
-    return figure(data, lay, f"Gradient norms · step {snap.step}", height=360)
+    return figure(data, lay, 360, f"Gradient norms · step {snap.step}")
 
 
 def batch_size_chart(result) -> go.Figure:
@@ -80,4 +81,4 @@ def batch_size_chart(result) -> go.Figure:
     lay["xaxis"].update(type="log", tickvals=x, ticktext=[str(b) for b in x], title_text="batch size")
     lay["yaxis"].update(title_text="test accuracy", tickformat=".0%")
     lay["legend"] = dict(orientation="v", y=0.02, yanchor="bottom", x=0.99, xanchor="right")
-    return figure(data, lay, f"Test accuracy after {result.config.steps} steps", height=420)
+    return figure(data, lay, 420, f"Test accuracy after {result.config.steps} steps")

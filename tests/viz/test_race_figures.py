@@ -8,7 +8,7 @@ from core.optim_state import series
 from core.optimizers import run
 from core.surfaces import get_surface
 from viz.lookahead import lookahead_view
-from viz.lr_sensitivity import lr_sensitivity
+from viz.lr_sensitivity import sensitivity_chart
 from viz.state_time import panel_rows, state_time
 
 
@@ -24,7 +24,7 @@ def test_corrected_moments_sit_beside_the_raw_ones_and_share_their_scale():
 
 def test_star_marks_the_cores_best_lr_and_diverged_runs_are_gaps():
     race = sweep_lrs([("sgd", {}), ("adam", {})], "beale", (1.0, 1.5), 100)
-    fig = lr_sensitivity(["SGD", "Adam"], race.lrs, race.final, race.best, 0.0, {"SGD": 1e-3})
+    fig = sensitivity_chart(["SGD", "Adam"], race.lrs, race.final, race.best, 0.0, {"SGD": 1e-3})
     stars = [t for t in fig.data if t.marker.symbol == "star"]
     assert [s.x[0] for s in stars] == list(race.best)
     sgd = fig.data[0]

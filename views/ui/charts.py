@@ -1,0 +1,91 @@
+"""Charts and tables to the browser, one way each: `chart` (any figure, or a cached plain spec) and `table`.
+
+Every chart gets the same config: no plotly logo, and a camera button that saves ``normlab_<key>.png`` at twice
+the size (slides). Figures that are cached travel as plain dicts (``viz.theme.plain``), so a rerun that changes
+nothing they show pays for their JSON only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import fields, is_dataclass
+
+import pyarrow as pa
+import streamlit as st
+from plotly.basedatatypes import BaseFigure
+
+from viz.theme import plain
+
+
+def config(key: str, **extra) -> dict:
+    """The plotly config of chart ``key``: the modebar stays, its PNGs are named and sharp; extra options added."""
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": f"normlab_{key}",
+                                                           "scale": 2}, **extra}
+
+
+class _Plain(BaseFigure):
+    """A figure already in the plain form ``viz.theme.plain`` gives, on its way into ``st.plotly_chart``.
+
+    Given a Figure, Streamlit calls ``to_dict`` (a deep copy, then a walk that base64-encodes every array); given a
+    dict, it rebuilds and validates a whole Figure. A plain spec has had that done once, when it was cached. Only
+    ``to_dict`` is ever called, so ``BaseFigure.__init__`` (the costly part) is skipped on purpose.
+    """
+
+    def __init__(self, spec: dict):  # noqa: D107 (not BaseFigure.__init__: see the class docstring)
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def chart(fig, key: str, *, where=None, options: dict | None = None, **kw):
+    """``st.plotly_chart`` of a Figure or of a plain spec (sent as is, never rebuilt), at full width, keyed ``key``.
+
+    where: a container or column to draw in; options: extra plotly config (scrollZoom, displayModeBar);
+    kw: other ``st.plotly_chart`` arguments (on_select, selection_mode). A plain spec must not be mutated
+    afterwards (cache_data hands every run its own copy).
+    """
+    target = where if where is not None else st
+    return target.plotly_chart(_Plain(fig) if isinstance(fig, dict) else fig, key=key, width="stretch",
+                               config=config(key, **(options or {})), **kw)
+
+
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def _figure_dict(name: str, inputs: Hashable, _build: Callable) -> dict:
+    return plain(_build())
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _literal(x) -> bool:
+    """Whether x is built of plain values only (frozen configs included), so that its repr identifies it."""
+    if isinstance(x, _SCALARS):
+        return True
+    if isinstance(x, tuple | list):
+        return all(_literal(v) for v in x)
+    if isinstance(x, dict):
+        return all(_literal(k) and _literal(v) for k, v in x.items())
+    if is_dataclass(x) and not isinstance(x, type):
+        return x.__dataclass_params__.frozen and all(_literal(getattr(x, f.name)) for f in fields(x))
+    return False
+
+
+def cached_chart(key: str, inputs: Hashable, build: Callable, **kw):
+    """``chart`` of ``build()`` (a figure builder taking no arguments), cached as a plain dict under (key, inputs).
+
+    ``inputs`` must determine the figure completely (e.g. the frozen config of the computation it draws): the
+    builder is not hashed. Plain inputs are keyed by their repr (Streamlit's hashing of a few dozen values costs
+    ~0.3 ms a call).
+    """
+    return chart(_figure_dict(key, repr(inputs) if _literal(inputs) else inputs, build), key, **kw)
+
+
+def table(rows: list[dict], *, where=None, **kw):
+    """``st.dataframe`` of row dicts, handed over as an Arrow table: given a list, Streamlit builds a pandas frame
+    first (~1 ms a table on every rerun). Columns of mixed types, which Arrow refuses, take Streamlit's own path."""
+    try:
+        data = pa.Table.from_pylist(rows)
+    except (pa.ArrowException, TypeError, ValueError):
+        data = rows
+    return (where if where is not None else st).dataframe(data, **{"hide_index": True, "width": "stretch", **kw})
