@@ -1,6 +1,6 @@
-"""Everything the normalization page shows about one tensor, computed in one place: each method's output, its
-per-set statistics and counts, the GroupNorm identities, one cell's numbers, per-token moments of a sequence and
-what eval mode does to a batch of one."""
+"""Everything the normalization page shows, computed in one place: each method's output, its per-set statistics
+and counts, the GroupNorm identities, one cell's numbers, Algorithm 1's table, LayerNorm vs RMSNorm per token,
+running statistics over a stream of batches and what eval mode does to a batch of one."""
 
 from __future__ import annotations
 
@@ -9,9 +9,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.bn_backward import BNForward, BNGrads
 from core.norm_sets import affine_shape, set_size, shared_stats_mask, stat_count
 from core.normalization import NORMALIZATIONS, normalize, set_stats
-from core.running_stats import batch_norm_eval, torch_running
+from core.running_stats import (
+    RunningStats,
+    batch_moments,
+    batch_norm_eval,
+    keras_running,
+    population_stats,
+    torch_running,
+)
 
 CUBE_KINDS = ("batch", "layer", "instance", "group")
 
@@ -96,3 +104,46 @@ def batch_of_one(batches: Sequence[np.ndarray], sample: np.ndarray, momentum: fl
     y_b = normalize(sample, "batch", eps=eps)
     axes = (0, 2, 3) if sample.ndim == 4 else (0,)
     return BatchOfOne(y_run, y_b, float(np.max(np.abs(y_b - y_run))), y_run.mean(axis=axes), y_b.mean(axis=axes))
+
+
+def algorithm_rows(fwd: BNForward, grads: BNGrads, dy: np.ndarray, channel: int) -> list[dict]:
+    """Algorithm 1 on one channel of a batch (m, C), one row per sample: x, x - mu, x-hat, y, dL/dy and dL/dx."""
+    j = channel
+    return [{"x_i": float(fwd.x[i, j]), "x_i − μ_B": float(fwd.x[i, j] - fwd.mu[j]), "x̂_i": float(fwd.xhat[i, j]),
+             "y_i": float(fwd.y[i, j]), "dL/dy_i (given)": float(dy[i, j]),
+             "dL/dx_i (formulas below)": float(grads.dx[i, j])} for i in range(fwd.x.shape[0])]
+
+
+@dataclass(frozen=True)
+class TokenNorms:
+    """LayerNorm and RMSNorm of tokens (N, L, C), and each token's mean and RMS over C before and after."""
+
+    moments: dict[str, tuple[np.ndarray, np.ndarray]]  # "x", "LayerNorm", "RMSNorm" -> (N, L) means, (N, L) RMS
+    gap: float  # max |LayerNorm(x) - RMSNorm(x)|
+    rms_offset: float  # largest |token mean| after RMSNorm: it rescales each token but keeps its offset
+
+
+def token_norms(x: np.ndarray, eps: float) -> TokenNorms:
+    """LayerNorm and RMSNorm applied to the tokens x (N, L, C), compared token by token."""
+    ln, rms = normalize(x, "layer", eps=eps), normalize(x, "rms", eps=eps)
+    moments = {"x": token_moments(x), "LayerNorm": token_moments(ln), "RMSNorm": token_moments(rms)}
+    return TokenNorms(moments, float(np.max(np.abs(ln - rms))), float(np.max(np.abs(moments["RMSNorm"][0]))))
+
+
+@dataclass(frozen=True)
+class RunningReport:
+    """One stream of training batches under torch's and Keras's running statistics, and the paper's population."""
+
+    torch: RunningStats  # (T+1, C) rows, unbiased variance
+    keras: RunningStats  # (T+1, C) rows, biased variance
+    mean: np.ndarray  # (C,) population mean: mean of the batch means
+    var: np.ndarray  # (C,) population variance: m/(m-1) times the mean of the batch variances
+    batch_means: np.ndarray  # (T, C) each batch's own channel means
+    m: int  # values per channel in one batch (N·H·W): the unbiased variance multiplies by m/(m-1)
+
+
+def running_report(batches: Sequence[np.ndarray], momentum: float, keras_momentum: float) -> RunningReport:
+    """torch's (momentum weighs the new batch) and Keras's (momentum weighs the old value) running statistics."""
+    mean, var = population_stats(batches)
+    return RunningReport(torch_running(batches, momentum), keras_running(batches, keras_momentum), mean, var,
+                         np.array([batch_moments(b)[0] for b in batches]), batch_moments(batches[0])[2])

@@ -3,18 +3,24 @@
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from views import HOME, PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def open_page(script: str | None = None, timeout: float = 30, query: dict | None = None) -> AppTest:
-    """Run app.py showing `script` (e.g. "views/optimizers.py") with URL query parameters, like a first visit.
+    """Run app.py showing `script` (e.g. "views/optimizers/page.py") with URL query parameters, like a first visit.
 
     The page is chosen before the first run, so the query is not dropped by a page switch.
     """
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    if script and not script.endswith("/home.py"):
-        at.switch_page(str(ROOT / script))
+    if script and script != HOME.script:
+        at.switch_page(str(ROOT / script))  # checks that the script exists
+        # Before the first run AppTest knows a page by its file name, and every page is a page.py; st.Page hashes
+        # its url_path instead, so name the page that way, as a link to /<url_path> does.
+        at._page_hash = calc_hash(next(p.url_path for p in PAGES if p.script == script))
     for k, v in (query or {}).items():
         at.query_params[k] = v
     return at.run()

@@ -4,7 +4,7 @@ import pytest
 
 from tests.apptest import open_page
 from views import PAGES
-from views._gallery import GALLERY
+from views.home.gallery import GALLERY
 
 BY_PATH = {p.url_path: p for p in PAGES}
 EXAMPLES = [e for e in GALLERY if e.page in BY_PATH]

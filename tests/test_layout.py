@@ -81,3 +81,9 @@ def test_no_import_circles():
     for m in sorted(graph):
         visit(m)
 
+
+
+def test_no_file_is_long():
+    long = {str(p.relative_to(ROOT)): n for p in [*SOURCES, *(ROOT / "tests").rglob("*.py")]
+            if (n := len(p.read_text().splitlines())) > MAX_LINES}
+    assert not long, f"over {MAX_LINES} lines: {long}"

@@ -2,7 +2,7 @@
 
 from tests.apptest import open_page
 
-PAGE = "views/optimizers.py"
+PAGE = "views/optimizers/page.py"
 
 
 def _notices(at) -> str:

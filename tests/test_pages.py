@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest import open_page as _run
 from views import HOME, PAGES
-from views._gallery import GALLERY
+from views.home.gallery import GALLERY
 
 
 def _charts(at: AppTest) -> int:

@@ -17,8 +17,6 @@ from core.optim.presets import LR_GRID
 from core.optim.run import run_batch
 from core.surfaces.surface import Surface
 
-GRID = np.array(LR_GRID)  # 1-2-5 steps from 1e-5 to 10: every best lr is a value the lr sliders offer
-
 
 @dataclass(frozen=True)
 class FairRace:
@@ -32,7 +30,7 @@ class FairRace:
 
 
 def lr_sensitivity(configs: Sequence[tuple[str, dict]], surface: str | Surface, start, steps: int,
-                   lrs: Sequence[float] = GRID) -> FairRace:
+                   lrs: Sequence[float] = LR_GRID) -> FairRace:
     """Every (optimizer, hyper) config at every lr of `lrs`, one batched run; final losses and best lrs."""
     lrs = np.asarray(lrs, dtype=np.float64)
     if lrs.ndim != 1 or not len(lrs) or not np.all(np.isfinite(lrs) & (lrs > 0)):

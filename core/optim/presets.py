@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from core.optim.registry import OPTIMIZERS
+
 COURSE = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam")
 # A 1-2-5 grid: the log slider's stops, so any lr in a link is one of these.
 LR_GRID = tuple(round(m * 10.0**e, 10) for e in range(-5, 1) for m in (1, 2, 5)) + (10.0,)
@@ -39,8 +41,10 @@ def lr_choices() -> tuple[float, ...]:
 
 
 def default_lr(surface: str, optimizer: str) -> float:
-    """The race's starting lr for an optimizer on a surface (a value of LR_GRID)."""
-    return DEFAULT_LR.get(surface, DEFAULT_LR["custom"])[optimizer]
+    """The race's starting lr for an optimizer on a surface (a value of LR_GRID); torch's default lr for an
+    optimizer the table does not list yet."""
+    listed = DEFAULT_LR.get(surface, DEFAULT_LR["custom"])
+    return listed[optimizer] if optimizer in listed else float(OPTIMIZERS[optimizer].defaults["lr"])
 
 
 def goh_momentum(kappa: float) -> tuple[float, float]:

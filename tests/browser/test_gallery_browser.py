@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.conftest import chart_data, exception_blocks, wait_for_app
 from views import PAGES
-from views._gallery import GALLERY, THUMBS
+from views.home.gallery import GALLERY, THUMBS
 
 pytestmark = pytest.mark.browser
 BY_PATH = {p.url_path: p for p in PAGES}

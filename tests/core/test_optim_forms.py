@@ -7,11 +7,12 @@ import pytest
 
 from core.optim import engine, float_loop
 from core.optim.plugged import plugged
+from core.optim.presets import default_lr, lr_choices
 from core.optim.registry import FAMILIES, OPTIMIZERS
 from core.optim.run import run
 from core.optim.spec import Rule
 from core.optim.state import step_size
-from core.surfaces.registry import get_surface
+from core.surfaces.registry import SURFACES, get_surface
 
 SURF = get_surface("quadratic", kappa=30.0, angle=25.0)
 FORMS = ("step", "step_py", "plugged", "step_size")
@@ -47,3 +48,10 @@ def test_the_forms_take_the_same_first_steps(name):
         np.testing.assert_allclose(plugged(traj, k).result, traj.points[k + 1], rtol=1e-12, atol=1e-15)
     size = step_size(traj)
     assert size.shape == (4, 2) and np.isnan(size[0]).all() and np.isfinite(size[1:]).all()
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_every_optimizer_starts_the_race_on_a_slider_stop(name):
+    """A new optimizer needs no lr table entry: it starts at torch's default lr, which the lr slider offers."""
+    for surface in [*SURFACES, "custom"]:
+        assert default_lr(surface, name) in lr_choices()

@@ -7,7 +7,7 @@ import pytest
 from core.activation_stats import dead_relu_fraction, gaussian_mass, saturation_intervals
 from tests.apptest import open_page
 
-PAGE = "views/activations.py"
+PAGE = "views/activations/page.py"
 
 
 def _w(at, kind, key):

@@ -4,7 +4,7 @@ import pytest
 
 from tests.apptest import open_page
 
-PAGE = "views/dynamics.py"
+PAGE = "views/dynamics/page.py"
 
 
 def _open(**query):

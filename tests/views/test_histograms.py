@@ -4,7 +4,7 @@ import pytest
 
 from tests.apptest import open_page
 
-PAGE = "views/histograms.py"
+PAGE = "views/histograms/page.py"
 
 
 def _open(**query):

@@ -4,7 +4,7 @@ import pytest
 
 from tests.apptest import open_page
 
-PAGE = "views/normalization.py"
+PAGE = "views/normalization/page.py"
 
 
 def _w(at, kind, key):

@@ -6,7 +6,7 @@ import pytest
 
 from tests.apptest import open_page
 
-PAGE = "views/optimizers.py"
+PAGE = "views/optimizers/page.py"
 
 
 def _ok(at):

@@ -1,0 +1,53 @@
+"""The activation explorer tab: f and f' against the pre-activation density, samples pushed through, depth."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.activations import ACTIVATIONS_1D
+from views.activations import controls, data
+from views.activations.config import ActConfig
+from views.ui import charts, frame
+
+READING = (
+    "**Reading it.** Backpropagation multiplies the gradient by f′(z) at every layer. With the sigmoid that "
+    "factor is at most ¼, so after 20 layers the gradient is at most 4⁻²⁰ ≈ 10⁻¹²: it *vanishes*. Tanh "
+    "reaches 1 only at z = 0 and saturates on both sides. ReLU passes exactly 1 or 0: no vanishing, but a "
+    "path through a unit with z ≤ 0 is cut, and a unit whose input is almost always negative (move the mean "
+    "left) is **dead**. Leaky ReLU, ELU, GELU and SiLU keep a small slope there; maxout never saturates.")
+PATHS = ("Each layer draws a fresh z ~ N(μ, σ²) for 4000 random paths. The weights multiply in too: "
+         "He initialization's variance 2/fan_in exists to cancel ReLU's E[f′(z)²] = ½; this chart "
+         "isolates the activation's share.")
+
+
+def show(cfg: ActConfig) -> None:
+    """The formula, the four numbers, the explorer and push charts, then the depth chart with its slider."""
+    act = ACTIVATIONS_1D[cfg.name]
+    e, p = data.shown_or_error(data.explored, cfg), data.shown_or_error(data.pushed, cfg)
+    if e is None or p is None:
+        return
+    if frame.show_equations():
+        st.latex(rf"f(x) = {act.latex} \qquad f'(x) = {act.dlatex}")
+    st.caption(act.note)
+    m = st.columns(4)
+    m[0].metric("max |f′|", f"{e.peak:.4g}", help="The best a gradient can do through one unit.")
+    m[1].metric("inputs in the saturated region", f"{e.saturated:.1%}",
+                help="P(z in the shaded region) for z ~ N(μ, σ²), exact (Gaussian CDF).")
+    m[2].metric("dead ReLUs: Φ(−μ/σ)", f"{e.dead_relu:.1%}",
+                help="Share of ReLU inputs z ≤ 0, where the ReLU passes no gradient, for this μ and σ.")
+    m[3].metric("output mean ± std", f"{p.out.mean:.3g} ± {p.out.std:.3g}", help="Of f(z) over 20 000 samples.")
+    charts.chart(data.explorer_figure(cfg), "act_explorer")
+    charts.chart(data.push_figure(cfg), "act_push")
+    _depth(cfg)
+
+
+def _depth(cfg: ActConfig) -> None:
+    left, right = st.columns([1.3, 1])
+    with right:
+        depth = controls.depth(cfg)
+    with left:  # a ValueError's sentence takes the chart's place
+        chain = data.shown_or_error(data.depth_figure, depth)
+        if chain is not None:
+            charts.chart(chain, "act_depth_chart")
+    right.markdown(READING)
+    right.caption(PATHS)

@@ -1,0 +1,28 @@
+"""Activations & inputs: what each nonlinearity does to its input, and why inputs are centred and whitened."""
+
+from views.activations import controls, digits, explorer, preprocessing
+from views.activations.presets import PRESETS
+from views.ui import frame, links, widgets
+
+INTRO = (
+    "Two things decide whether a deep net can learn at all before any normalization layer helps: the "
+    "**nonlinearity** (its slope is multiplied into every backpropagated gradient) and the **input** it is fed "
+    "(where the data sit relative to the randomly initialized units). Everything here is seeded by the sidebar seed."
+)
+TABS = ["Activation explorer", "Input preprocessing (2-D)", "Digits whitening"]
+
+with frame.page("Activations & inputs", INTRO):
+    links.apply_example(controls.apply_preset, list(PRESETS))  # a home-gallery link names one of the presets
+    # Lazy tabs: only the open one is built (the digits tab whitens 1797 images), and a link reopens it.
+    explorer_tab, cloud_tab, digits_tab = widgets.tabs(TABS, key="atab")
+    if explorer_tab.open:
+        with explorer_tab:
+            explorer.show(controls.activation())
+    if cloud_tab.open:
+        with cloud_tab:
+            preprocessing.intro()
+            preprocessing.show(controls.cloud())
+    if digits_tab.open:
+        with digits_tab:
+            digits.intro()
+            digits.show(controls.digits())

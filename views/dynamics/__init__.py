@@ -1,0 +1,1 @@
+"""Training dynamics: descent variants, reading the learning rate, dropout, ensembles, gradient checking."""

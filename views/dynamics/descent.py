@@ -1,0 +1,96 @@
+"""The gradient-descent tab: full batch, stochastic and mini-batch descent on the exact bowl of a linear regression."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.linear_regression import BUDGETS
+from core.optim.presets import LR_GRID
+from core.optim.registry import OPTIMIZERS
+from views.dynamics.config import GDConfig, lr_label
+from views.dynamics.data import Descent, descent_run
+from views.ui import charts, frame, widgets
+from viz.gd_variants import data_fit, gd_contour, gd_losses
+
+
+def controls() -> GDConfig:
+    """The tab's widgets (URL keys gd_*), read into one config."""
+    n = widgets.slider("Data points n", 10, 500, 100, 10, key="gd_n")
+    noise = widgets.slider("Noise (std of y around the line)", 0.0, 3.0, 0.5, 0.1, key="gd_noise")
+    b = widgets.number_input("Mini-batch size b", 1, 5000, 10, key="gd_b",
+                             help="Examples per update in the mini-batch run (the other two use n and 1).")
+    opt = widgets.selectbox("Optimizer", list(OPTIMIZERS), key="gd_opt", format_func=lambda k: OPTIMIZERS[k].title)
+    lr = widgets.select_slider("Learning rate lr", LR_GRID, 0.1, key="gd_lr", format_func=lr_label)
+    budget = widgets.radio("Compare at equal", list(BUDGETS), key="gd_budget", horizontal=True,
+                           help="Steps: each run makes as many updates. Epochs: each sees the data as often.")
+    if budget == "epochs":
+        length = widgets.slider("Epochs (passes over the data)", 1, 100, 3, key="gd_epochs")
+    else:
+        length = widgets.slider("Steps (updates)", 5, 2000, 100, 5, key="gd_steps")
+    c = st.columns(2)
+    with c[0]:
+        w0 = widgets.number_input("start w", -20.0, 20.0, -1.0, 0.5, key="gd_w0")
+    with c[1]:
+        b0 = widgets.number_input("start b", -20.0, 20.0, 3.0, 0.5, key="gd_b0")
+    return GDConfig(int(n), float(noise), int(b), opt, float(lr), budget, int(length), (float(w0), float(b0)),
+                    frame.seed())
+
+
+def _summary(d: Descent) -> None:
+    data, run = d.data, d.run
+    rows = []
+    for i, name in enumerate(run.names):
+        k = run.diverged_at[i]
+        gap = run.losses[run.steps[i], i] - data.value(data.minimum)
+        rows.append({"variant": name, "batch": run.batch_sizes[i], "steps per epoch": run.steps_per_epoch[i],
+                     "updates": run.steps[i], "epochs": run.steps[i] / run.steps_per_epoch[i],
+                     "examples seen": run.steps[i] * run.batch_sizes[i] if k is None else None,
+                     "final L − L*": None if k is not None else float(gap)})
+    charts.table(rows, column_config={"epochs": st.column_config.NumberColumn(format="%.3g"),
+                                      "final L − L*": st.column_config.NumberColumn(format="%.2e")})
+
+
+def _charts(cfg: GDConfig, d: Descent) -> None:
+    data, run = d.data, d.run
+    # cfg determines every figure here, so a rerun that changes nothing in it sends the cached specs.
+    charts.cached_chart("gd_contour", cfg, lambda: gd_contour(*d.grid, run, data.minimum, cfg.start))
+    a, b = st.columns(2)
+    axis = "epochs" if cfg.budget == "epochs" else "steps"
+    charts.cached_chart("gd_losses", cfg, lambda: gd_losses(run, float(data.value(data.minimum)), axis), where=a)
+    charts.cached_chart("gd_fit", cfg, lambda: data_fit(data, run), where=b)
+
+
+def tab() -> None:
+    """Full batch, batch 1 and batch b on the exact loss surface of a linear regression."""
+    st.markdown(
+        "Fit a line **y ≈ w x + b** to noisy points by gradient descent. The loss "
+        "L(w, b) = 1/(2n) Σ (w xᵢ + b − yᵢ)² is a bowl over the two parameters, so its contour is exact and the "
+        "least-squares minimum (★) is known in closed form. **Full batch** uses every point per update: a smooth "
+        "path. **Stochastic** uses one random point: a cheap but noisy gradient, so the path jitters and, at a "
+        "constant lr, never settles at ★ but keeps wandering in a noise ball. A **mini-batch** of b points "
+        "averages the noise down (its variance shrinks like 1/b).")
+    left, right = st.columns([1, 3], gap="large")
+    with left:
+        cfg = controls()
+    with right:
+        try:
+            d = descent_run(cfg)
+        except ValueError as exc:
+            st.error(str(exc))
+            return
+        for name, k in zip(d.run.names, d.run.diverged_at, strict=True):
+            if k is not None:
+                st.warning(frame.diverged(name, k) + f": lr {cfg.lr:g} is too large for this bowl. Lower the "
+                           "learning rate.")
+        _charts(cfg, d)
+        _summary(d)
+    st.markdown(
+        f"**Steps vs epochs.** A *step* is one update from one mini-batch; an *epoch* is one pass over all "
+        f"n = {cfg.n} points, i.e. ⌈n / b⌉ steps: 1 for full batch, {cfg.n} for batch 1. At an equal number of "
+        "steps the stochastic run has done n times less work, so of course it lags; at an equal number of "
+        "epochs (same compute) it has made n times more updates and usually gets close to ★ sooner, then "
+        "jitters. That is why deep learning trains with mini-batches: most of the progress of full batch at a "
+        "fraction of the cost per step.")
+    if cfg.optimizer == "sgd":
+        st.caption(f"The bowl's curvatures are the eigenvalues of H = [[mean x², mean x], [mean x, 1]]; plain "
+                   f"full-batch gradient descent converges only for lr < 2 / λmax = {d.data.max_stable_lr:.3g}.")

@@ -1,0 +1,93 @@
+"""The dropout tab: one layer under a dropout mask (train vs test, inverted and classic), then its regularization
+effect and early stopping on a net that overfits."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.dropout import digit_activations, dropout_demo
+from core.early_stopping import early_stop
+from views.dynamics.config import CurveConfig, DropoutConfig
+from views.dynamics.data import dropout_run
+from views.ui import charts, frame, widgets
+from viz.dropout import curves_figure, mask_figure
+
+P_VALUES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def controls() -> DropoutConfig:
+    """The mask demo's widgets (URL keys do_p, do_mask, do_digit), read into one config."""
+    c = st.columns(3)
+    with c[0]:
+        p = widgets.select_slider("Dropout p (probability of dropping)", P_VALUES, 0.5, key="do_p")
+    with c[1]:
+        mask = widgets.number_input("Mask number", 0, 999, 0, key="do_mask", help="Draw another mask (seeded).")
+    with c[2]:
+        digit = widgets.number_input("Held-out digit", 0, 449, 0, key="do_digit",
+                                     help="Which test image feeds the layer.")
+    return DropoutConfig(float(p), int(mask), int(digit), frame.seed())
+
+
+def _mask_figure(cfg: DropoutConfig):
+    return mask_figure(dropout_demo(digit_activations(cfg.seed, 32, cfg.digit), cfg.p, cfg.mask_seed))
+
+
+def tab() -> None:
+    """One layer under a dropout mask (train vs test, inverted and classic), then the regularization effect."""
+    st.markdown(
+        "**Dropout** zeroes each unit of a layer with probability `p` on every training step, so no unit can rely "
+        "on a particular partner (Srivastava et al., 2014). At test time nothing is dropped, so the output must be "
+        "rescaled to match what the next layer saw on average in training. **Inverted dropout** (PyTorch) divides "
+        "the kept units by `1-p` while training and leaves test alone; the **classic** form trains unscaled and "
+        "multiplies by the keep probability `1-p` at test. Either way the test output equals the *expected* "
+        "training output: the crosses (mean over many masks) land on the diamonds.")
+    if frame.show_equations():
+        st.latex(r"m_i \sim \mathrm{Bernoulli}(1-p):\quad \text{inverted } \frac{m \odot a}{1-p} \text{ (train)},\; a "
+                 r"\text{ (test)};\qquad \text{classic } m \odot a \text{ (train)},\; (1-p)\,a \text{ (test)}")
+    cfg = controls()
+    # The demo is drawn only when its spec is not cached: the config determines it.
+    charts.cached_chart("do_mask_fig", cfg, lambda: _mask_figure(cfg))
+    _curves_section(cfg)
+
+
+def _curves_section(cfg: DropoutConfig) -> None:
+    st.subheader("Regularization effect and early stopping")
+    st.markdown(
+        "A wide network (2 x 128 ReLU units) trained with Adam on a **small subset** of the digits memorises it: "
+        "the training loss falls towards 0 while the validation loss (on the held-out 25%) turns back up. "
+        "Dropout slows the memorising. **Early stopping** keeps the weights of the epoch with the lowest "
+        "validation loss (star) and halts once it has not improved for *patience* epochs (dashed line).")
+    c = st.columns(3)
+    with c[0]:
+        n_train = widgets.slider("Training examples", 50, 1000, 300, 50, key="do_n")
+    with c[1]:
+        epochs = widgets.slider("Epochs", 10, 150, 40, 10, key="do_ep")
+    with c[2]:
+        patience = int(widgets.slider("Patience (epochs)", 1, 50, 10, key="do_pat"))
+    if cfg.p == 0.0:
+        st.info("With p = 0 both runs are the same network; pick p > 0 above to compare.", icon=":material/info:")
+    runs = {"plain": CurveConfig(0.0, n_train, epochs=epochs, seed=cfg.seed),
+            "dropout": CurveConfig(cfg.p, n_train, epochs=epochs, seed=cfg.seed)}
+    bar = st.progress(0.0, text="Training without and with dropout…")
+    curves = {}
+    try:
+        for i, (name, run) in enumerate(runs.items()):
+            curves[name] = dropout_run(run)
+            bar.progress((i + 1) / len(runs), text=f"{name}: done")
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    finally:
+        bar.empty()
+    stops = {k: early_stop(c.val_loss, patience) for k, c in curves.items() if c.diverged_at is None}
+    for k, c in curves.items():
+        if c.diverged_at is not None:
+            st.warning(frame.diverged(f"The {k} net", c.diverged_at) + ": its loss is no longer a finite number.")
+    charts.cached_chart("do_curves", (runs, patience), lambda: curves_figure(curves, stops))
+    rows = [{"net": k, "best epoch": s.best, "stops at": f"epoch {s.stop}" if s.stopped else "never",
+             "val. loss there": curves[k].val_loss[s.best], "val. accuracy there": curves[k].val_acc[s.best],
+             "val. accuracy at the end": curves[k].val_acc[-1]} for k, s in stops.items()]
+    charts.table(rows, column_config={
+        "val. loss there": st.column_config.NumberColumn(format="%.3f"),
+        "val. accuracy there": st.column_config.NumberColumn(format="percent"),
+        "val. accuracy at the end": st.column_config.NumberColumn(format="percent")})

@@ -1,0 +1,1 @@
+"""The activation-histogram page: a deep net trained live with and without normalization, init lab, batch sizes."""

@@ -1,0 +1,52 @@
+"""The own-CSV upload of the activation-histogram page: parsed in memory, kept in this session only (owns its keys)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from core.csv_data import MAX_CLASSES, MAX_FEATURES, MAX_ROWS, MIN_ROWS, CSVDataError, parse_csv
+from core.datasets import Split
+
+OWN = "csv"  # the Dataset option that means "the file I uploaded"
+TITLE = "Your own CSV"
+STORE = "hist_csv_data"  # session_state only: {"digest", "split", "error"}; never a cache shared by sessions
+FORMAT = (f"Comma-separated, one row per example: 2 to {MAX_FEATURES} numeric feature columns, then the label "
+          f"(2 to {MAX_CLASSES} classes, numbers or words). {MIN_ROWS} to {MAX_ROWS} rows, at most 1 MB, header "
+          "optional. Features are standardized; a quarter of each class is held out for testing.")
+
+
+def uploader(seed: int) -> str:
+    """Sidebar uploader; returns a digest naming the parsed file and seed, or "" while there is none or it is bad."""
+    f = st.file_uploader("Your CSV", type=["csv", "txt"], key="hist_csv", max_upload_size=1, help=FORMAT)
+    if f is None:
+        st.session_state.pop(STORE, None)
+        st.caption(FORMAT)
+        return ""
+    data = f.getvalue()  # bytes in memory: nothing is written to disk
+    digest = f"{hashlib.sha256(data).hexdigest()[:16]}-{seed}"
+    stored = st.session_state.get(STORE)
+    if stored is None or stored["digest"] != digest:
+        try:
+            stored = {"digest": digest, "split": parse_csv(data, seed), "error": None}
+        except CSVDataError as exc:
+            stored = {"digest": digest, "split": None, "error": str(exc)}
+        st.session_state[STORE] = stored
+    if stored["error"]:
+        st.error("This file cannot be used; the reason is shown on the page.", icon=":material/block:")
+        return ""
+    st.caption(stored["split"].title)
+    return digest
+
+
+def own_split(digest: str) -> Split | None:
+    """The parsed upload of this session matching ``digest`` (None if it is gone)."""
+    stored = st.session_state.get(STORE)
+    return stored["split"] if stored and stored["digest"] == digest else None
+
+
+def refusal() -> str | None:
+    """Why this session's uploaded file was refused, or None."""
+    stored = st.session_state.get(STORE)
+    return stored["error"] if stored else None

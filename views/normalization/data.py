@@ -1,0 +1,121 @@
+"""The normalization page's cached data: the feature map, the four methods, the tokens and the figures.
+
+Figures are cached as plain dicts (``viz.theme.plain``): a rerun that changes nothing they show loads their JSON.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core.feature_maps import FeatureMap, batch_stream, feature_map, token_batch
+from core.norm_report import CUBE_KINDS, MethodResult, TokenNorms, run_methods, token_norms
+from core.norm_sets import set_size, shared_stats_mask, stat_count
+from core.normalization import KERAS_MODES, NORMALIZATIONS, check_eps
+from views.normalization.config import CellConfig, CubeConfig, KerasConfig, SequenceConfig, StreamConfig
+from viz.cube import CubePanel, cube_cell, cube_figure, cube_mask
+from viz.norm_stats import feature_map_figure, histogram_figure, stats_figure
+from viz.theme import plain
+
+# Their repr names every field, so it identifies a config; Streamlit's own dataclass hashing (asdict, then a walk)
+# costs ~0.2 ms a call, and a rerun makes about eight cached calls with the cube's config.
+BY_REPR = {c: repr for c in (CubeConfig, CellConfig, SequenceConfig, KerasConfig, StreamConfig)}
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def tensor(cfg: CubeConfig) -> FeatureMap:
+    """The feature map (N, C, H, W) on the cube."""
+    return feature_map(cfg.source, cfg.n, cfg.c, cfg.h, cfg.w, cfg.seed)
+
+
+def problem(cfg: CubeConfig) -> str | None:
+    """Why the cube's tensor cannot be built or normalized (a sentence), or None."""
+    try:
+        check_eps(cfg.eps)
+        tensor(cfg)
+    except ValueError as err:
+        return str(err)
+    return None
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def methods(cfg: CubeConfig) -> tuple[dict[str, MethodResult], dict[str, str]]:
+    """BN, LN, IN and GN on the tensor, and why any of them cannot run on its shape."""
+    return run_methods(tensor(cfg).x, cfg.groups, cfg.eps)
+
+
+def _title(kind: str, cell: CellConfig) -> str:
+    name = NORMALIZATIONS[kind].title + (f" (G = {cell.groups})" if kind == "group" else "")
+    count, size = stat_count(cell.shape, kind, cell.groups), set_size(cell.shape, kind, cell.groups)
+    return f"{name}<br><span style='font-size:13px;color:#55606e'>{count} sets × {size} values</span>"
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
+def cube(cell: CellConfig) -> dict:
+    """The four cubes: the set sharing the cell's mean and variance under BN, LN, IN and GN."""
+    panels = [CubePanel(_title(kind, cell), cube_mask(shared_stats_mask(cell.shape, kind, cell.index, cell.groups)))
+              for kind in CUBE_KINDS]
+    return plain(cube_figure(panels, cube_cell(cell.index, cell.shape), major_s=cell.shape[3]))
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
+def maps(cfg: CubeConfig, n: int, c: int) -> dict:
+    """Sample n's channel maps with channel c outlined (and its digit, for the digits source)."""
+    fm = tensor(cfg)
+    image = fm.images[n] if fm.images is not None else None
+    label = f"sample n = {n}" + (f" (a {fm.labels[n]})" if fm.labels is not None else "")
+    return plain(feature_map_figure(fm.x[n], c, image, f"{label}: its {cfg.c} channel maps, channel c = {c} outlined"))
+
+
+STAT_AXES = {"batch": ("", "c"), "layer": ("n", ""), "instance": ("n", "c"), "group": ("n", "group")}
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def stats(cfg: CubeConfig) -> dict:
+    """Every method's per-set means and variances as grids."""
+    res, _ = methods(cfg)
+    return plain(stats_figure({NORMALIZATIONS[k].title: (r.mean, r.var) for k, r in res.items()},
+                              {NORMALIZATIONS[k].title: STAT_AXES[k] for k in res}))
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
+def histograms(cfg: CubeConfig, k: int) -> dict:
+    """Before/after histograms with channel k (every n, h, w) highlighted."""
+    x, (res, _) = tensor(cfg).x, methods(cfg)
+    mask = np.zeros(x.shape, bool)
+    mask[:, k] = True
+    return plain(histogram_figure(x, {NORMALIZATIONS[m].title: r.y for m, r in res.items()}, mask, f"channel {k}"))
+
+
+def _sets_cube(shape: tuple, kinds_titles: dict[str, str], cell: tuple, labels: tuple) -> dict:
+    panels = [CubePanel(t, cube_mask(shared_stats_mask(shape, k, cell))) for k, t in kinds_titles.items()]
+    return plain(cube_figure(panels, cube_cell(cell, shape), labels=labels, height=360))
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
+def tokens(cfg: SequenceConfig) -> TokenNorms:
+    """LayerNorm and RMSNorm of the tokens (N, L, C), compared token by token."""
+    return token_norms(token_batch(cfg.n, cfg.length, cfg.c, cfg.seed), cfg.eps)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def sequence_cube(cfg: SequenceConfig) -> dict:
+    """The token cube: BatchNorm's set mixes sequences, LayerNorm's and RMSNorm's are one token."""
+    titles = {"batch": "BatchNorm on tokens<br>mixes sequences", "layer": "LayerNorm: one token",
+              "rms": "RMSNorm: one token"}
+    return _sets_cube(cfg.shape, titles, cfg.cell, ("N", "C", "L"))
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def keras_cube(cfg: KerasConfig) -> dict:
+    """Keras 1's BatchNormalization mode 0 and mode 1 as the sets they normalize on (N, C) features."""
+    titles = {KERAS_MODES[m][0]: f"mode {m}: {KERAS_MODES[m][1].split(':')[0]}<br>= "
+                                 f"{NORMALIZATIONS[KERAS_MODES[m][0]].title}" for m in (0, 1)}
+    return _sets_cube((cfg.n, cfg.c), titles, cfg.cell, ("N", "C", "H·W"))
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
+def stream(cfg: StreamConfig) -> tuple[list[np.ndarray], np.ndarray]:
+    """The training batches (batch, C, H, W) and one more batch from the same distribution, held out for eval."""
+    batches = batch_stream(cfg.source, cfg.count + 1, cfg.batch, cfg.c, cfg.h, cfg.w, cfg.seed)
+    return batches[:-1], batches[-1]

@@ -1,0 +1,1 @@
+"""The optimizer page: torch.optim's rules racing on 2-D surfaces (page.py is the script st.Page runs)."""

@@ -1,0 +1,101 @@
+"""The optimizer page's cached computations: a surface with its contour grid, the race, the fair race, sweep bands.
+
+A module, not the page script: a page script runs again on every rerun, and with it each cache decorator (which
+re-reads its function's source).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import streamlit as st
+
+from core.optim.fair_race import FairRace, lr_sensitivity
+from core.optim.run import run_batch
+from core.optim.sweep import sweep
+from core.optim.trajectory import Trajectory
+from core.surfaces.registry import get_surface
+from core.surfaces.surface import Surface
+from views.optimizers.config import RaceConfig, RunConfig, SurfaceConfig, SweepConfig
+
+# Frozen configs of plain values: their repr identifies them (Streamlit's own dataclass hashing is ~20x slower).
+BY_REPR = {RaceConfig: repr, SurfaceConfig: repr, SweepConfig: repr}
+SWEEP_X, SWEEP_Y = np.geomspace(1e-4, 1.0, 64), np.linspace(0.0, 0.99, 64)
+SWEEP_BAND = 16  # rows computed (and cached) at a time
+GRID_POINTS = 160  # contour resolution: finer is invisible at chart size and costs JSON
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """A surface and its contour grid: xs (n,), ys (n,), z (n, n) with z[i, j] = f(xs[j], ys[i])."""
+
+    surface: Surface
+    xs: np.ndarray
+    ys: np.ndarray
+    z: np.ndarray
+
+    @property
+    def floor(self) -> float:
+        """The loss at the lowest known minimum (or the lowest value on the grid): where the loss axis ends."""
+        minima = self.surface.minima
+        return float(self.surface.value(minima).min()) if len(minima) else float(np.nanmin(self.z))
+
+
+@dataclass(frozen=True)
+class Race:
+    """The race as run: the runs with the lrs they used, path 0 of each, the other noise paths, the fair race."""
+
+    runs: tuple[RunConfig, ...]
+    trajs: list[Trajectory]  # one per run (noise path 0)
+    bundle: dict[str, list[np.ndarray]]  # title -> points (T+1, 2) of the other noise paths
+    fair: FairRace | None  # the lr sweep behind "each at its own best lr"
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)  # a Surface holds functions: shared
+def landscape(cfg: SurfaceConfig) -> Landscape:
+    """The surface (ValueError with a sentence if a typed one is refused) and its contour grid."""
+    surface = get_surface(cfg.name, **cfg.params())
+    return Landscape(surface, *surface.grid(GRID_POINTS))
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner="Sweeping the lr of every optimizer (one batched run)…",
+               hash_funcs=BY_REPR)
+def fair(cfg: RaceConfig) -> FairRace:
+    """Every racing optimizer at each lr of the grid (cfg.without_lrs(): the lrs do not matter here)."""
+    return lr_sensitivity([(r.optimizer, r.hyper()) for r in cfg.runs], landscape(cfg.surface).surface, cfg.start,
+                          cfg.steps)
+
+
+def _runs(cfg: RaceConfig) -> tuple[tuple[RunConfig, ...], FairRace | None]:
+    """The runs with the lrs the lr mode gives them."""
+    if cfg.lr_mode == "shared":
+        return tuple(replace(r, lr=cfg.shared_lr) for r in cfg.runs), None
+    if cfg.lr_mode == "best":
+        race = fair(cfg.without_lrs())
+        return tuple(replace(r, lr=float(b)) if np.isfinite(b) else r for r, b in zip(cfg.runs, race.best,
+                                                                                         strict=True)), race
+    return cfg.runs, None
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
+def race(cfg: RaceConfig) -> Race:
+    """The race (ValueError with a sentence for settings torch refuses)."""
+    runs, fair_race = _runs(cfg)
+    schedule = None if cfg.schedule.name == "constant" else [cfg.schedule.for_lr(r.lr) for r in runs]
+    trajs = run_batch([(r.optimizer, r.hyper()) for r in runs], landscape(cfg.surface).surface, cfg.start, cfg.steps,
+                      schedule=schedule, **cfg.noise.run_kwargs())
+    paths = cfg.noise.paths if cfg.noise.sigma else 1
+    bundle = {r.title: [t.points for t in trajs[i * paths + 1:(i + 1) * paths]] for i, r in enumerate(runs)}
+    return Race(runs, trajs[::paths], bundle if paths > 1 else {}, fair_race)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
+def sweep_band(cfg: SweepConfig, band: int) -> np.ndarray:
+    """Rows 16 band ... 16 band + 15 of the 64 x 64 sweep's final losses (16, 64).
+
+    Bands are cached one by one so that the page can show progress between them.
+    """
+    rows = slice(band * SWEEP_BAND, (band + 1) * SWEEP_BAND)
+    return sweep(cfg.optimizer, landscape(cfg.surface).surface, cfg.start, cfg.steps, x=("lr", SWEEP_X),
+                 y=(cfg.second, SWEEP_Y[rows]))

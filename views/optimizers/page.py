@@ -1,0 +1,70 @@
+"""Optimizer trajectories: race torch.optim's rules on 2-D loss surfaces, step by step."""
+
+import streamlit as st
+
+from core.optim.presets import PRESETS
+from views.optimizers import (
+    animation,
+    controls,
+    data,
+    equations,
+    fair,
+    inspector,
+    noise,
+    paths,
+    relief,
+    schedule,
+    state,
+    sweep,
+)
+from views.optimizers.config import RaceConfig
+from views.ui import frame, links, widgets
+
+INTRO = ("Each optimizer in `torch.optim` turns the same gradient into a different step. Race them on a surface and "
+         "watch *why*: momentum builds speed along a valley, Adagrad's steps shrink as squared gradients pile up, "
+         "Adam rescales every coordinate. Every path is computed with torch's exact update rule (tested against "
+         "`torch.optim` to 1e-9).")
+
+with frame.page("Optimizers", INTRO):
+    links.apply_example(controls.apply_preset, list(PRESETS))  # a home-gallery link names a preset
+    paths.take_click()
+    left, right = st.columns([1, 3], gap="large")
+    with left:
+        controls.presets()
+        surface = controls.surface()
+        names = controls.optimizers()
+        steps = controls.steps()
+        raw_start = controls.raw_start()
+        runs = controls.runs(surface.name, names)
+        gradient_noise, lr_schedule = noise.controls(), schedule.controls(steps)
+    with right:
+        try:
+            land = data.landscape(surface)
+        except ValueError as exc:
+            st.error(f"Custom surface refused: {exc}")
+            st.stop()
+        start = controls.start(land.surface, raw_start)
+        if not runs:
+            st.info("Pick at least one optimizer on the left.")
+            st.stop()
+        cfg = RaceConfig(surface, runs, start, steps, *controls.lr_mode(), gradient_noise, lr_schedule)
+        try:
+            race = data.race(cfg)
+        except ValueError as exc:  # a hyper-parameter combination torch refuses: say which, keep the page
+            st.error(str(exc))
+            st.stop()
+        fair.best_lrs(cfg, race)
+        for run, traj in zip(race.runs, race.trajs, strict=True):
+            if traj.diverged_at is not None:
+                st.warning(frame.diverged(run.title, traj.diverged_at) + " (left the plotted region or overflowed).")
+        if land.surface.note:
+            st.caption(land.surface.note)
+        # Lazy tabs: only the open one is built (a slider move pays for one tab, not eight) and a link reopens it.
+        bodies = {"Paths": lambda: paths.show(cfg, land, race), "Race": lambda: animation.show(cfg, land, race),
+                  "3D": lambda: relief.show(land, race), "Step inspector": lambda: inspector.show(land, race, steps),
+                  "Sweep": lambda: sweep.show(cfg, land, race), "Equations": lambda: equations.show(race, steps),
+                  "State over time": lambda: state.show(cfg, race), "Fair race": lambda: fair.show(cfg, land, race)}
+        for tab, body in zip(widgets.tabs(list(bodies), key="otab"), bodies.values(), strict=True):
+            if tab.open:
+                with tab:
+                    body()
