@@ -23,15 +23,19 @@ class Benchmark:
 
 @dataclass(frozen=True)
 class Result:
-    name: str
+    """One measured row: the benchmark and the median seconds of ours and of its baseline."""
+
+    bench: Benchmark
     ours_s: float
     baseline_s: float
-    target: str
-    met: bool
 
     @property
     def ratio(self) -> float:
         return self.baseline_s / self.ours_s if self.ours_s > 0 else float("inf")
+
+    @property
+    def met(self) -> bool:
+        return self.bench.check(self.ratio)
 
 
 def median_time(fn: Callable[[], object], repeat: int) -> float:
@@ -47,18 +51,15 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
 
 
 def measure(b: Benchmark) -> Result:
-    """Time ours and the baseline alternately-ordered in one process, so machine noise hits both."""
-    ours = median_time(b.ours, b.repeat)
-    base = median_time(b.baseline, b.repeat)
-    ratio = base / ours if ours > 0 else float("inf")
-    return Result(b.name, ours, base, b.target, b.check(ratio))
+    """Time ours, then the baseline, in one process (medians of several calls each)."""
+    return Result(b, median_time(b.ours, b.repeat), median_time(b.baseline, b.repeat))
 
 
 def table(results: list[Result]) -> str:
     """A markdown table of results."""
     rows = ["| benchmark | ours | baseline | baseline / ours | target | met |", "|---|---|---|---|---|---|"]
     for r in results:
-        rows.append(f"| {r.name} | {_t(r.ours_s)} | {_t(r.baseline_s)} | {r.ratio:.2f} | {r.target} | "
+        rows.append(f"| {r.bench.name} | {_t(r.ours_s)} | {_t(r.baseline_s)} | {r.ratio:.2f} | {r.bench.target} | "
                      f"{'yes' if r.met else 'NO'} |")
     return "\n".join(rows)
 

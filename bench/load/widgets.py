@@ -28,14 +28,8 @@ class Widget:
     kind: str
     proto: Any
     value: Any
-
-    @property
-    def id(self) -> str:
-        return self.proto.id
-
-    @property
-    def label(self) -> str:
-        return self.proto.label
+    id = property(lambda self: self.proto.id, doc="The widget's id, as the frontend reports it.")
+    label = property(lambda self: self.proto.label, doc="The widget's label.")
 
     @property
     def is_select_slider(self) -> bool:

@@ -5,6 +5,8 @@ torch: buf = g at t = 1, then buf = mu buf + (1 - dampening) g; the step uses bu
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import torch
 
@@ -87,27 +89,22 @@ def step_size(traj, t):
 RULE = Rule(step, step_py, plugged, step_size, state={"velocity": 0.0})
 _SGD = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0}
 
-SPECS = (
-    OptimizerSpec(
-        "sgd", "SGD", RULE, torch.optim.SGD, dict(_SGD),
-        GRAD + r",\quad \theta_t = \theta_{t-1} - \gamma\, g_t",
-        "Plain gradient descent: every coordinate moves by lr times its gradient.",
-        ("effective_lr",), step_tex=r"\gamma", direction="g", fixed={"nesterov": False},
-    ),
-    OptimizerSpec(
-        "momentum", "Momentum", RULE, torch.optim.SGD, {**_SGD, "momentum": 0.9},
-        GRAD + r",\quad b_t = \mu b_{t-1} + (1-\tau) g_t,\; b_1 = g_1,\quad \theta_t = \theta_{t-1} - \gamma\, b_t",
-        "torch accumulates raw gradients (b = mu b + g) and multiplies by lr at the end; the textbook form "
-        "v = mu v + lr g gives the same path only while lr is constant.",
-        ("velocity", "effective_lr"), step_tex=r"\gamma", direction="b", second="momentum",
-        fixed={"nesterov": False},
-    ),
-    OptimizerSpec(
-        "nesterov", "Nesterov", RULE, torch.optim.SGD, {**_SGD, "momentum": 0.9},
-        GRAD + r",\quad b_t = \mu b_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \gamma\,(g_t + \mu b_t)",
-        "torch's Nesterov is the Sutskever et al. reformulation: the gradient is taken at the current point and "
-        "the step uses g + mu b, which equals a look-ahead gradient step in shifted variables.",
-        ("velocity", "effective_lr"), step_tex=r"\gamma", direction="g + mu b", second="momentum",
-        fixed={"nesterov": True},
-    ),
+SGD = OptimizerSpec(
+    "sgd", "SGD", RULE, torch.optim.SGD, dict(_SGD), GRAD + r",\quad \theta_t = \theta_{t-1} - \gamma\, g_t",
+    "Plain gradient descent: every coordinate moves by lr times its gradient.",
+    ("effective_lr",), step_tex=r"\gamma", direction="g", fixed={"nesterov": False},
 )
+MOMENTUM = replace(
+    SGD, name="momentum", title="Momentum", defaults={**_SGD, "momentum": 0.9}, second="momentum", direction="b",
+    latex=GRAD + r",\quad b_t = \mu b_{t-1} + (1-\tau) g_t,\; b_1 = g_1,\quad \theta_t = \theta_{t-1} - \gamma\, b_t",
+    note="torch accumulates raw gradients (b = mu b + g) and multiplies by lr at the end; the textbook form "
+         "v = mu v + lr g gives the same path only while lr is constant.",
+    state_names=("velocity", "effective_lr"),
+)
+NESTEROV = replace(
+    MOMENTUM, name="nesterov", title="Nesterov", direction="g + mu b", fixed={"nesterov": True},
+    latex=GRAD + r",\quad b_t = \mu b_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \gamma\,(g_t + \mu b_t)",
+    note="torch's Nesterov is the Sutskever et al. reformulation: the gradient is taken at the current point and "
+         "the step uses g + mu b, which equals a look-ahead gradient step in shifted variables.",
+)
+SPECS = (SGD, MOMENTUM, NESTEROV)

@@ -60,75 +60,27 @@ def _rastrigin_grad(x, y):
 
 HIMMELBLAU_MINIMA = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)]
 
-SURFACES: dict[str, Surface] = {
-    s.name: s
-    for s in [
-        Surface(
-            "beale",
-            "Beale",
-            r"(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
-            _beale,
-            _beale_grad,
-            (-4.5, 4.5, -4.5, 4.5),
-            np.array([[3.0, 0.5]]),
-            ((1.0, 1.5), (-2.0, 2.5), (2.5, -3.0)),
-        ),
-        Surface(
-            "long_valley",
-            "Long valley",
-            r"\log\left(1 + \tfrac14 (x-4)^2\right) + 5y^2",
-            _valley,
-            _valley_grad,
-            (-8.0, 6.0, -3.0, 3.0),
-            np.array([[4.0, 0.0]]),
-            ((-7.0, 1.5), (-7.0, -2.5)),
+SURFACES: dict[str, Surface] = {s.name: s for s in [
+    Surface("beale", "Beale", r"(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2", _beale, _beale_grad,
+            box=(-4.5, 4.5, -4.5, 4.5), minima=np.array([[3.0, 0.5]]), starts=((1.0, 1.5), (-2.0, 2.5), (2.5, -3.0))),
+    Surface("long_valley", "Long valley", r"\log\left(1 + \tfrac14 (x-4)^2\right) + 5y^2", _valley, _valley_grad,
+            (-8.0, 6.0, -3.0, 3.0), np.array([[4.0, 0.0]]), ((-7.0, 1.5), (-7.0, -2.5)),
             "A narrow ravine (walls 5y^2) whose floor descends gently towards x = 4: our reconstruction of the "
-            "classic animation, whose exact formula was never published.",
-        ),
-        Surface(
-            "saddle",
-            "Saddle point",
-            r"x^2 - y^2",
-            lambda x, y, m: x**2 - y**2,
-            lambda x, y: (2 * x, -2 * y),
-            (-2.0, 2.0, -2.0, 2.0),
-            np.zeros((0, 2)),
-            ((-1.8, 1e-3), (-1.8, 0.2)),
+            "classic animation, whose exact formula was never published."),
+    Surface("saddle", "Saddle point", r"x^2 - y^2", lambda x, y, m: x**2 - y**2, lambda x, y: (2 * x, -2 * y),
+            (-2.0, 2.0, -2.0, 2.0), np.zeros((0, 2)), ((-1.8, 1e-3), (-1.8, 0.2)),
             "Unbounded below along y; starting almost on the ridge y = 0 shows which methods escape quickly. "
-            "Our reconstruction of the classic animation, whose exact formula was never published.",
-        ),
-        Surface(
-            "rosenbrock",
-            "Rosenbrock",
-            r"(1-x)^2 + 100\,(y - x^2)^2",
-            _rosenbrock,
+            "Our reconstruction of the classic animation, whose exact formula was never published."),
+    Surface("rosenbrock", "Rosenbrock", r"(1-x)^2 + 100\,(y - x^2)^2", _rosenbrock,
             lambda x, y: (-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)),
-            (-2.0, 2.0, -1.0, 3.0),
-            np.array([[1.0, 1.0]]),
-            ((-1.2, 1.0), (-1.5, 2.5)),
-        ),
-        Surface(
-            "himmelblau",
-            "Himmelblau",
-            r"(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
-            _himmelblau,
+            box=(-2.0, 2.0, -1.0, 3.0), minima=np.array([[1.0, 1.0]]), starts=((-1.2, 1.0), (-1.5, 2.5))),
+    Surface("himmelblau", "Himmelblau", r"(x^2 + y - 11)^2 + (x + y^2 - 7)^2", _himmelblau,
             lambda x, y: (4 * x * (x**2 + y - 11) + 2 * (x + y**2 - 7), 2 * (x**2 + y - 11) + 4 * y * (x + y**2 - 7)),
-            (-5.0, 5.0, -5.0, 5.0),
-            np.array(HIMMELBLAU_MINIMA),
-            ((0.0, 0.0), (-0.5, -4.5)),
-        ),
-        Surface(
-            "rastrigin",
-            "Rastrigin",
-            r"20 + x^2 - 10\cos 2\pi x + y^2 - 10\cos 2\pi y",
-            _rastrigin,
-            _rastrigin_grad,
-            (-5.12, 5.12, -5.12, 5.12),
-            np.array([[0.0, 0.0]]),
-            ((3.3, 2.7), (-4.2, 1.4)),
-        ),
-    ]
-}
+            box=(-5.0, 5.0, -5.0, 5.0), minima=np.array(HIMMELBLAU_MINIMA), starts=((0.0, 0.0), (-0.5, -4.5))),
+    Surface("rastrigin", "Rastrigin", r"20 + x^2 - 10\cos 2\pi x + y^2 - 10\cos 2\pi y", _rastrigin,
+            _rastrigin_grad, box=(-5.12, 5.12, -5.12, 5.12), minima=np.array([[0.0, 0.0]]),
+            starts=((3.3, 2.7), (-4.2, 1.4))),
+]}
 
 
 def quadratic(kappa: float = 10.0, angle: float = 0.0) -> Surface:

@@ -7,14 +7,12 @@ Under CI=true a missing browser is a failure; elsewhere the tests skip and say w
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from bench.load.server import free_port, streamlit_cmd, wait_healthy
+from bench.load import server
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("NORMLAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -31,23 +29,11 @@ def _require_chromium() -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+def app_url():
     """Base URL of a real `streamlit run app.py` on a free loopback port; stopped after the session."""
     _require_chromium()
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(streamlit_cmd(port), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_healthy(url, 60, proc)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with server.direct() as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

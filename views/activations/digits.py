@@ -22,20 +22,14 @@ CENTRING = (
     "near-linear unit. After centring every unit is on for about half of the images.")
 
 
-def intro() -> None:
-    """The tab's paragraph, above its control."""
-    st.markdown(INTRO)
-
-
 def show(cfg: DigitsConfig) -> None:
     """The digit mosaic, the spectrum with its whitening gain, the covariances, the ReLUs' active shares."""
-    got = data.shown_or_error(data.digits, cfg)
-    if got is None:
+    if (got := data.shown_or_error(data.digits, cfg)) is None:  # a refused eps is already said
         return
     charts.chart(got.mosaic, "pre_mosaic")
-    left, right = st.columns([1.2, 1])
-    charts.chart(got.spectrum, "pre_spectrum", where=left)
-    charts.chart(got.covariance, "pre_cov", where=right)
+    for column, fig, key in zip(st.columns([1.2, 1]), (got.spectrum, got.covariance), ("pre_spectrum", "pre_cov"),
+                                strict=True):
+        charts.chart(fig, key, where=column)
     left, right = st.columns([1.6, 1])
     charts.chart(got.shares, "pre_shares", where=left)
     right.markdown(CENTRING)

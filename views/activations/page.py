@@ -1,5 +1,7 @@
 """Activations & inputs: what each nonlinearity does to its input, and why inputs are centred and whitened."""
 
+import streamlit as st
+
 from views.activations import controls, digits, explorer, preprocessing
 from views.activations.presets import PRESETS
 from views.ui import frame, links, widgets
@@ -20,9 +22,9 @@ with frame.page("Activations & inputs", INTRO):
             explorer.show(controls.activation())
     if cloud_tab.open:
         with cloud_tab:
-            preprocessing.intro()
+            st.markdown(preprocessing.INTRO)
             preprocessing.show(controls.cloud())
     if digits_tab.open:
         with digits_tab:
-            digits.intro()
+            st.markdown(digits.INTRO)
             digits.show(controls.digits())

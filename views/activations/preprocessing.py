@@ -18,11 +18,6 @@ INTRO = (
     "are the covariance eigenvectors (length 2√λ): PCA rotates onto them, ZCA rotates back.")
 
 
-def intro() -> None:
-    """The tab's paragraph, above its controls."""
-    st.markdown(INTRO)
-
-
 def show(cfg: CloudConfig) -> None:
     """The five scatter panels, the cut counts, and the covariance table with the raw-vs-centred sentence."""
     got = data.shown_or_error(data.cloud, cfg)

@@ -32,6 +32,15 @@ class GDConfig:
 
 
 @dataclass(frozen=True)
+class GradcheckConfig:
+    """The gradient check: the planted bug (a key of BUGS), the step h (one of H_VALUES), the seed of the problem."""
+
+    bug: str
+    h: float
+    seed: int
+
+
+@dataclass(frozen=True)
 class LRCurvesConfig:
     """The learning-rate tab: the shared net and data, your lr, and the mini-batch steps of every curve."""
 
@@ -72,12 +81,3 @@ class CurveConfig:
     lr: float = 3e-3
     batch_size: int = 30
     seed: int = 0
-
-
-@dataclass(frozen=True)
-class GradcheckConfig:
-    """The gradient check: the planted bug (a key of BUGS), the step h (one of H_VALUES), the seed of the problem."""
-
-    bug: str
-    h: float
-    seed: int

@@ -41,9 +41,8 @@ def tab() -> None:
         "the kept units by `1-p` while training and leaves test alone; the **classic** form trains unscaled and "
         "multiplies by the keep probability `1-p` at test. Either way the test output equals the *expected* "
         "training output: the crosses (mean over many masks) land on the diamonds.")
-    if frame.show_equations():
-        st.latex(r"m_i \sim \mathrm{Bernoulli}(1-p):\quad \text{inverted } \frac{m \odot a}{1-p} \text{ (train)},\; a "
-                 r"\text{ (test)};\qquad \text{classic } m \odot a \text{ (train)},\; (1-p)\,a \text{ (test)}")
+    frame.equation(r"m_i \sim \mathrm{Bernoulli}(1-p):\quad \text{inverted } \frac{m \odot a}{1-p} \text{ (train)},"
+                   r"\; a \text{ (test)};\qquad \text{classic } m \odot a \text{ (train)},\; (1-p)\,a \text{ (test)}")
     cfg = controls()
     # The demo is drawn only when its spec is not cached: the config determines it.
     charts.cached_chart("do_mask_fig", cfg, lambda: _mask_figure(cfg))

@@ -48,8 +48,7 @@ def tab() -> None:
         "average is usually better than the typical member and often better than the best one: a reliable "
         "few-percent gain that costs K times the training and K times the prediction (CS231n, *Model "
         "ensembles*). The gain is largest when the members are unsure, here on a small training subset.")
-    if frame.show_equations():
-        st.latex(r"p_{\text{ensemble}}(y \mid x) = \frac{1}{K} \sum_{k=1}^{K} p_k(y \mid x)")
+    frame.equation(r"p_{\text{ensemble}}(y \mid x) = \frac{1}{K} \sum_{k=1}^{K} p_k(y \mid x)")
     cfg = controls()
     try:
         members = _members(cfg)

@@ -46,9 +46,8 @@ def tab() -> None:
         "smooth net (tanh, softmax) below **1e-7** is right and above **1e-4** is a bug (CS231n). The net: "
         "10 examples x 4 features → linear 4×6 → tanh → linear 6×3 → softmax cross-entropy + L2 penalty, each "
         "layer with a hand-written backward. Plant a bug and see which tensors it shows up in.")
-    if frame.show_equations():
-        st.latex(r"n_i = \frac{L(\theta + h e_i) - L(\theta - h e_i)}{2h},\qquad \text{relative error} = "
-                 r"\frac{\lVert a - n \rVert}{\max(\lVert a \rVert, \lVert n \rVert)}")
+    frame.equation(r"n_i = \frac{L(\theta + h e_i) - L(\theta - h e_i)}{2h},\qquad \text{relative error} = "
+                   r"\frac{\lVert a - n \rVert}{\max(\lVert a \rVert, \lVert n \rVert)}")
     cfg = controls()
     prob = make_problem(cfg.seed)
     res = check(prob, cfg.bug, cfg.h)

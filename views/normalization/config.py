@@ -74,14 +74,6 @@ class KerasConfig:
 
 
 @dataclass(frozen=True)
-class AlgorithmConfig:
-    """BatchNorm step by step: Algorithm 1's 6 x 3 batch (drawn from the seed) and the channel written out."""
-
-    seed: int
-    channel: int
-
-
-@dataclass(frozen=True)
 class StreamConfig:
     """count + 1 batches (batch, C, H, W) from the cube's source; the last one is held out for eval."""
 
@@ -101,4 +93,12 @@ class RunningConfig:
     stream: StreamConfig
     momentum: float  # torch: the weight of the NEW batch
     keras_momentum: float  # Keras: the weight of the OLD value
+    channel: int
+
+
+@dataclass(frozen=True)
+class AlgorithmConfig:
+    """BatchNorm step by step: Algorithm 1's 6 x 3 batch (drawn from the seed) and the channel written out."""
+
+    seed: int
     channel: int

@@ -37,6 +37,12 @@ def show_equations() -> bool:
     return bool(st.session_state.get(EQUATIONS, True))
 
 
+def equation(latex: str) -> None:
+    """``st.latex(latex)`` when the sidebar's "Show equations" is on."""
+    if show_equations():
+        st.latex(latex)
+
+
 def diverged(name: str, step: int | None) -> str:
     """The one wording the app uses for a run that left the finite world."""
     return f"{name}: diverged at step {step}" if step is not None else name
