@@ -34,3 +34,10 @@ def test_moved_module_keeps_its_old_name(old, new):
     assert shared, f"{old} re-exports nothing of {new}"
     for n in shared:
         assert getattr(before, n) is getattr(now, n), f"{old}.{n} is not {new}.{n}"
+
+
+def test_readme_examples_run():
+    """The Python blocks of README, run in order in one namespace as a notebook would."""
+    namespace: dict = {}
+    for i, block in enumerate(BLOCKS):
+        exec(compile(block, f"README block {i}", "exec"), namespace)  # noqa: S102 (our own README, not user text)
