@@ -39,6 +39,11 @@ class BNGrads:
     dvar: np.ndarray | None = None
     dmu: np.ndarray | None = None
 
+    @property
+    def shift_residual(self) -> float:
+        """max over channels of |sum_i dL/dx_i| (0 up to rounding: shifting a channel leaves BN's output alone)."""
+        return float(np.max(np.abs(to_canonical(self.dx).sum(axis=(0, 2)))))  # (N, C, positions) -> per channel
+
 
 def _per_channel(v: np.ndarray) -> np.ndarray:
     return np.asarray(v, dtype=np.float64).reshape(1, -1, 1)

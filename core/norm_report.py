@@ -95,6 +95,16 @@ class BatchOfOne:
     channel_means_running: np.ndarray  # (C,) each channel's mean after eval-mode BN (information kept)
     channel_means_batch: np.ndarray  # (C,) ... after batch-of-one statistics: all 0 (information erased)
 
+    @property
+    def largest_mean_batch(self) -> float:
+        """max |channel mean| after batch-of-one BN: ~0, every channel's offset erased."""
+        return float(np.max(np.abs(self.channel_means_batch)))
+
+    @property
+    def largest_mean_running(self) -> float:
+        """max |channel mean| after eval-mode BN: the image keeps its own offsets."""
+        return float(np.max(np.abs(self.channel_means_running)))
+
 
 def batch_of_one(batches: Sequence[np.ndarray], sample: np.ndarray, momentum: float = 0.1,
                  eps: float = 1e-5) -> BatchOfOne:

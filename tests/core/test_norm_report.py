@@ -6,7 +6,7 @@ import torch.nn.functional as F
 
 from core.bn_backward import autograd_grads, batch_norm_backward, batch_norm_forward
 from core.feature_maps import batch_stream, tiny_batch, token_batch
-from core.norm_report import algorithm_rows, running_report, token_norms
+from core.norm_report import algorithm_rows, batch_of_one, running_report, token_norms
 
 
 def test_algorithm_rows_restate_the_forward_and_backward_pass():
@@ -40,3 +40,13 @@ def test_running_report_holds_both_conventions_and_the_population():
     np.testing.assert_allclose(rep.var, m / (m - 1) * np.mean([b.var(axis=(0, 2, 3)) for b in batches], axis=0))
     np.testing.assert_allclose(rep.torch.mean[1], 0.9 * 0.0 + 0.1 * batches[0].mean(axis=(0, 2, 3)))
     np.testing.assert_allclose(rep.keras.mean[1], rep.torch.mean[1])  # torch 0.1 is Keras 0.9 for the mean
+
+
+def test_the_page_numbers_behind_two_claims():
+    """The captions say sum_i dL/dx_i = 0 per channel and that batch-of-one BN zeroes each channel's mean."""
+    x, gamma, beta, dy = tiny_batch(0)
+    grads = batch_norm_backward(dy, batch_norm_forward(x, gamma, beta, eps=1e-5))
+    assert grads.shift_residual == np.max(np.abs(grads.dx.sum(axis=0))) and grads.shift_residual < 1e-12
+    batches = batch_stream("digits", 9, 4, 3, 4, 4, 0)
+    one = batch_of_one(batches[:-1], batches[-1][:1])
+    assert one.largest_mean_batch < 1e-12 < one.largest_mean_running

@@ -51,7 +51,7 @@ def _batch_of_one(cfg: RunningConfig, train: list[np.ndarray], held: np.ndarray)
         return
     one = batch_of_one(train, held[:1], cfg.momentum)
     left.metric("max |batch-of-1 output − eval output|", f"{one.gap:.3f}")
-    left.metric("largest channel mean after batch-of-1 BN", f"{np.max(np.abs(one.channel_means_batch)):.0e}",
+    left.metric("largest channel mean after batch-of-1 BN", f"{one.largest_mean_batch:.0e}",
                 help="every channel forced to mean 0: the image's per-channel offsets are gone")
-    left.metric("largest channel mean after eval-mode BN", f"{np.max(np.abs(one.channel_means_running)):.2f}",
+    left.metric("largest channel mean after eval-mode BN", f"{one.largest_mean_running:.2f}",
                 help="with running statistics the image keeps its own offsets")

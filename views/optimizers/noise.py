@@ -23,7 +23,7 @@ def controls() -> NoiseConfig:
     paths = widgets.number_input("Paths per optimizer", 1, PATHS_OFFERED, 8, 1, key="nz_paths",
                                  help="Runs that differ only in their noise draws (used when σ > 0).")
     if not sigma:
-        return NoiseConfig(kind)
+        return NoiseConfig()  # exact gradients: kind, paths and seed change nothing, so they key no cache
     st.caption(f"${NOISES[kind].latex}$ with $\\xi \\sim \\mathcal N(0, I)$ drawn at every step: "
                f"{NOISES[kind].note}. Bold: noise path 0; faint lines and dots: the other paths and where "
                "they end (same Seed in the sidebar, same draws).")
