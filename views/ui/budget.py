@@ -1,0 +1,60 @@
+"""How much work one request may ask of a shared server, and the one sentence that refuses more.
+
+A page run holds the process's run slot (views/ui/server.py) while it computes, so every other student waits for
+it: a page computes inline only what its cost model estimates at or below RUN_S. Longer work runs as a background
+job (views/ui/jobs.py) outside the slot, up to JOB_S; beyond that it is refused, naming the estimate and the nearest
+setting that fits. Estimates come from a page's cost model in seconds-equivalent units, converted with ``rate``:
+the measured seconds per unit of a small probe, timed once per process (so a slower machine gets honest promises).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+
+RUN_S = float(os.environ.get("NORMLAB_RUN_S", "1.0"))  # the most a page run computes inline
+JOB_S = float(os.environ.get("NORMLAB_JOB_S", "30"))  # the most a background job may take
+_RATES: dict[str, float] = {}
+_LOCK = threading.Lock()
+
+
+def seconds(s: float) -> str:
+    """A duration as people say it: "0.4 s", "12 s", "3 min"."""
+    if s < 10:
+        return f"{s:.1g} s" if s < 1 else f"{s:.0f} s"
+    return f"{s:.0f} s" if s < 120 else f"{s / 60:.0f} min"
+
+
+def fits_inline(estimate_s: float) -> bool:
+    """Whether a computation of ``estimate_s`` may run inside a page run."""
+    return estimate_s <= RUN_S
+
+
+def fits(estimate_s: float) -> bool:
+    """Whether a computation of ``estimate_s`` may run at all (inline or as a background job)."""
+    return estimate_s <= JOB_S
+
+
+def refuse(estimate_s: float, what: str, nearest: str) -> str:
+    """The refusal sentence: ``what`` would take about ``estimate_s``; ``nearest`` (a setting) fits the budget."""
+    return (f"{what} would take about {seconds(estimate_s)} on this server, more than the {seconds(JOB_S)} one view "
+            f"may use while others share it; {nearest} fits.")
+
+
+def rate(name: str, probe: Callable[[], float]) -> float:
+    """Seconds per cost unit for ``name``: ``probe()`` runs a small computation and returns its size in units.
+
+    Timed once per process (best of three, so a moment of load does not inflate every later estimate).
+    """
+    with _LOCK:
+        if name in _RATES:
+            return _RATES[name]
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        units = probe()
+        best = min(best, (time.perf_counter() - t0) / max(units, 1e-12))
+    with _LOCK:
+        return _RATES.setdefault(name, best)

@@ -1,0 +1,160 @@
+"""Background jobs: a long computation runs outside the page-run turn, shared by every session that asks for it.
+
+A page run holds the process's run slot (views/ui/server.py), so a 30 s computation inside it would stall every
+student. A job runs in a worker thread instead; the page shows "about N s", a progress bar and Cancel, polled by a
+fragment (fragment reruns do not take the slot), and reruns itself when the result is there. Jobs are keyed by their
+settings: a second student asking for the same key watches the same job. A job nobody has watched for ABANDON_S
+(tab closed, settings changed) or that every watcher cancelled stops at its next ``progress.update``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import streamlit as st
+
+from views.ui.cache import _Store
+
+WORKERS = 1  # one job at a time: on two cores the page runs keep the other
+ABANDON_S = 6.0  # a job whose page stopped polling for this long has no one left to show it to
+POLL_S = 0.5
+_POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="normlab-job")
+_LOCK = threading.Lock()
+_RUNNING: dict[str, Job] = {}
+_DONE = _Store("jobs", 128 * 2**20)  # finished results by key, least recently used evicted
+_CANCELLED = "_normlab_jobs_cancelled"  # session_state: keys this session cancelled (not restarted by a rerun)
+
+
+class Cancelled(Exception):
+    """Raised inside a job's function by ``Progress.update`` once nobody wants the result any more."""
+
+
+class Job:
+    """One computation in the worker pool: its progress, its watchers, its result or error."""
+
+    def __init__(self, key: str, label: str, estimate_s: float):
+        self.key, self.label, self.estimate_s = key, label, estimate_s
+        self.frac, self.text = 0.0, "waiting for the worker"
+        self.started: float | None = None
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        self.stop = threading.Event()
+        self.watchers: dict[str, float] = {}  # session id -> last time its page polled
+
+    def touch(self, who: str) -> None:
+        self.watchers[who] = time.monotonic()
+
+    def leave(self, who: str) -> None:
+        """``who`` cancels: the job stops when no other session still watches it."""
+        self.watchers.pop(who, None)
+        if not self.watchers:
+            self.stop.set()
+
+    def wanted(self) -> bool:
+        now = time.monotonic()
+        return not self.stop.is_set() and any(now - t < ABANDON_S for t in self.watchers.values())
+
+    @property
+    def elapsed(self) -> float:
+        return 0.0 if self.started is None else time.monotonic() - self.started
+
+
+class Progress:
+    """What a job's function sees: ``update(frac, text)`` reports and raises Cancelled when the job is unwanted."""
+
+    def __init__(self, job: Job):
+        self._job = job
+
+    def update(self, frac: float, text: str = "") -> None:
+        self._job.frac, self._job.text = min(max(float(frac), 0.0), 1.0), text
+        if not self._job.wanted():
+            raise Cancelled(self._job.key)
+
+
+def _session() -> str:
+    ctx = st.runtime.scriptrunner.get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "local"
+
+
+def _work(job: Job, fn: Callable[[Progress], Any]) -> None:
+    job.started = time.monotonic()
+    try:
+        job.result = fn(Progress(job))
+        _DONE.get(job.key, lambda: job.result)
+    except BaseException as exc:  # kept for the page to show; Cancelled included
+        job.error = exc
+    finally:
+        with _LOCK:
+            _RUNNING.pop(job.key, None)
+        job.done.set()
+
+
+def submit(key: str, fn: Callable[[Progress], Any], *, estimate_s: float, label: str) -> Job:
+    """The job computing ``fn`` for ``key``: finished, running (joined), or started now; this session watches it.
+
+    After this session pressed Cancel, reruns get a cancelled job (shown with "Run again") instead of a restart.
+    """
+    who = _session()
+    job = Job(key, label, estimate_s)
+    if cancelled(key):
+        job.error = Cancelled(key)
+        job.done.set()
+        return job
+    with _LOCK:
+        hit = _DONE.entries.get(key)
+        if hit is not None:
+            job.result, job.frac = hit[0], 1.0
+            job.done.set()
+            return job
+        running = _RUNNING.get(key)
+        if running is not None and not running.stop.is_set():
+            running.touch(who)
+            return running
+        _RUNNING[key] = job
+        job.touch(who)
+        _POOL.submit(_work, job, fn)
+    return job
+
+
+def cancelled(key: str) -> bool:
+    """Whether this session cancelled ``key`` (the page then offers to run it again instead of restarting it)."""
+    return key in st.session_state.get(_CANCELLED, set())
+
+
+def show(job: Job) -> Any:
+    """The job's result when it is done (an error is re-raised); until then "about N s", a progress bar and Cancel.
+
+    Returns None while running or after this session cancelled; the page reruns by itself when the result arrives.
+    """
+    if not job.done.is_set():
+        _watch(job)
+        return None
+    if isinstance(job.error, Cancelled):
+        st.info(f"{job.label}: cancelled.", icon=":material/cancel:")
+        if st.button("Run again", icon=":material/replay:", key=f"again_{job.key}"):
+            st.session_state.get(_CANCELLED, set()).discard(job.key)
+            st.rerun()
+        return None
+    if job.error is not None:
+        raise job.error
+    return job.result
+
+
+@st.fragment(run_every=POLL_S)
+def _watch(job: Job) -> None:
+    who = _session()
+    if job.done.is_set():
+        st.rerun(scope="app")
+    job.touch(who)
+    left = max(job.estimate_s - job.elapsed, 0.0)
+    eta = f"about {left:.0f} s left" if job.started is not None else f"about {job.estimate_s:.0f} s once it starts"
+    st.progress(job.frac, text=f"{job.label}: {job.text} ({eta})")
+    if st.button("Cancel", icon=":material/cancel:", key=f"cancel_{job.key}"):
+        job.leave(who)
+        st.session_state.setdefault(_CANCELLED, set()).add(job.key)
+        st.rerun(scope="app")
