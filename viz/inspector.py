@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.contours import landscape, marks, path_traces, plane_layout
+from viz.state_time import steady
 from viz.theme import color, figure
 
 GRAD, UPDATE, BUFFER = "#D55E00", "#0072B2", "#009E73"
@@ -76,7 +77,7 @@ def state_lines(name: str, state: dict, k: int | None = None, height: int = 340)
     for i, (key, arr) in enumerate(state.items()):
         for j, axis in enumerate("xy"):
             with np.errstate(invalid="ignore"):
-                y = np.where(np.abs(arr[:, j]) > 0, np.abs(arr[:, j]), np.nan)
+                y = steady(np.where(np.abs(arr[:, j]) > 0, np.abs(arr[:, j]), np.nan))
             data.append(dict(type="scatter", y=y, mode="lines", name=f"|{key}| ({axis})", legendgroup=key,
                              line=dict(color=color(i + 1), dash="solid" if j == 0 else "dot", width=2.5)))
     layout = dict(xaxis=dict(title=dict(text="step")), yaxis=dict(type="log", title=dict(text="magnitude"),

@@ -18,6 +18,20 @@ LABELS = {
 SIGNED = ("velocity", "exp_avg", "m_hat", "prev")  # can be negative: linear axis; the others are positive: log
 PARTNER = {"exp_avg": "m_hat", "exp_avg_sq": "v_hat", "max_exp_avg_sq": "v_hat"}
 ROW_HEIGHT = 250
+ROUNDING = 1e-9  # relative spread below which a series is one value computed with float noise (SGD's |dtheta|/|g|)
+
+
+def steady(y: np.ndarray, rel: float = ROUNDING) -> np.ndarray:
+    """y (T,) as drawn: a series constant up to float rounding becomes exactly flat at its value (12 digits).
+
+    Plotly autoscales the axis to the noise otherwise: SGD's constant step size 0.01 becomes a wild oscillation
+    with ticks like 0.0100000000000000602.
+    """
+    y = np.asarray(y, dtype=float)
+    finite = y[np.isfinite(y)]
+    if not finite.size or np.ptp(finite) > rel * np.abs(finite).max():
+        return y
+    return np.where(np.isfinite(y), float(f"{np.median(finite):.12g}"), np.nan)
 
 
 def panel_rows(names: list[str]) -> list[list[str]]:
@@ -57,7 +71,7 @@ def state_time(name: str, series: dict[str, np.ndarray], k: int | None = None, l
             log = key not in SIGNED
             arr = series[key]
             for j, axis in enumerate("xy"):
-                y = arr[steps, j]
+                y = steady(arr[steps, j])
                 if log:
                     y = np.where(y > 0, y, np.nan)
                 data.append(dict(type="scatter", x=steps, y=y, mode="lines", xaxis=f"x{sx}", yaxis=f"y{sy}",

@@ -106,6 +106,8 @@ def quadratic(kappa: float = 10.0, angle: float = 0.0) -> Surface:
         (-3.0, 3.0, -3.0, 3.0),
         np.array([[0.0, 0.0]]),
         ((-2.5, 2.0), (2.5, 1.0)),
+        f"Eigenvalues 1 and {kappa:g} (condition number kappa = {kappa:g}); the stiff axis v is the y axis rotated "
+        f"by {angle:g} degrees.",
     )
 
 

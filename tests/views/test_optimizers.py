@@ -1,9 +1,11 @@
 """Optimizer page in AppTest: presets, widgets, bad input and links; never a traceback."""
 
 import json
+import time
 
 import pytest
 
+from core.optim.presets import PRESETS
 from tests.apptest import open_page
 
 PAGE = "views/optimizers/page.py"
@@ -34,22 +36,44 @@ def test_closed_tabs_cost_nothing(at):
 
 
 def test_default_race_draws_the_seven(at):
-    assert len(at.multiselect(key="opt").value) == 7
+    assert len(at.button_group(key="opt").value) == 7
     assert len(at.get("plotly_chart")) >= 2
+
+
+def _preset(at, name: str):
+    at.button_group(key="preset").set_value(name).run()
+    _ok(at)
+    return at
 
 
 @pytest.mark.parametrize("preset, surface", [("beale", "beale"), ("long_valley", "long_valley"),
                                              ("saddle", "saddle"), ("goh", "quadratic")])
-def test_presets(at, preset, surface):
-    at.button(key=f"preset_{preset}").click().run()
-    _ok(at)
+def test_presets_show_their_caption_while_the_view_is_their_run(at, preset, surface):
+    _preset(at, preset)
     assert at.selectbox(key="surf").value == surface
+    assert any(c.value == PRESETS[preset].caption for c in at.caption)
+    assert at.button_group(key="preset").value == preset
+    at.select_slider(key=f"lr_{PRESETS[preset].optimizers[0]}").set_value(1e-5).run()
+    _ok(at)  # another lr: no longer the preset's run, so its caption (a claim about that run) goes
+    assert not any(c.value == PRESETS[preset].caption for c in at.caption)
+    assert at.button_group(key="preset").value is None
 
 
-def test_goh_preset_uses_the_optimal_momentum(at):
-    at.button(key="preset_goh").click().run()
-    assert at.slider(key="h2_momentum").value == pytest.approx(0.669, abs=1e-3)
+def test_goh_preset_uses_the_optimal_momentum_and_names_the_real_kappa(at):
+    _preset(at, "goh")
+    assert at.slider(key="h2_momentum").value == pytest.approx(0.670, abs=1e-9)  # rounded up
     assert not at.warning  # neither plain GD at 2/(1+kappa) nor momentum diverges
+    assert at.selectbox(key="surf").value == "quadratic"
+    shown = " ".join(str(o) for o in at.selectbox(key="surf").options)
+    assert "kappa=10" not in shown  # the box's label named the registry's default quadratic, not the sliders'
+    assert any("condition number kappa = 100" in c.value and "30 degrees" in c.value for c in at.caption)
+
+
+def test_a_gallery_link_applies_the_preset_and_its_caption():
+    at = open_page(PAGE, timeout=90, query={"example": "long_valley"})
+    _ok(at)
+    assert at.select_slider(key="lr_sgd").value == 0.18
+    assert any(c.value == PRESETS["long_valley"].caption for c in at.caption)
 
 
 @pytest.mark.parametrize("expr, message", [("__import__('os')", "refused"), ("3 + 4", "flat"), ("sin(", "refused"),
@@ -64,7 +88,7 @@ def test_bad_custom_expressions_are_explained(at, expr, message):
 def test_huge_lr_reports_divergence(at):
     at.select_slider(key="lr_sgd").set_value(10.0).run()
     _ok(at)
-    assert any("SGD: diverged at step" in w.value for w in at.warning)
+    assert any("SGD: diverged at step" in w.value for w in [*at.warning, *at.caption])  # one line under the map
 
 
 def test_start_outside_the_box_is_clamped(at):
@@ -79,6 +103,11 @@ def test_sweep_and_race_on_request(tab, toggle):
     before = len(at.get("plotly_chart"))
     at.toggle(key=toggle).set_value(True).run()
     _ok(at)
+    for _ in range(60):  # a sweep longer than a page run is a background job: the page shows it when it is done
+        if len(at.get("plotly_chart")) > before:
+            break
+        time.sleep(1)
+        at.run()
     assert len(at.get("plotly_chart")) == before + 1
 
 
@@ -91,7 +120,7 @@ def test_unknown_names_in_the_link_fall_back_with_a_notice():
 
 
 def test_no_optimizer_selected(at):
-    at.multiselect(key="opt").set_value([]).run()
+    at.button_group(key="opt").set_value([]).run()
     _ok(at)
     assert any("at least one optimizer" in i.value for i in at.info)
 
@@ -182,11 +211,25 @@ def test_cyclic_peak_drives_sgd_out(at):
     at.selectbox(key="sch_name").set_value("cyclic").run()
     at.select_slider(key="sch_peak").set_value(100.0).run()
     _ok(at)
-    assert any("SGD: diverged at step" in w.value for w in at.warning)
+    assert any("SGD: diverged at step" in w.value for w in [*at.warning, *at.caption])  # one line under the map
 
 
 @pytest.mark.parametrize("preset", ["long_valley", "saddle"])
 def test_reconstructed_surfaces_say_so(at, preset):
-    at.button(key=f"preset_{preset}").click().run()
+    _preset(at, preset)
     assert any("reconstruction of the classic animation" in c.value and "never published" in c.value
                for c in at.caption)
+
+
+def test_links_asking_for_more_than_a_page_run_get_the_nearest_setting_that_fits(monkeypatch):
+    """#15: 16 noisy paths of seven optimizers over 5000 steps, and their fair race, are cut to what fits."""
+    from views.ui import budget
+
+    monkeypatch.setattr(budget, "RUN_S", 0.3)  # the measured rate varies with the machine's load; the rule does not
+    at = open_page(PAGE, timeout=120, query={"steps": "5000", "nz_sigma": "1", "nz_paths": "16",
+                                             "lrmode": "each at its own best lr"})
+    _ok(at)
+    said = [c.value for c in at.caption if "one view may compute at a time" in c.value]
+    assert any(s.startswith("16 noisy paths of 7 optimizers over ") and "the race draws" in s for s in said)
+    assert any(s.startswith("Finding the best of 19 lrs") and "keeps each lr as set" in s for s in said)
+    assert not any("Best lr over" in c.value for c in at.caption)  # the fair race did not run inline

@@ -3,6 +3,8 @@ lr mode above the tabs; each returns its part of the RaceConfig."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import streamlit as st
 
@@ -11,38 +13,72 @@ from core.optim.presets import COURSE, LR_GRID, PRESETS, default_lr, lr_choices
 from core.optim.registry import OPTIMIZERS
 from core.surfaces.registry import SURFACES
 from core.surfaces.surface import Surface
+from views.optimizers import cost
 from views.optimizers.config import LR_MODES, RunConfig, SurfaceConfig
-from views.ui import widgets
+from views.ui import budget, links, widgets
 
 SURFACE_NAMES = [*SURFACES, "custom"]
 KAPPAS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
 LONGEST = MAX_STEPS // 4  # the Steps slider's end: 4x below the engine's limit keeps a race under a second
 
 
+PRESET = "preset"  # the preset pills' key: the preset whose run the page shows, if any
+SIZE = "_race_size"  # this run's number of optimizers and steps, for the budget of the controls drawn after them
+
+
 def apply_preset(name: str) -> None:
-    """Set every control a preset names (a button's callback, or a gallery link before the widgets exist)."""
+    """Set every control a preset names (a pill's callback, or a gallery link before the widgets exist)."""
     p = PRESETS[name]
     st.session_state.update(surf=p.surface, opt=list(p.optimizers), steps=p.steps, x0=p.start[0], y0=p.start[1])
     st.session_state.update(dict(p.params))
+    # The caption describes exact gradients and constant lrs as set: noise, schedule and lr mode go back to theirs.
+    st.session_state.update(nz_sigma=0.0, sch_name="constant", lrmode="as set")
     for opt in p.optimizers:
         h, second = p.hyper.get(opt, {}), OPTIMIZERS[opt].second
-        st.session_state[f"lr_{opt}"] = h.get("lr", default_lr(p.surface, opt))
+        st.session_state[f"lr_{opt}"] = p.lr(opt)
         if second:
             st.session_state[f"h2_{opt}"] = h.get(second, OPTIMIZERS[opt].defaults[second])
 
 
+def _picked() -> None:
+    if st.session_state.get(PRESET):
+        apply_preset(st.session_state[PRESET])
+
+
+def _same(a, b) -> bool:
+    return a == b or (isinstance(a, int | float) and isinstance(b, int | float) and math.isclose(a, b))
+
+
+def shown_preset() -> str | None:
+    """The preset whose very run the controls describe (its caption is then true of the chart), else None."""
+    ss = st.session_state
+    if ss.get("nz_sigma", 0.0) or ss.get("sch_name", "constant") != "constant" or ss.get("lrmode", "as set") != \
+            "as set":
+        return None
+    for name, p in PRESETS.items():
+        want = {"surf": p.surface, "steps": p.steps, "x0": p.start[0], "y0": p.start[1], **p.params}
+        want |= {f"lr_{o}": p.lr(o) for o in p.optimizers}
+        want |= {f"h2_{o}": p.hyper.get(o, {}).get(OPTIMIZERS[o].second, OPTIMIZERS[o].defaults.get(
+            OPTIMIZERS[o].second)) for o in p.optimizers if OPTIMIZERS[o].second}
+        if list(ss.get("opt", ())) == list(p.optimizers) and all(_same(ss.get(k), v) for k, v in want.items()):
+            return name
+    return None
+
+
 def presets() -> None:
-    """One button per classic picture."""
-    st.caption("Classic pictures in one click")
-    cols = st.columns(2)
-    for i, (k, p) in enumerate(PRESETS.items()):
-        cols[i % 2].button(p.title, key=f"preset_{k}", on_click=apply_preset, args=(k,), width="stretch")
+    """The classic pictures as pills that wrap (readable in a narrow column), and the shown preset's caption."""
+    shown = shown_preset()
+    st.session_state[PRESET] = shown  # before the pills exist: lit only while the view is that preset's run
+    st.pills("Classic pictures in one click", list(PRESETS), key=PRESET, on_change=_picked, wrap=True,
+             format_func=lambda k: PRESETS[k].title)
+    if shown:
+        st.caption(PRESETS[shown].caption)
 
 
 def surface() -> SurfaceConfig:
     """The surface selectbox and, for the quadratic or a typed surface, its own controls."""
-    name = widgets.selectbox("Surface", SURFACE_NAMES, key="surf",
-                             format_func=lambda k: SURFACES[k].title if k in SURFACES else "Custom expression")
+    # The quadratic's label names no kappa or angle: the registry's default instance would contradict the sliders.
+    name = widgets.selectbox("Surface", SURFACE_NAMES, key="surf", format_func=_surface_title)
     cfg = SurfaceConfig(name)
     if name == "quadratic":
         kappa = widgets.select_slider("Condition number kappa", KAPPAS, 10.0, key="kappa",
@@ -55,15 +91,39 @@ def surface() -> SurfaceConfig:
     return cfg
 
 
+def _surface_title(key: str) -> str:
+    if key == "quadratic":
+        return "Quadratic"
+    return SURFACES[key].title if key in SURFACES else "Custom expression"
+
+
 def optimizers() -> list[str]:
-    """The racing optimizers, in registry order as picked."""
-    return widgets.multiselect("Optimizers", list(OPTIMIZERS), list(COURSE), key="opt",
-                               format_func=lambda k: OPTIMIZERS[k].title)
+    """The racing optimizers, in registry order: pills that wrap, so every name reads even in a narrow column (a
+    multiselect there squeezed its chips to their "×")."""
+    titles = [spec.title for spec in OPTIMIZERS.values()]
+    links.check("opt", "Optimizers", titles.__contains__, "known names", ", ".join(OPTIMIZERS[k].title for k in COURSE))
+    chosen = st.pills("Optimizers", list(OPTIMIZERS), selection_mode="multi", default=list(COURSE), key="opt",
+                      format_func=lambda k: OPTIMIZERS[k].title, wrap=True, bind="query-params") or []
+    names = [k for k in OPTIMIZERS if k in chosen]
+    st.session_state[SIZE] = race_size() | {"optimizers": len(names)}
+    return names
 
 
 def steps() -> int:
-    """Steps per run."""
-    return int(widgets.slider("Steps", 10, LONGEST, 500, key="steps"))
+    """Steps per run: the slider's value, or the most that the racing optimizers can run within a page run."""
+    wanted = int(widgets.slider("Steps", 10, LONGEST, 500, key="steps"))
+    n = len(st.session_state.get("opt") or COURSE)  # the Optimizers box's value (drawn before or after this)
+    fit = cost.most_steps(n, 1, wanted)
+    if fit < wanted:
+        st.caption(cost.too_long(cost.seconds(wanted, n), f"{wanted} steps of {n} optimizers", f"{fit} steps",
+                                 f"the race runs {fit}"))
+    st.session_state[SIZE] = race_size() | {"steps": fit}
+    return fit
+
+
+def race_size() -> dict:
+    """This run's racing optimizers and steps so far ({"optimizers", "steps"}), for the controls drawn after."""
+    return st.session_state.get(SIZE, {"optimizers": len(COURSE), "steps": 500})
 
 
 def raw_start() -> tuple[float | None, float | None]:
@@ -109,7 +169,21 @@ def lr_mode() -> tuple[str, float]:
     """How the race's lrs are chosen (as set, one shared lr, each its best) and the shared lr."""
     mode = widgets.radio("Learning rates", list(LR_MODES), key="lrmode", format_func=LR_MODES.get, horizontal=True,
                          help="A fair race gives every optimizer its own best lr, found by a sweep over a log grid.")
+    if mode == "best":
+        return _best_within_budget(), 0.01
     if mode != "shared":
         return mode, 0.01
     return mode, float(widgets.select_slider("Shared lr", list(LR_GRID), 0.01, key="lr_all",
                                              format_func=lambda v: f"{v:g}"))
+
+
+def _best_within_budget() -> str:
+    """"best" when its lr sweep (every optimizer at each lr of the grid) fits a page run, else "as set" and why."""
+    n, steps_ = race_size()["optimizers"], race_size()["steps"]
+    rows = len(LR_GRID) + 1  # the sweep's rows and the race itself
+    if not n or budget.fits_inline(cost.seconds(steps_, n, rows)):
+        return "best"
+    st.caption(cost.too_long(cost.seconds(steps_, n, rows), f"Finding the best of {len(LR_GRID)} lrs for {n} "
+                             f"optimizers over {steps_} steps", f"{cost.most_steps(n, rows, steps_)} steps",
+                             "the race keeps each lr as set"))
+    return "as set"

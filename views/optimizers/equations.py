@@ -10,6 +10,28 @@ from core.optim.registry import OPTIMIZERS
 from views.optimizers.data import Race
 from views.ui import frame, widgets
 
+# Where a rule's statements meet at the top level: ", \quad", ", \;", "; \;" and explicit line breaks.
+_BREAKS = (r",\quad", r",\;", r";\;", "\\\\")
+
+
+def one_per_line(tex: str) -> str:
+    """A rule's statements one per line (a gathered block), so a long rule (Adadelta's five) wraps instead of
+    running past the column; breaks only at the top level, never inside braces or an environment (RAdam's cases)."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(tex):
+        if tex.startswith(r"\begin", i) or tex[i] == "{":
+            depth += 1
+        elif tex.startswith(r"\end", i) or tex[i] == "}":
+            depth -= 1
+        hit = next((b for b in _BREAKS if tex.startswith(b, i)), None) if depth == 0 else None
+        if hit:
+            parts.append(tex[start:i])
+            i = start = i + len(hit)
+            continue
+        i += 1
+    parts = [p.strip() for p in [*parts, tex[start:]] if p.strip()]
+    return parts[0] if len(parts) == 1 else r"\begin{gathered}" + r"\\[2pt]".join(parts) + r"\end{gathered}"
+
 
 def plugged_step(who: str, traj, k: int) -> None:
     """Step k -> k+1 of one run with its numbers, or why it cannot be shown."""
@@ -34,6 +56,6 @@ def show(race: Race, steps: int) -> None:
         spec = OPTIMIZERS[run.optimizer]
         st.markdown(f"**{spec.title}**")
         if frame.show_equations():
-            st.latex(spec.latex)
+            st.latex(one_per_line(spec.latex))
             plugged_step(spec.title, traj, k)
         st.caption(spec.note)

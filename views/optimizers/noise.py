@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.optim.noise import NOISES
+from views.optimizers import cost
 from views.optimizers.config import NoiseConfig
+from views.optimizers.controls import race_size
 from views.ui import frame, widgets
 
 SIGMAS = (0.0, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
@@ -24,10 +26,23 @@ def controls() -> NoiseConfig:
                                  help="Runs that differ only in their noise draws (used when σ > 0).")
     if not sigma:
         return NoiseConfig()  # exact gradients: kind, paths and seed change nothing, so they key no cache
+    paths = _within_budget(int(paths or 1))
     st.caption(f"${NOISES[kind].latex}$ with $\\xi \\sim \\mathcal N(0, I)$ drawn at every step: "
                f"{NOISES[kind].note}. Bold: noise path 0; faint lines and dots: the other paths and where "
                "they end (same Seed in the sidebar, same draws).")
     st.caption("Watch plain SGD jitter while momentum and Adam average several noisy gradients into a "
                "smoother path; with a constant lr every run keeps wandering near the minimum, a decaying "
                "schedule below (cosine, step) lets it settle.")
-    return NoiseConfig(kind, float(sigma), int(paths or 1), frame.seed())
+    return NoiseConfig(kind, float(sigma), paths, frame.seed())
+
+
+def _within_budget(paths: int) -> int:
+    """The most noisy paths (<= paths) that the race's steps and optimizers can run within a page run."""
+    n, steps = race_size()["optimizers"], race_size()["steps"]
+    if not n:
+        return paths
+    fit = cost.most_rows(steps, n, paths)
+    if fit < paths:
+        st.caption(cost.too_long(cost.seconds(steps, n, paths), f"{paths} noisy paths of {n} optimizers over "
+                                 f"{steps} steps", f"{fit} path{'s' if fit > 1 else ''}", f"the race draws {fit}"))
+    return fit
