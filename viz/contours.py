@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.contour_image import N_LEVELS, image_layer, levels, log_height
 from viz.theme import color, figure
 
 MAX_POINTS = 400  # per drawn path: enough for the eye, light for the browser
-N_LEVELS = 30
 MINIMUM = dict(symbol="star", size=20, color="#F0E442", line=dict(color="black", width=1.2))
 
 
@@ -16,13 +16,6 @@ def thin(points: np.ndarray, limit: int = MAX_POINTS) -> np.ndarray:
     """Every k-th row of points (n, ...), always keeping the last one, so at most ~limit rows remain."""
     k = max(1, -(-(len(points) - 1) // limit))
     return points[::k] if (len(points) - 1) % k == 0 else np.concatenate([points[::k], points[-1:]])
-
-
-def log_height(z: np.ndarray, base: float | None = None) -> np.ndarray:
-    """log10(z - base + 1e-3): valleys of very different depths all get contour lines (base: grid minimum)."""
-    base = float(np.nanmin(z[np.isfinite(z)])) if base is None else base
-    with np.errstate(invalid="ignore"):
-        return np.log10(np.maximum(z - base, 0.0) + 1e-3)
 
 
 def finite_rows(points: np.ndarray) -> np.ndarray:
@@ -33,7 +26,7 @@ def finite_rows(points: np.ndarray) -> np.ndarray:
 def landscape(xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> dict:
     """Contour trace of z (len(ys), len(xs)) with N_LEVELS log-spaced levels between the 2nd and 98th percentile."""
     lz = log_height(z)
-    lo, hi = np.nanquantile(lz[np.isfinite(lz)], [0.02, 0.98])
+    lo, hi = levels(lz)
     # float32 on the wire: a 160 x 160 grid is half the bytes to encode, hash and send on every rerun, and its ~7
     # digits are far below what a contour line or a grey level can show (the trace has no hover)
     return dict(type="contour", x=xs, y=ys, z=lz.astype(np.float32), colorscale="Greys", reversescale=True,
@@ -44,17 +37,24 @@ def landscape(xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> dict:
 
 def pick_grid(xs: np.ndarray, ys: np.ndarray, n: int) -> dict:
     """An invisible n x n grid of markers: plotly cannot select a contour, so clicks land on these."""
-    gx, gy = np.meshgrid(np.linspace(xs[0], xs[-1], n), np.linspace(ys[0], ys[-1], n))
+    gx, gy = np.meshgrid(np.linspace(xs[0], xs[-1], n, dtype=np.float32), np.linspace(ys[0], ys[-1], n,
+                                                                                       dtype=np.float32))
     return dict(type="scatter", x=gx.ravel(), y=gy.ravel(), mode="markers", marker=dict(size=14, opacity=0.0),
                 name="click to start here", showlegend=False,
                 hovertemplate="start here: (%{x:.2f}, %{y:.2f})<extra></extra>")
 
 
+DOTS = 301  # iterates (steps + 1) up to which every one is drawn as a dot
+
+
 def path_traces(name: str, pts: np.ndarray, i: int) -> list[dict]:
-    """A path (line, legend entry) and its head (big dot) in the i-th colour."""
+    """A path (line, legend entry) and its head (big dot) in the i-th colour; a short path (at most DOTS
+    iterates) also marks every iterate with a small dot, as Goh draws them: the spacing shows the speed."""
     p = thin(finite_rows(pts))
-    line = dict(type="scatter", x=p[:, 0], y=p[:, 1], mode="lines", name=name, legendgroup=name,
-                line=dict(color=color(i), width=3), hovertemplate=f"{name}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>")
+    dots = len(p) == len(finite_rows(pts)) and len(p) <= DOTS
+    line = dict(type="scatter", x=p[:, 0], y=p[:, 1], mode="lines+markers" if dots else "lines", name=name,
+                legendgroup=name, line=dict(color=color(i), width=3), marker=dict(size=5, color=color(i)),
+                hovertemplate=f"{name}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>")
     head = dict(type="scatter", x=p[-1:, 0], y=p[-1:, 1], mode="markers", showlegend=False, legendgroup=name,
                 hoverinfo="skip", marker=dict(color=color(i), size=12, line=dict(color="white", width=1.5)))
     return [line, head]
@@ -75,6 +75,13 @@ def bundle_traces(name: str, runs: list[np.ndarray], i: int) -> list[dict]:
     dots = dict(type="scatter", x=ends[:, 0], y=ends[:, 1], mode="markers", legendgroup=name, showlegend=False,
                 hoverinfo="skip", opacity=0.6, marker=dict(color=color(i), size=7))
     return [line, dots]
+
+
+def single(trace: dict) -> dict:
+    """The trace with its x and y arrays as float32: half the bytes on every redraw, ~7 digits (far below a pixel
+    of the whole-box view; hovers show 3)."""
+    arrays = [k for k in ("x", "y") if isinstance(trace.get(k), np.ndarray)]
+    return trace | {k: trace[k].astype(np.float32) for k in arrays}
 
 
 def marks(minima: np.ndarray, start) -> list[dict]:
@@ -98,23 +105,29 @@ def plane_layout(xs, ys, height: int = 620) -> dict:
         legend=dict(x=1.02, xanchor="left", y=1.0, yanchor="top", font=dict(size=14, color="#222"), itemclick="toggle",
                     bgcolor="white"),  # the black path's swatch must stay visible on a dark page
         margin=dict(l=55, r=10, t=20, b=50), clickmode="event+select", dragmode="pan",
-        # A light map in both app themes (like a printed figure): the black path, ring and star outline stay
-        # legible on a dark page, and the greys keep their meaning (light = low loss).
-        plot_bgcolor="white",
+        # The map itself is light in both app themes (like a printed figure): the black path, ring and star outline
+        # stay legible on a dark page, and the greys keep their meaning (light = low loss). The plot area around
+        # it is see-through: plotly pads that area by a few pixels, which showed as a white frame on a dark page.
+        plot_bgcolor="rgba(0,0,0,0)",
         uirevision=f"{xs[0]}:{xs[-1]}:{ys[0]}:{ys[-1]}",  # keeps a zoom across reruns, not across surfaces
     )
 
 
 def contour(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, pick: int = 25,
-            height: int = 620, bundle: dict[str, list[np.ndarray]] | None = None) -> go.Figure:
-    """Log-scaled contour of z (len(ys), len(xs)), one coloured path (T+1, 2) per optimizer, minima and start.
+            height: int = 620, bundle: dict[str, list[np.ndarray]] | None = None,
+            picture: dict | None = None) -> go.Figure:
+    """The log-scaled map of z (len(ys), len(xs)), one coloured path (T+1, 2) per optimizer, minima and start.
 
     pick > 0 adds an invisible pick x pick grid of markers so a click can choose a new start.
     bundle: optimizer name -> more runs (T+1, 2) of it (other noise seeds), drawn faint under its bold path.
+    picture: the map as a layout image (viz.contour_image.image_layer of the same grid), if already made. An image,
+    not a contour trace: a redraw after a slider move then re-traces no contour lines, and the PNG is smaller.
     """
-    data = [landscape(xs, ys, z)] + ([pick_grid(xs, ys, pick)] if pick else [])
+    data = [pick_grid(xs, ys, pick)] if pick else []
     for i, name in enumerate(paths):
         data += bundle_traces(name, (bundle or {}).get(name, []), i)
     for i, (name, pts) in enumerate(paths.items()):
         data += path_traces(name, pts, i)
-    return figure(data + marks(minima, start), plane_layout(xs, ys), height)
+    data = [single(t) for t in data]
+    layout = plane_layout(xs, ys) | {"images": [picture if picture is not None else image_layer(xs, ys, z)]}
+    return figure(data + marks(minima, start), layout, height)

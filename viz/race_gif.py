@@ -1,7 +1,8 @@
 """The optimizer race as an animated GIF for slides: the contour map, every path growing together, a legend.
 
 Drawn with Pillow (already a dependency) rather than by exporting plotly frames, which would need a headless
-browser on the server; the picture matches the contour view: light = low loss, paths in the app's colours.
+browser on the server; the map is the contour view's (bands and contour lines, light = low loss), the paths in
+the app's colours.
 """
 
 from __future__ import annotations
@@ -11,32 +12,30 @@ import io
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from viz.contours import finite_rows, log_height
+from viz.contour_image import N_LEVELS, band_greys, bands, line_grey
+from viz.contours import finite_rows
 from viz.theme import color
 
 STAR = "#F0E442"
 
 
 def _palette(n_lines: int) -> tuple[list[int], dict[str, int]]:
-    """A fixed GIF palette: 32 greys for the map, then the line colours and the marks -> (flat RGB, colour -> index).
+    """A fixed GIF palette: the map's band greys and their contour-line greys, then the line colours and the marks
+    -> (flat RGB, colour -> index).
 
     Drawing straight into palette indices keeps every frame exact (no per-frame quantizing merges two paths'
     colours) and fast.
     """
-    greys = [v for g in np.linspace(250, 120, 32).astype(int) for v in (g, g, g)]
+    greys = np.concatenate([band_greys(), line_grey(band_greys())])
     inks = list(dict.fromkeys([color(i) for i in range(n_lines)] + ["#000000", "#FFFFFF", STAR, "#999999"]))
-    flat = greys + [int(c[k:k + 2], 16) for c in inks for k in (1, 3, 5)]
-    return flat + [0] * (768 - len(flat)), {c: 32 + i for i, c in enumerate(inks)}
+    flat = [int(g) for g in greys for _ in range(3)] + [int(c[k:k + 2], 16) for c in inks for k in (1, 3, 5)]
+    return flat + [0] * (768 - len(flat)), {c: 2 * N_LEVELS + i for i, c in enumerate(inks)}
 
 
 def _background(z: np.ndarray, size: int, palette: list[int]) -> Image.Image:
-    """Map of log-height z (ny, nx) in the palette's greys, light where the loss is low, row 0 at the bottom."""
-    lz = log_height(z)
-    ok = np.isfinite(lz)
-    lo, hi = np.nanquantile(lz[ok], [0.02, 0.98]) if ok.any() else (0.0, 1.0)
-    level = np.clip((np.where(ok, lz, hi) - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
-    band = np.floor(level * 30).astype(np.uint8)[::-1]  # the contour view's 30 bands, so the shapes read alike
-    im = Image.fromarray(band, mode="L").resize((size, size), Image.Resampling.NEAREST).convert("P")
+    """The map of z (ny, nx) as the contour view draws it (viz.contour_image): bands and contour lines in greys."""
+    band, line = bands(z, (size, size))
+    im = Image.fromarray(np.where(line, band + N_LEVELS, band).astype(np.uint8), mode="P")
     im.putpalette(palette)
     return im
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 def test_preset_play_click_and_sweep(page, app_url):
     page.goto(f"{app_url}/optimizers")
     wait_for_app(page, charts=2)
-    page.get_by_role("button", name="Long valley").click()
+    page.get_by_role("radio", name="Long valley").click()
     wait_for_app(page, charts=2)
     assert "surf=Long+valley" in page.url  # Streamlit writes an option as its label
 

@@ -22,7 +22,7 @@ def test_contour_draws_each_variant_its_end_the_minimum_and_start():
     fig = gd_contour(ws, bs, z, run, DATA.minimum, (-1.0, 3.0))
     assert isinstance(fig, go.Figure)
     assert _names(fig) == [*run.names, "least-squares minimum", "start"]
-    lines = [t for t in fig.data if t.name in run.names and t.mode == "lines"]
+    lines = [t for t in fig.data if t.name in run.names and t.mode.startswith("lines")]
     np.testing.assert_allclose(lines[1].x[-1], run.points[-1, 1, 0])
     star = next(t for t in fig.data if t.name == "least-squares minimum")
     np.testing.assert_allclose([star.x[0], star.y[0]], DATA.minimum)

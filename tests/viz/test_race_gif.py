@@ -52,3 +52,27 @@ def test_paths_grow_to_their_end(race):
 
     assert near(9) < 40  # the last frame has Adam's colour at its final point
     assert near(0) > 60  # the first frame has only the start there
+
+
+def _thin_dark_lines(grey: np.ndarray, depth: float = 8) -> np.ndarray:
+    """Pixels darker than both neighbours across them (left/right or above/below): a drawn line, not a band edge."""
+    g = grey.astype(float)
+    across_x = (g[1:-1, 1:-1] + depth <= g[1:-1, :-2]) & (g[1:-1, 1:-1] + depth <= g[1:-1, 2:])
+    across_y = (g[1:-1, 1:-1] + depth <= g[:-2, 1:-1]) & (g[1:-1, 1:-1] + depth <= g[2:, 1:-1])
+    return across_x | across_y
+
+
+def test_background_has_contour_lines_like_the_contour_view(race):
+    """Radford's pictures are read from their contours: the map carries lines where the loss crosses a level,
+    not only grey bands. Counted in the lower half of the first frame, away from the legend, start and star."""
+    xs, ys, z, paths, minima = race
+    size = 240
+    im = Image.open(io.BytesIO(race_gif(xs, ys, z, paths, minima, (1.0, 1.5), frames=2, size=size)))
+    grey = np.asarray(im.convert("L"))[size // 2 + 10:-2]
+    lines = _thin_dark_lines(grey)
+    assert lines.sum() > 0.03 * lines.size  # about one pixel in 15 lies on a contour line here
+    # and they are contour lines: each runs along a level, so most line pixels touch another line pixel
+    padded = np.pad(lines, 1)
+    touching = sum(np.roll(np.roll(padded, dy, 0), dx, 1) for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                   if dx or dy)[1:-1, 1:-1]
+    assert (touching[lines] >= 1).mean() > 0.9

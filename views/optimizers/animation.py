@@ -6,19 +6,42 @@ from functools import partial
 
 import streamlit as st
 
+from views.optimizers import data
 from views.optimizers.config import RaceConfig
 from views.optimizers.data import Landscape, Race
-from views.ui import charts, widgets
+from views.optimizers.paths import outcome_line
+from views.ui import cache, charts, widgets
 from viz.race import race as race_figure
 from viz.race_gif import race_gif
+from viz.theme import plain
+
+RACE = "race_animation"  # one key for every race: the browser updates the chart in place
+
+
+def _paths(race: Race) -> dict:
+    """Title -> points (T+1, 2) of every run (noise path 0)."""
+    return {r.title: tr.points for r, tr in zip(race.runs, race.trajs, strict=True)}
+
+
+# The figure with its frames (~0.1-2 MB of JSON), made once for every session that opens this race.
+@cache.shared("optimizers.race_figure", max_mb=32)
+def figure(cfg: RaceConfig) -> dict:
+    """The animated race of cfg as the plain spec the browser gets (viz.race, arrays packed)."""
+    land, race = data.landscape(cfg.surface), data.race(cfg)
+    return plain(race_figure(land.xs, land.ys, land.z, _paths(race), land.surface.minima, cfg.start,
+                             picture=land.picture))
 
 
 def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
-    """The animated race behind a toggle (~1 s of work) and the GIF download."""
-    paths = {r.title: tr.points for r, tr in zip(race.runs, race.trajs, strict=True)}
+    """The animated race behind a toggle and the GIF download.
+
+    The figure carries every frame (one round trip); Play, Pause and the step slider then run in the browser.
+    """
+    paths = _paths(race)
     st.caption("The race plays in your browser: press ▶ Play, or drag the step slider to scrub.")
     if widgets.toggle("Build the animated race", False, key="race"):
-        charts.chart(race_figure(land.xs, land.ys, land.z, paths, land.surface.minima, cfg.start), "race_animation")
+        charts.chart(figure(cfg), RACE)
+        outcome_line(race)
     # Drawn only when clicked, on Streamlit's download thread, so the page rerun does not pay for it.
     st.download_button("Download the race as a GIF (for slides)", icon=":material/gif_box:",
                        data=partial(race_gif, land.xs, land.ys, land.z, paths, land.surface.minima, cfg.start),

@@ -7,6 +7,7 @@ re-reads its function's source).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import streamlit as st
@@ -18,6 +19,9 @@ from core.optim.trajectory import Trajectory
 from core.surfaces.registry import get_surface
 from core.surfaces.surface import Surface
 from views.optimizers.config import RaceConfig, RunConfig, SurfaceConfig, SweepConfig
+from views.ui import cache
+from viz.contour_image import image_layer
+from viz.contours import finite_rows, thin
 
 # Frozen configs of plain values: their repr identifies them (Streamlit's own dataclass hashing is ~20x slower).
 BY_REPR = {RaceConfig: repr, SurfaceConfig: repr, SweepConfig: repr}
@@ -41,14 +45,19 @@ class Landscape:
         minima = self.surface.minima
         return float(self.surface.value(minima).min()) if len(minima) else float(np.nanmin(self.z))
 
+    @cached_property
+    def picture(self) -> dict:
+        """The loss map as a plotly layout image (viz.contour_image), drawn once per surface for every chart."""
+        return image_layer(self.xs, self.ys, self.z)
+
 
 @dataclass(frozen=True)
 class Race:
     """The race as run: the runs with the lrs they used, path 0 of each, the other noise paths, the fair race."""
 
     runs: tuple[RunConfig, ...]
-    trajs: list[Trajectory]  # one per run (noise path 0)
-    bundle: dict[str, list[np.ndarray]]  # title -> points (T+1, 2) of the other noise paths
+    trajs: list[Trajectory]  # one per run (noise path 0), every step: the step inspector opens any of them
+    bundle: dict[str, list[np.ndarray]]  # title -> points (<= 401, 2) of the other noise paths, as drawn
     fair: FairRace | None  # the lr sweep behind "each at its own best lr"
 
 
@@ -78,7 +87,9 @@ def _runs(cfg: RaceConfig) -> tuple[tuple[RunConfig, ...], FairRace | None]:
     return cfg.runs, None
 
 
-@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
+# Shared by every session and bounded in bytes: 13 optimizers x 5000 steps x 16 noise paths keep ~6 MB (the paths
+# beyond the first only as drawn), so the budget holds a class's worth of distinct races.
+@cache.shared("optimizers.race", max_mb=64)
 def race(cfg: RaceConfig) -> Race:
     """The race (ValueError with a sentence for settings torch refuses)."""
     runs, fair_race = _runs(cfg)
@@ -86,7 +97,9 @@ def race(cfg: RaceConfig) -> Race:
     trajs = run_batch([(r.optimizer, r.hyper()) for r in runs], landscape(cfg.surface).surface, cfg.start, cfg.steps,
                       schedule=schedule, **cfg.noise.run_kwargs())
     paths = cfg.noise.paths if cfg.noise.sigma else 1
-    bundle = {r.title: [t.points for t in trajs[i * paths + 1:(i + 1) * paths]] for i, r in enumerate(runs)}
+    # The other noise paths are only ever drawn, faint and thinned: keep them at that resolution.
+    bundle = {r.title: [thin(finite_rows(t.points)) for t in trajs[i * paths + 1:(i + 1) * paths]]
+              for i, r in enumerate(runs)}
     return Race(runs, trajs[::paths], bundle if paths > 1 else {}, fair_race)
 
 

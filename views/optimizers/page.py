@@ -17,13 +17,52 @@ from views.optimizers import (
     state,
     sweep,
 )
-from views.optimizers.config import RaceConfig
-from views.ui import frame, links, widgets
+from views.optimizers.config import RaceConfig, SurfaceConfig
+from views.ui import frame, links, text, widgets
 
 INTRO = ("Each optimizer in `torch.optim` turns the same gradient into a different step. Race them on a surface and "
          "watch *why*: momentum builds speed along a valley, Adagrad's steps shrink as squared gradients pile up, "
          "Adam rescales every coordinate. Every path is computed with torch's exact update rule (tested against "
          "`torch.optim` to 1e-9).")
+
+
+def refused_surface(surface: SurfaceConfig, exc: ValueError) -> str:
+    """The error for a surface the core refused; the typed expression and the reason shown as text, never markdown."""
+    what = f"Custom surface {text.literal(surface.expr)}" if surface.name == "custom" else "Surface"
+    return f"{what} refused: {text.plain(exc, 300)}"
+
+
+def race_view(surface: SurfaceConfig, steps: int, raw_start, runs, gradient_noise, lr_schedule) -> None:
+    """The right column: the race of the chosen settings and its tabs (returns early, never st.stop: the page's
+    link notices and share link are drawn after it)."""
+    try:
+        land = data.landscape(surface)
+    except ValueError as exc:
+        st.error(refused_surface(surface, exc))
+        return
+    start = controls.start(land.surface, raw_start)
+    if not runs:
+        st.info("Pick at least one optimizer on the left.")
+        return
+    cfg = RaceConfig(surface, runs, start, steps, *controls.lr_mode(), gradient_noise, lr_schedule)
+    try:
+        race = data.race(cfg)
+    except ValueError as exc:  # a hyper-parameter combination torch refuses: say which, keep the page
+        st.error(text.plain(exc, 300))
+        return
+    fair.best_lrs(cfg, race)
+    if land.surface.note:
+        st.caption(land.surface.note)
+    # Lazy tabs: only the open one is built (a slider move pays for one tab, not eight) and a link reopens it.
+    bodies = {"Paths": lambda: paths.show(cfg, land, race), "Race": lambda: animation.show(cfg, land, race),
+              "3D": lambda: relief.show(land, race), "Step inspector": lambda: inspector.show(land, race, steps),
+              "Sweep": lambda: sweep.show(cfg, land, race), "Equations": lambda: equations.show(race, steps),
+              "State over time": lambda: state.show(cfg, race), "Fair race": lambda: fair.show(cfg, land, race)}
+    for tab, body in zip(widgets.tabs(list(bodies), key="otab"), bodies.values(), strict=True):
+        if tab.open:
+            with tab:
+                body()
+
 
 with frame.page("Optimizers", INTRO):
     links.apply_example(controls.apply_preset, list(PRESETS))  # a home-gallery link names a preset
@@ -32,39 +71,10 @@ with frame.page("Optimizers", INTRO):
     with left:
         controls.presets()
         surface = controls.surface()
-        names = controls.optimizers()
+        names = controls.optimizers()  # before steps: the steps' budget depends on how many optimizers race
         steps = controls.steps()
         raw_start = controls.raw_start()
         runs = controls.runs(surface.name, names)
         gradient_noise, lr_schedule = noise.controls(), schedule.controls(steps)
     with right:
-        try:
-            land = data.landscape(surface)
-        except ValueError as exc:
-            st.error(f"Custom surface refused: {exc}")
-            st.stop()
-        start = controls.start(land.surface, raw_start)
-        if not runs:
-            st.info("Pick at least one optimizer on the left.")
-            st.stop()
-        cfg = RaceConfig(surface, runs, start, steps, *controls.lr_mode(), gradient_noise, lr_schedule)
-        try:
-            race = data.race(cfg)
-        except ValueError as exc:  # a hyper-parameter combination torch refuses: say which, keep the page
-            st.error(str(exc))
-            st.stop()
-        fair.best_lrs(cfg, race)
-        for run, traj in zip(race.runs, race.trajs, strict=True):
-            if traj.diverged_at is not None:
-                st.warning(frame.diverged(run.title, traj.diverged_at) + " (left the plotted region or overflowed).")
-        if land.surface.note:
-            st.caption(land.surface.note)
-        # Lazy tabs: only the open one is built (a slider move pays for one tab, not eight) and a link reopens it.
-        bodies = {"Paths": lambda: paths.show(cfg, land, race), "Race": lambda: animation.show(cfg, land, race),
-                  "3D": lambda: relief.show(land, race), "Step inspector": lambda: inspector.show(land, race, steps),
-                  "Sweep": lambda: sweep.show(cfg, land, race), "Equations": lambda: equations.show(race, steps),
-                  "State over time": lambda: state.show(cfg, race), "Fair race": lambda: fair.show(cfg, land, race)}
-        for tab, body in zip(widgets.tabs(list(bodies), key="otab"), bodies.values(), strict=True):
-            if tab.open:
-                with tab:
-                    body()
+        race_view(surface, steps, raw_start, runs, gradient_noise, lr_schedule)

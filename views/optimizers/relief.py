@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from views.optimizers.data import Landscape, Race
+from views.optimizers.paths import outcome_line
 from views.ui import charts
 from viz.surface3d import surface3d
 
@@ -12,3 +13,4 @@ def show(land: Landscape, race: Race) -> None:
     titles = [r.title for r in race.runs]
     charts.chart(surface3d(land.xs, land.ys, land.z, {t: tr.points for t, tr in zip(titles, race.trajs, strict=True)},
                            {t: tr.losses for t, tr in zip(titles, race.trajs, strict=True)}), "surface3d")
+    outcome_line(race)
