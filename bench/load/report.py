@@ -28,11 +28,11 @@ class LoadRun:
     warm_up: list[str] = field(default_factory=list)  # problems of the first visit of each page
 
 
-def _pct(xs: list[float], q: float) -> str:
+def pct(xs: list[float], q: float) -> str:
     return f"{np.percentile(xs, q):.2f}" if xs else "–"
 
 
-def _mb(x: float | None) -> str:
+def mb(x: float | None) -> str:
     return f"{x:.0f}" if x is not None else "n/a"
 
 
@@ -43,8 +43,8 @@ HEADER = ("| target | N | page | moves | median s | p95 s | max s | superseded |
 def _row(run: LoadRun, page: str, rs: list[StudentResult], mem: tuple[str, ...]) -> str:
     lat = [x for r in rs for x in r.latencies]
     opens = [r.open_s for r in rs if r.open_s is not None]
-    cells = [run.target, str(run.n), page or "/", str(sum(r.changes for r in rs)), _pct(lat, 50), _pct(lat, 95),
-             f"{max(lat):.2f}" if lat else "–", str(sum(r.superseded for r in rs)), _pct(opens, 95),
+    cells = [run.target, str(run.n), page or "/", str(sum(r.changes for r in rs)), pct(lat, 50), pct(lat, 95),
+             f"{max(lat):.2f}" if lat else "–", str(sum(r.superseded for r in rs)), pct(opens, 95),
              str(sum(len(r.errors) for r in rs)), *mem]
     return "| " + " | ".join(cells) + " |"
 
@@ -57,17 +57,25 @@ def rows(run: LoadRun) -> list[str]:
         groups.append(("all", run.results))
     m = run.memory
     per = (m.loaded - m.before) / run.n if m.loaded is not None and m.before is not None else None
-    mem = (_mb(m.before), _mb(m.loaded), _mb(m.after), f"{per:.1f}" if per is not None else "n/a")
+    mem = (mb(m.before), mb(m.loaded), mb(m.after), f"{per:.1f}" if per is not None else "n/a")
     return [_row(run, page, rs, mem if i == len(groups) - 1 else ("",) * 4) for i, (page, rs) in enumerate(groups)]
 
 
 def table(runs: list[LoadRun]) -> str:
     """The markdown table of every run, then the distinct error messages (if any)."""
-    lines = [HEADER, "|" + "---|" * (HEADER.count("|") - 1)]
+    lines = [HEADER, rule(HEADER)]
     for run in runs:
         lines += rows(run)
     errors = Counter(e for run in runs for r in run.results for e in r.errors)
     errors.update(f"{run.target}: {e}" for run in runs for e in run.warm_up)
-    if errors:
-        lines += ["", "Errors:"] + [f"- {n} × {e}" for e, n in errors.most_common(10)]
-    return "\n".join(lines)
+    return "\n".join(lines + error_list(errors))
+
+
+def rule(header: str) -> str:
+    """The markdown separator line under ``header``."""
+    return "|" + "---|" * (header.count("|") - 1)
+
+
+def error_list(errors: Counter, top: int = 10) -> list[str]:
+    """The ``top`` most frequent distinct errors as markdown lines (none: no lines)."""
+    return ["", "Errors:"] + [f"- {n} × {e}" for e, n in errors.most_common(top)] if errors else []

@@ -11,13 +11,15 @@ from bench.load.session import Session
 from bench.load.student import Student
 
 
-async def _warm_up(url: str, plan: list[tuple[str, str]], timeout: float) -> list[str]:
-    """Visit each page once (as a first student would, by its link); returns what went wrong.
+async def first_visits(url: str, plan: list[tuple[str, str]], timeout: float, rounds: int = 1) -> list[str]:
+    """Visit each page ``rounds`` times, one tab after the other (as a first student would, by its link); returns
+    what went wrong.
 
-    Imports and first computations then do not count as per-session memory.
+    Imports and first computations then do not count as per-session memory. Behind nginx each visit lands on a
+    random replica, so a few rounds warm them all.
     """
     problems = []
-    for page, control in plan:
+    for page, control in plan * rounds:
         s = Session(url, page)
         try:
             run = await s.open(timeout=max(timeout, 180))
@@ -31,9 +33,10 @@ async def _warm_up(url: str, plan: list[tuple[str, str]], timeout: float) -> lis
 
 
 async def load(url: str, pids: list[int], target: str, n: int, plan: list[tuple[str, str]], *, seconds: float = 60,
-               period: float = 1.0, timeout: float = 30, linger: float = 5) -> LoadRun:
-    """Warm up, then ``n`` students on ``plan`` pages (round-robin) moving their control for ``seconds``."""
-    warm_up = await _warm_up(url, plan, timeout)
+               period: float = 1.0, timeout: float = 30, linger: float = 5, warm: int = 1) -> LoadRun:
+    """Warm up (``warm`` rounds of first visits), then ``n`` students on ``plan`` pages (round-robin) moving their
+    control for ``seconds``."""
+    warm_up = await first_visits(url, plan, timeout, warm)
     await asyncio.sleep(2)
     before = server.rss_mb(pids)
     students = [Student(url, plan[i % len(plan)][0], plan[i % len(plan)][1],

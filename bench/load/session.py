@@ -2,65 +2,51 @@
 
 What a tab does that matters to the server is reproduced: the HTTP requests before the socket (page, health,
 host-config; cookies kept, so nginx affinity and the XSRF cookie behave as in a browser), the first rerun with
-the page name, full widget state on every rerun, the URL kept in sync with bound widgets, the forward-message
-cache (hashes reported, references resolved), fragment auto-reruns, and stale widgets dropped at script end.
+the page name and the link's query, full widget state on every rerun, the URL kept in sync with bound widgets,
+button clicks (one-shot triggers), the forward-message cache (hashes reported, references resolved), fragment
+auto-reruns, and stale widgets dropped at script end. Every run records when it was asked for and which charts
+it changed (run.py), so chart updates per second and their latency can be read off any page.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import http.cookiejar
 import time
-import urllib.request
-from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs
 
-from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from websockets.asyncio.client import connect
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.load.forward_cache import ForwardCache
+from bench.load.handshake import open_stream
+from bench.load.run import Run
 from bench.load.widgets import KINDS, Widget, current_value, default_value, query_string, sync_url, widget_state
 
-_SUCCESS = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
-
-
-@dataclass
-class Run:
-    """One script run as the tab saw it."""
-
-    run_id: str
-    started: float
-    fragment: bool
-    finished: float | None = None
-    status: int | None = None
-    first_chart: str | None = None  # sha1 of the first main-area plotly spec
-    exceptions: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # st.error bodies
-    codes: list[str] = field(default_factory=list)  # st.code texts (the share link lives there)
-
-    @property
-    def ok(self) -> bool:
-        return self.status in _SUCCESS
+__all__ = ["Run", "Session"]
 
 
 class Session:
-    """A headless Streamlit tab on ``base_url`` + ``/`` + ``page``."""
+    """A headless Streamlit tab on ``base_url`` + ``/`` + ``page`` (+ ``?`` + ``query``, a shared link's settings)."""
 
-    def __init__(self, base_url: str, page: str, max_size: int = 200 * 2**20):
+    def __init__(self, base_url: str, page: str, query: str = "", max_size: int = 200 * 2**20):
         self.base = base_url.rstrip("/")
         self.page = page
         self.max_size = max_size
-        self.query: dict[str, list[str]] = {}
+        self.query: dict[str, list[str]] = parse_qs(query, keep_blank_values=True)
         self.widgets: dict[str, Widget] = {}
+        self.buttons: dict[str, object] = {}  # label -> Button proto, as drawn by the latest runs
+        self.tabs: dict[str, list[str]] = {}  # URL-bound tab containers: query key -> tab labels
         self.runs: list[Run] = []
         self.protocol_errors: list[str] = []
         self.page_hash = ""
         self._cookies = http.cookiejar.CookieJar()
         self._cache = ForwardCache()
         self._seen: set[str] = set()  # widget ids drawn in the current full run
+        self._charts: dict[tuple[int, ...], str] = {}  # delta path -> digest of the chart the tab shows there
+        self._tab_paths: dict[tuple[int, ...], str] = {}  # tab container path -> its query key
+        self._requests: list[float] = []  # send times of reruns asked for and not yet started
         self._auto: dict[str, asyncio.Task] = {}
         self._changed = asyncio.Condition()
         self._ws = None
@@ -70,23 +56,12 @@ class Session:
 
     async def open(self, timeout: float = 60) -> Run:
         """Load the page like a browser and wait for its first script run to finish."""
-        await asyncio.to_thread(self._http_preamble)
-        ws_url = "ws" + self.base[4:] + "/_stcore/stream"
-        xsrf = next((c.value for c in self._cookies if c.name == "_streamlit_xsrf"), "PLACEHOLDER_AUTH_TOKEN")
-        cookie = "; ".join(f"{c.name}={c.value}" for c in self._cookies)
-        origin = "{0.scheme}://{0.netloc}".format(urlsplit(self.base))
-        self._ws = await connect(ws_url, subprotocols=["streamlit", xsrf], origin=origin, max_size=self.max_size,
-                                 additional_headers={"Cookie": cookie} if cookie else None, open_timeout=timeout)
+        link = f"/{self.page}" + (f"?{query_string(self.query)}" if self.query else "")
+        self._ws = await open_stream(self.base, link, self._cookies, self.max_size, timeout)
         self._reader = asyncio.create_task(self._read())
         n = len(self.runs)
         await self._send_rerun(page_name=self.page)
         return await self.wait_run(lambda r: r.ok and not r.fragment, after=n, timeout=timeout)
-
-    def _http_preamble(self) -> None:
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self._cookies))
-        for path in (f"/{self.page}", "/_stcore/health", "/_stcore/host-config"):
-            with opener.open(self.base + path, timeout=30) as r:
-                r.read()
 
     async def close(self) -> None:
         for task in self._auto.values():
@@ -112,6 +87,13 @@ class Session:
         sync_url(self.query, w)
         return await self._send_rerun()
 
+    async def click(self, label: str) -> float:
+        """Press the button labelled ``label`` (a one-shot trigger, as the browser sends); returns the send time."""
+        button = self.buttons.get(label)
+        if button is None:
+            raise KeyError(f"no button labelled {label!r}; have {sorted(self.buttons)}")
+        return await self._send_rerun(trigger=WidgetState(id=button.id, trigger_value=True))
+
     async def rerun(self) -> float:
         """Rerun with the current state, as the app menu's "Rerun" does; returns the send time."""
         return await self._send_rerun()
@@ -130,7 +112,8 @@ class Session:
     def _url(self) -> str:
         return f"{self.base}/{self.page}"  # the browser reports origin + path, without the query string
 
-    async def _send_rerun(self, page_name: str = "", fragment_id: str = "", auto: bool = False) -> float:
+    async def _send_rerun(self, page_name: str = "", fragment_id: str = "", auto: bool = False,
+                          trigger: WidgetState | None = None) -> float:
         msg = BackMsg()
         rs = msg.rerun_script
         rs.query_string = query_string(self.query)
@@ -141,10 +124,13 @@ class Session:
         rs.cached_message_hashes.extend(self._cache.entries)
         states = [widget_state(w) for w in self.widgets.values()]
         rs.widget_states.widgets.extend(s for s in states if s is not None)
+        if trigger is not None:
+            rs.widget_states.widgets.append(trigger)
         ci = rs.context_info
         ci.timezone, ci.timezone_offset, ci.locale = "UTC", 0, "en-US"
         ci.url, ci.is_embedded, ci.color_scheme = self._url(), False, "light"
         sent = time.monotonic()
+        self._requests.append(sent)
         await self._ws.send(msg.SerializeToString())
         return sent
 
@@ -175,7 +161,7 @@ class Session:
         elif kind == "navigation":  # multi-page apps: the page actually shown (new_session names app.py)
             self.page_hash = msg.navigation.page_script_hash or self.page_hash
         elif kind == "page_info_changed":
-            self._set_query(msg.page_info_changed.query_string)
+            self.query = parse_qs(msg.page_info_changed.query_string, keep_blank_values=True)
         elif kind == "auto_rerun":
             self._start_auto(msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
         elif kind == "stop_auto_rerun":
@@ -194,23 +180,36 @@ class Session:
             for task in self._auto.values():  # the frontend clears auto-reruns on each full run
                 task.cancel()
             self._auto.clear()
-        self.runs.append(Run(msg.metadata.run.script_run_id, time.monotonic(), fragment))
+        # Requests that arrived while the server was busy are answered together by this run, and so is the request
+        # of a run that a rerun replaced before it drew anything (st.rerun after a click): count from the oldest.
+        last = self.runs[-1] if self.runs else None
+        if last and last.status == ForwardMsg.FINISHED_EARLY_FOR_RERUN and not last.chart_changes and last.requested:
+            self._requests.append(last.requested)
+        requested = min(self._requests, default=None)
+        self._requests.clear()
+        self.runs.append(Run(msg.metadata.run.script_run_id, time.monotonic(), fragment, requested))
 
     def _delta(self, msg: ForwardMsg) -> None:
-        if not self.runs or msg.delta.WhichOneof("type") != "new_element":
-            return
-        el, run = msg.delta.new_element, self.runs[-1]
-        kind = el.WhichOneof("type")
-        if kind in KINDS:
-            self._register(kind, getattr(el, kind))
-        elif kind == "plotly_chart" and run.first_chart is None and msg.metadata.delta_path[:1] == [0]:
-            run.first_chart = hashlib.sha1(el.plotly_chart.spec.encode()).hexdigest()
-        elif kind == "exception":
-            run.exceptions.append(f"{el.exception.type}: {el.exception.message}")
-        elif kind == "alert" and el.alert.format == Alert.ERROR:
-            run.errors.append(el.alert.body)
-        elif kind == "code":
-            run.codes.append(el.code.code_text)
+        kind, path, el = msg.delta.WhichOneof("type"), tuple(msg.metadata.delta_path), msg.delta.new_element
+        if self.runs and kind == "add_block":
+            self._block(msg.delta.add_block, path)
+        elif self.runs and kind == "new_element":
+            kind = self.runs[-1].record(el, path, time.monotonic(), self._charts)
+            if kind in KINDS:
+                self._register(kind, getattr(el, kind))
+            elif kind == "button":
+                self.buttons[el.button.label] = el.button
+
+    def _block(self, block, path: tuple[int, ...]) -> None:
+        """Learn URL-bound tab containers and their labels (a link can open any tab by its label)."""
+        kind = block.WhichOneof("type")
+        if kind == "tab_container" and block.tab_container.query_param_key:
+            self._tab_paths[path] = block.tab_container.query_param_key
+            self.tabs[block.tab_container.query_param_key] = []
+        elif kind == "tab" and path[:-1] in self._tab_paths:
+            labels = self.tabs[self._tab_paths[path[:-1]]]
+            if block.tab.label not in labels:
+                labels.append(block.tab.label)
 
     def _register(self, kind: str, proto) -> None:
         self._seen.add(proto.id)
@@ -231,11 +230,6 @@ class Session:
             self.widgets = {k: w for k, w in self.widgets.items() if k in self._seen}
         if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             self._cache.age(run.fragment)
-
-    def _set_query(self, qs: str) -> None:
-        from urllib.parse import parse_qs
-
-        self.query = {k: v for k, v in parse_qs(qs, keep_blank_values=True).items()}
 
     def _start_auto(self, fragment_id: str, interval: float) -> None:
         if not fragment_id or fragment_id in self._auto:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
@@ -28,6 +29,7 @@ class StudentResult:
     latencies: list[float] = field(default_factory=list)  # change sent -> run with the new chart finished
     changes: int = 0
     superseded: int = 0  # a later move arrived first; the chart shown was at least as new
+    timeouts: int = 0  # moves without a new chart within the timeout (also counted in errors)
     errors: list[str] = field(default_factory=list)
 
 
@@ -80,12 +82,13 @@ class Student:
             self.result.errors.append(f"open {self.result.page}: {type(exc).__name__}: {exc}")
             self.failed = True
 
-    async def drive(self, seconds: float, period: float) -> None:
-        """Move the control every ``period`` s for ``seconds``, then wait for the last charts."""
+    async def drive(self, seconds: float, period: float, keep_going: Callable[[], bool] | None = None) -> None:
+        """Move the control every ``period`` s for ``seconds`` (and on while ``keep_going()``), then wait for the
+        last charts."""
         if self.failed:
             return
         try:
-            await self._drive(seconds, period)
+            await self._drive(seconds, period, keep_going or (lambda: False))
         except Exception as exc:  # counted, see start()
             self.result.errors.append(f"{type(exc).__name__}: {exc}")
         finally:
@@ -105,10 +108,10 @@ class Student:
         w = self.session.widget(self.control)  # fail early and clearly when the control is missing
         self.chart_value = _as_list(url_value(w, w.value))
 
-    async def _drive(self, seconds: float, period: float) -> None:
+    async def _drive(self, seconds: float, period: float, keep_going: Callable[[], bool]) -> None:
         end = time.monotonic() + seconds
         tick = time.monotonic()
-        while tick + period <= end:
+        while tick + period <= end or keep_going():
             tick += period
             await asyncio.sleep(max(0.0, tick - time.monotonic()))
             self._inspect()
@@ -125,6 +128,7 @@ class Student:
         while self.pending and time.monotonic() < deadline and not self.session.protocol_errors:
             await asyncio.sleep(0.05)
             self._inspect()
+        self.result.timeouts += len(self.pending)
         if self.pending:
             self.result.errors += [f"no updated chart within {self.timeout:.0f} s of a move"] * len(self.pending)
         self.pending.clear()

@@ -18,7 +18,8 @@ from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 # Element kinds whose state the frontend keeps and sends with every rerun (buttons only send a trigger on click).
-KINDS = ("slider", "number_input", "selectbox", "radio", "multiselect", "checkbox", "text_input", "text_area")
+KINDS = ("slider", "number_input", "selectbox", "radio", "multiselect", "checkbox", "text_input", "text_area",
+         "button_group")  # button_group: st.pills and st.segmented_control
 
 
 @dataclass
@@ -52,6 +53,8 @@ def default_value(kind: str, p: Any) -> Any:
         return p.options[i] if i is not None and p.options else None
     if kind == "multiselect":
         return [p.options[i] for i in p.default]
+    if kind == "button_group":
+        return [p.options[i].content for i in p.default]
     if kind == "checkbox":
         return p.default
     return _optional(p, "default")  # text_input / text_area
@@ -59,15 +62,17 @@ def default_value(kind: str, p: Any) -> Any:
 
 def current_value(kind: str, p: Any) -> Any:
     """The value the server pushes with ``set_value`` (``getCurrStateFromProto``)."""
+    if kind == "slider" and p.type == Slider.SELECT_SLIDER:  # 1.67 pushes the formatted options themselves
+        return list(p.raw_value) if p.raw_value else [p.options[int(i)] for i in p.value]
     if kind == "slider":
-        return [p.options[int(i)] for i in p.value] if p.type == Slider.SELECT_SLIDER else list(p.value)
+        return list(p.value)
     if kind == "number_input":
         v = _optional(p, "value")
         v = _optional(p, "default") if v is None else v
         return None if v is None else (int(v) if p.data_type == NumberInput.INT else v)
     if kind in ("selectbox", "radio"):
         return _optional(p, "raw_value")
-    if kind == "multiselect":
+    if kind in ("multiselect", "button_group"):
         return list(p.raw_values)
     return p.value if kind == "checkbox" else _optional(p, "value")
 
@@ -85,7 +90,7 @@ def widget_state(w: Widget) -> WidgetState | None:
             ws.int_value = int(w.value)
         else:
             ws.double_value = float(w.value)
-    elif w.kind == "multiselect":
+    elif w.kind in ("multiselect", "button_group"):
         ws.string_array_value.data.extend(w.value)
     elif w.kind == "checkbox":
         ws.bool_value = bool(w.value)
