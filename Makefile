@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test bench load load-all lint deps dev-deps chromium nginx clean
+.PHONY: run test bench bench-browser load load-all lint deps dev-deps chromium nginx clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -50,11 +50,17 @@ test: dev-deps chromium nginx lint
 bench: dev-deps
 	$(PY) -m bench
 
-# N = 10 and 30 concurrent sessions, direct and through two replicas behind nginx (see docs/deploy.md), on the
-# optimizer and normalization pages (the classroom target); load-all spreads them over every page, live training
-# included, for capacity planning.
+# Real Chromium against normlab and a one-slider floor app started side by side: ticks, first charts, live
+# training, the race, as ratios to the floor (bench/browser/; writes bench/browser/last_run.md).
+bench-browser: dev-deps chromium
+	$(PY) -m bench.browser
+
+# The classroom targets of issue #15 (docs/deploy.md, *Measuring*): the class on the optimizer and normalization
+# pages (N = 10 and 30, direct and through two nginx replicas), the class under an adversary (the heaviest links and
+# 100 distinct heavy races), and a lecture of 30 (60 via nginx) pressing Play on live training. load-all spreads the
+# class over every page, live training included, for capacity planning.
 load: dev-deps nginx
-	$(PY) -m bench.load --page optimizers --page normalization
+	$(PY) -m bench.load --scenario class adversary lecture --page optimizers --page normalization
 
 load-all: dev-deps nginx
 	$(PY) -m bench.load
