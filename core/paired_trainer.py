@@ -2,25 +2,30 @@
 
 A record at step k describes the nets after k updates, measured on the mini-batch of update k+1 (its
 activations and its gradients: what the optimizer is about to use), like TensorBoard's training histograms.
+Each net's histograms of one kind share one range over every layer, fixed at the first record, so depth and time
+compare on one axis; what falls outside is counted in ``Snapshot.outside`` rather than drawn as an edge bar. A
+layer with more than ``GRAD_SAMPLE`` weights histograms a fixed random sample of its gradient (its norm is exact).
 """
 
 from __future__ import annotations
 
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from core.activation_capture import activation_taps, probe_mode
+from core.activation_capture import activation_taps, edges_for, layer_stats, probe_mode, unit_percentiles
 from core.datasets import Split, load
 from core.history import History
-from core.net_recorder import NetStats, Recorder
+from core.net_recorder import NetStats, accuracy
 from core.networks import Net, NetSpec, SeededDropout, build, copy_shared_weights
 from core.optim.registry import OPTIMIZERS
+from core.train_cost import GRAD_SAMPLE
 
 NETS = ("plain", "normed")
+KINDS = ("pre", "post", "grad")
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class Snapshot:
     step: int
     plain: NetStats
     normed: NetStats
+    # Per net (plain, normed): shares of values below / above the histogram range, (kinds, layers, 2), KINDS order.
+    outside: tuple[np.ndarray, np.ndarray] | None = field(default=None, compare=False)
+    evaluated: bool = True  # False: test_accuracy is carried from the last evaluation (see accuracy_every)
 
 
 def check_batch(batch_size: int, n_train: int, norm: str, arch: str = "mlp") -> None:
@@ -49,7 +57,7 @@ class PairedTrainer:
                  init: str = "xavier", norm: str = "batch", placement: str = "before", residual: bool = False,
                  dropout: float = 0.0, arch: str = "mlp", optimizer: str = "sgd", lr: float = 0.5,
                  batch_size: int = 60, seed: int = 0, bins: int = 40, record_every: int = 20,
-                 capacity: int = 256, split: Split | None = None, **hyper):
+                 capacity: int = 256, split: Split | None = None, accuracy_every: int = 1, **hyper):
         split = split if split is not None else load(dataset, seed=seed)  # a given split (own CSV) wins
         check_batch(batch_size, len(split.x_train), norm, arch)
         spec = NetSpec(split.n_features, split.n_classes, depth, width, activation, init, "none", placement,
@@ -70,12 +78,18 @@ class PairedTrainer:
         self._x, self._y = torch.from_numpy(split.x_train), torch.from_numpy(split.y_train)
         self._rng = np.random.default_rng([seed, 15485863])
         self._order, self._cursor = self._rng.permutation(len(self._x)), 0
-        x_test, y_test = torch.from_numpy(split.x_test), torch.from_numpy(split.y_test)
-        self._rec = [Recorder(net, bins, x_test, y_test) for net in (self.plain, self.normed)]
+        self._test = torch.from_numpy(split.x_test), torch.from_numpy(split.y_test)
+        self.bins, self.activation, self.accuracy_every = bins, activation, max(int(accuracy_every), 1)
+        self.edges: list[dict[str, list[np.ndarray]]] | None = None  # per net, fixed at the first record
+        g = torch.Generator().manual_seed(seed + 3)
+        self._picks = [_grad_picks(net, g) for net in self.nets]  # the same entries of each gradient every time
         self._loss_sum, self._loss_n = np.zeros(2), 0
         self.history: History[Snapshot] = History(capacity, record_every)
         self._latest = self._peek()
         self.history.add(0, self._latest)
+        # Evaluations follow their own cadence from step 0; a look between records (snapshot) does not shift it.
+        self._accuracy = (self._latest.plain.test_accuracy, self._latest.normed.test_accuracy)
+        self._evaluated_at = 0
 
     @property
     def nets(self) -> tuple[Net, Net]:
@@ -121,7 +135,10 @@ class PairedTrainer:
             self._loss_sum += values
             self._loss_n += 1
             if due:
-                self._latest = self._record(taps, [[b.linear.weight.grad for b in net.blocks] for net in self.nets])
+                grads = [[b.linear.weight.grad for b in net.blocks] for net in self.nets]
+                if self.step_count - self._evaluated_at >= self.accuracy_every:
+                    self._accuracy, self._evaluated_at = self._evaluate(), self.step_count
+                self._latest = self._record(taps, grads, self._accuracy, self._evaluated_at == self.step_count)
                 self.history.add(self.step_count, self._latest)
             self.optimizer.step()
             self._advance()
@@ -129,11 +146,23 @@ class PairedTrainer:
             done += 1
         return done
 
-    def _record(self, taps, grads) -> Snapshot:
+    def _evaluate(self) -> tuple[float, float]:
+        return tuple(accuracy(net, *self._test) for net in self.nets)
+
+    def _record(self, taps, grads, acc: tuple[float, float], evaluated: bool) -> Snapshot:
         mean_loss = self._loss_sum / max(self._loss_n, 1)
         self._loss_sum, self._loss_n = np.zeros(2), 0
-        stats = [r.record(t, g, float(v)) for r, t, g, v in zip(self._rec, taps, grads, mean_loss, strict=True)]
-        return Snapshot(self.step_count, *stats)
+        seen = [[g.reshape(-1)[i] if i is not None else g for g, i in zip(gs, picks, strict=True)]
+                for gs, picks in zip(grads, self._picks, strict=True)]
+        if self.edges is None:
+            self.edges = [_shared_edges(t, s, self.activation, self.bins) for t, s in zip(taps, seen, strict=True)]
+        stats = []
+        for t, gs, s, e, loss, a in zip(taps, grads, seen, self.edges, mean_loss, acc, strict=True):
+            layers = layer_stats(t, s, e, self.activation)
+            layers = tuple(replace(st, grad_norm=float(g.norm())) for st, g in zip(layers, gs, strict=True))
+            stats.append(NetStats(layers, unit_percentiles(t[-1][0]), float(loss), a))
+        outside = tuple(_outside(t, s, e) for t, s, e in zip(taps, seen, self.edges, strict=True))
+        return Snapshot(self.step_count, *stats, outside=outside, evaluated=evaluated)
 
     def _peek(self) -> Snapshot:
         """A record of the current state on the upcoming batch, changing nothing (no update, no RNG draw)."""
@@ -144,7 +173,7 @@ class PairedTrainer:
             grads = [torch.autograd.grad(loss, [b.linear.weight for b in net.blocks])
                      for loss, net in zip(losses, self.nets, strict=True)]
         self._loss_sum, self._loss_n = np.array([loss.item() for loss in losses]), 1
-        return self._record(taps, grads)
+        return self._record(taps, grads, self._evaluate(), True)
 
     def snapshot(self, fresh: bool = True) -> Snapshot:
         """Statistics of both nets now (after a divergence: the last good ones); ``fresh=False`` returns the
@@ -154,6 +183,30 @@ class PairedTrainer:
             if np.isfinite([snap.plain.loss, snap.normed.loss]).all():
                 self._latest = snap
         return self._latest
+
+
+def _grad_picks(net: Net, g: torch.Generator) -> list[torch.Tensor | None]:
+    """Per block: GRAD_SAMPLE fixed random indices into its flattened weight, or None to take every entry."""
+    sizes = [b.linear.weight.numel() for b in net.blocks]
+    return [torch.randperm(n, generator=g)[:GRAD_SAMPLE] if n > GRAD_SAMPLE else None for n in sizes]
+
+
+def _shared_edges(taps, grads, activation: str, bins: int) -> dict[str, list[np.ndarray]]:
+    """One range per kind over every layer of a net (the widest layer sets it), repeated per layer."""
+    values = {"pre": [p for p, _ in taps], "post": [o for _, o in taps], "grad": list(grads)}
+    return {k: [edges_for(torch.cat([v.reshape(-1) for v in vs]), k, activation, bins)] * len(vs)
+            for k, vs in values.items()}
+
+
+def _outside(taps, grads, edges) -> np.ndarray:
+    """Shares of values below and above each histogram's range: (kinds, layers, 2) in KINDS order."""
+    values = {"pre": [p for p, _ in taps], "post": [o for _, o in taps], "grad": list(grads)}
+    out = np.zeros((len(KINDS), len(taps), 2))
+    for k, kind in enumerate(KINDS):
+        for i, v in enumerate(values[kind]):
+            lo, hi, n = float(edges[kind][i][0]), float(edges[kind][i][-1]), max(v.numel(), 1)
+            out[k, i] = int((v < lo).sum()) / n, int((v > hi).sum()) / n
+    return out
 
 
 def _seed_dropout(net: Net, seed: int) -> None:

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid_layout import axis_name, corner_note, grid, ref
+from viz.grid_layout import LINE, axis_name, corner_note, grid, ref
 from viz.theme import PALETTE, figure
 
 PLAIN, NORMED = "#D55E00", "#0072B2"  # Okabe-Ito vermillion for the plain net, blue for the normalized one
+# In the order of core.paired_trainer.KINDS, which indexes Snapshot.outside.
 KIND_TITLES = {"pre": "pre-activation", "post": "post-activation", "grad": "weight gradient"}
 MAX_COLUMNS = 8
 
@@ -31,28 +32,95 @@ def bars(h, color: str, name: str, k: int, show: bool = False) -> dict:
 
 
 def _saturated(share: float) -> str:
-    return "" if share != share else f"<br>sat {share:.0%}"  # nan: not measured
+    return "" if share != share else f" · sat {share:.0%}"  # nan: not measured
+
+
+def _short(x: float) -> str:
+    return f"{x:.2g}".replace("e-0", "e-").replace("e+0", "e")
+
+
+def inside(h, outside: np.ndarray | None) -> np.ndarray:
+    """Shares per bin of the values inside the range: the end bins lose what was clamped into them."""
+    counts = np.array(h.counts, dtype=np.float64)
+    if outside is not None:
+        counts[0], counts[-1] = max(counts[0] - outside[0], 0.0), max(counts[-1] - outside[1], 0.0)
+    return counts
+
+
+def _outside(snap, net: int, kind: str, layer: int) -> np.ndarray | None:
+    out = snap.outside[net] if snap.outside is not None else None
+    return None if out is None else out[list(KIND_TITLES).index(kind), layer]
+
+
+def _row_label(i: int, h, saturated: float) -> str:
+    return f"<b>layer {i + 1}</b>{_saturated(saturated)}<br>μ {_short(h.mean)} · σ {_short(h.std)}"
+
+
+def _net_panel(snap, net: int, kind: str, name: str, color: str, layers: list[int], k: int, lay: dict) -> list[dict]:
+    """One net's layers as rows of bars on the net's one range (layer 1 on top); clipped shares as edge markers."""
+    stats = (snap.plain, snap.normed)[net]
+    lo, hi = float(min(stats.layers[i].hist(kind).edges[0] for i in layers)), float(
+        max(stats.layers[i].hist(kind).edges[-1] for i in layers))
+    n, rows, marks = len(layers), {"x": [], "y": [], "base": [], "share": [], "layer": []}, \
+        {"x": [], "y": [], "text": [], "symbol": [], "pos": [], "hover": []}
+    for r, i in enumerate(layers):  # every row in one trace: a live figure pays per trace, not per bar
+        h, row = stats.layers[i].hist(kind), n - 1 - r
+        out = _outside(snap, net, kind, i)
+        counts = inside(h, out)
+        rows["x"].append((h.edges[:-1] + h.edges[1:]) / 2)
+        rows["y"].append(counts / max(float(counts.max()), 1e-12) * 0.86)
+        rows["base"].append(np.full(len(counts), row))
+        rows["share"].append(counts)
+        rows["layer"].append(np.full(len(counts), i + 1))
+        for side, share in enumerate(out if out is not None else ()):
+            if share > 0:
+                marks["x"].append(hi if side else lo)
+                marks["y"].append(row + 0.35)
+                marks["text"].append(f"{share:.0%}" if share >= 0.005 else "<1%")
+                marks["symbol"].append("triangle-right" if side else "triangle-left")
+                marks["pos"].append("middle right" if side else "middle left")
+                where = f"above {_short(hi)}" if side else f"below {_short(lo)}"
+                marks["hover"].append(f"{share:.1%} of values {where}")
+    width = float(np.diff(stats.layers[layers[0]].hist(kind).edges)[0])
+    data = [dict(type="bar", x=np.concatenate(rows["x"]), y=np.concatenate(rows["y"]),
+                 base=np.concatenate(rows["base"]), width=width,
+                 customdata=np.stack([np.concatenate(rows["share"]), np.concatenate(rows["layer"])], axis=1),
+                 marker_color=color, marker_line_width=0, name=name, xaxis=ref("x", k), yaxis=ref("y", k),
+                 hovertemplate=f"{name}, layer %{{customdata[1]:d}}<br>%{{x:.3g}}: %{{customdata[0]:.1%}}"
+                               "<extra></extra>")]
+    if marks["x"]:
+        data.append(dict(type="scatter", mode="markers+text", x=marks["x"], y=marks["y"], text=marks["text"],
+                         textposition=marks["pos"], marker=dict(symbol=marks["symbol"], size=10, color=color),
+                         textfont=dict(size=12, color=color), hovertext=marks["hover"], hoverinfo="text",
+                         showlegend=False, name="outside the range", xaxis=ref("x", k), yaxis=ref("y", k)))
+    pad = 0.14 * (hi - lo)  # room for the outside markers and their shares
+    lay[axis_name("x", k)].update(range=[lo - pad, hi + pad], autorange=False, nticks=6, tickfont=dict(size=12))
+    lay[axis_name("y", k)].update(
+        range=[0, n], autorange=False, showgrid=False, zeroline=False, tickvals=[n - 1 - r + 0.43 for r in range(n)],
+        ticktext=[_row_label(i, stats.layers[i].hist(kind), stats.layers[i].saturated) for i in layers],
+        tickfont=dict(size=11), side="right" if net else "left",
+        minor=dict(tickvals=list(range(n)), showgrid=True, gridcolor=LINE, ticks=""))
+    return data
 
 
 def pair_histograms(snap, kind: str = "pre", names: Sequence[str] = ("No normalization", "Normalized"),
                     layers: Sequence[int] | None = None) -> go.Figure:
-    """Rows: the two nets; columns: hidden layers; bars: share of values per fixed bin at ``snap.step``."""
-    layers = list(layers) if layers is not None else shown_layers(len(snap.plain.layers))
-    cols = len(layers)
-    lay = grid(2, cols, hspace=0.025 if cols > 4 else 0.04, vspace=0.2,
-               col_titles=[f"layer {i + 1}" for i in layers])
+    """Left the plain net, right the normalized one; a row per hidden layer (layer 1 on top) of bars: share of
+    values per fixed bin at ``snap.step``, each row scaled to its tallest bar, every row of a net on one x range
+    that stays fixed over training; shares outside it are ◀ / ▶ markers at the edges, not bars.
+
+    Two panels whatever the depth: a live view redraws this figure several times a second.
+    """
+    layers = list(layers) if layers is not None else shown_layers(len(snap.plain.layers), 10)
+    lay = grid(1, 2, hspace=0.04, col_titles=list(names))
     data = []
-    for r, (stats, color, name) in enumerate(((snap.plain, PLAIN, names[0]), (snap.normed, NORMED, names[1]))):
-        for c, i in enumerate(layers):
-            k = r * cols + c
-            h = stats.layers[i].hist(kind)
-            data.append(bars(h, color, name, k, show=c == 0))
-            lay["annotations"].append(corner_note(f"μ {h.mean:.2g}<br>σ {h.std:.2g}"
-                                                  + _saturated(stats.layers[i].saturated), k))
-            lay[axis_name("y", k)].update(showticklabels=False, rangemode="tozero")
-            lay[axis_name("x", k)].update(nticks=4, tickfont=dict(size=12))
+    for net, (color, name) in enumerate(((PLAIN, names[0]), (NORMED, names[1]))):
+        data += _net_panel(snap, net, kind, name, color, layers, net, lay)
     lay["bargap"] = 0
-    return figure(data, lay, 440, f"{KIND_TITLES[kind].capitalize()} of each layer · step {snap.step}")
+    lay["showlegend"] = False  # the panel titles name the nets (a legend in the title row collides when narrow)
+    lay["margin"] = dict(l=10, r=10, t=40, b=40)
+    title = f"{KIND_TITLES[kind].capitalize()} of each layer · step {snap.step}"
+    return figure(data, lay, max(300, 130 + 44 * len(layers)), title)
 
 
 def init_histograms(stats: Sequence, title: str, color: str = NORMED, kind: str = "post") -> go.Figure:

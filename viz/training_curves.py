@@ -27,10 +27,12 @@ def loss_accuracy(snaps: Sequence, names: Sequence[str] = ("No normalization", "
     steps = np.array([s.step for s in snaps])
     lay = grid(1, 2, hspace=0.09, col_titles=["training loss", "test accuracy"])
     data = []
+    # Accuracy only where it was measured: a costly pair evaluates less often than it records.
+    evaluated = [s for s in snaps if s.evaluated]
     for net, color, name in zip(NETS, (PLAIN, NORMED), names, strict=True):
-        stats = [getattr(s, net) for s in snaps]
-        data.append(_line(steps, [max(st.loss, 1e-6) for st in stats], color, name, 0))
-        data.append(_line(steps, [st.test_accuracy for st in stats], color, name, 1, show=False))
+        data.append(_line(steps, [max(getattr(s, net).loss, 1e-6) for s in snaps], color, name, 0))
+        data.append(_line([s.step for s in evaluated], [getattr(s, net).test_accuracy for s in evaluated], color,
+                          name, 1, show=False))
     if diverged_at is not None:
         lay["shapes"] = [dict(type="line", x0=diverged_at, x1=diverged_at, y0=0, y1=1, xref=ref("x", k),
                               yref=f"{ref('y', k)} domain", line=dict(color=REFERENCE, dash="dash")) for k in (0, 1)]
@@ -38,7 +40,11 @@ def loss_accuracy(snaps: Sequence, names: Sequence[str] = ("No normalization", "
     lay["yaxis2"].update(range=[0, 1.02], tickformat=".0%")
     for k in (0, 1):
         lay[axis_name("x", k)].update(title_text="step")
-    return figure(data, lay, 360, "Loss and held-out accuracy")
+    fig = figure(data, lay, 380, "Loss and held-out accuracy")
+    # The legend under the panels: in half a page's width it would sit on the title.
+    fig.layout.legend.update(y=0.0, yanchor="bottom", x=0.5, xanchor="center")
+    fig.layout.margin.b = 70
+    return fig
 
 
 def percentile_plot(snaps: Sequence, unit: int = 0,

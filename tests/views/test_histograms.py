@@ -1,10 +1,15 @@
-"""AppTest of the activation-histogram page: controls, Step/Reset, lr without reset, bad input, two sessions."""
+"""AppTest of the activation-histogram page: controls, Step/Reset, lr without reset, bad input, two sessions sharing
+one trainer, the tab in the link, the heavy link refused at once."""
+
+import json
+import time
 
 import pytest
 
 from tests.apptest import open_page
 
 PAGE = "views/histograms/page.py"
+STRIDE = 10  # the default preset records every 10th step (core.train_cost)
 
 
 def _open(**query):
@@ -19,20 +24,30 @@ def _button(at, label):
     return next(b for b in at.button if b.label == label)
 
 
+def _live(at) -> list[dict]:
+    """The figure specs of the live charts (updated in place in the browser), in page order."""
+    return [json.loads(e.proto.json)["spec"] for e in at.get("bidi_component")]
+
+
+def _charts(at) -> int:
+    return len(at.get("bidi_component")) + len(at.get("plotly_chart"))
+
+
 def test_default_view_is_paused_at_step_zero_with_charts():
     at = _open()
     assert not at.exception and not at.error
     assert "**Step 0**" in _status(at)
-    assert len(at.get("plotly_chart")) >= 6
+    assert _charts(at) >= 6
     assert any(b.label == "Play" for b in at.button)
 
 
 def test_step_trains_and_lr_change_does_not_reset():
     at = _open()
     _button(at, "Step").click().run()
-    assert "**Step 20**" in _status(at)
+    assert f"**Step {STRIDE}**" in _status(at)
     at.select_slider(key="lr").set_value(0.1).run()
-    assert "**Step 20**" in _status(at) and not at.error
+    assert f"**Step {STRIDE}**" in _status(at) and not at.error
+    assert at.session_state["hist_live"]["trainer"].key.lrs[-1][1] == 0.1  # its own trainer, forked
     at.slider(key="depth").set_value(4).run()  # structural: back to step 0
     assert "**Step 0**" in _status(at)
     _button(at, "Step").click().run()
@@ -68,7 +83,7 @@ def test_divergence_pauses_with_the_standard_wording():
         if at.warning:
             break
     assert any("diverged at step" in w.value for w in at.warning)
-    assert len(at.get("plotly_chart")) >= 6 and not at.exception
+    assert _charts(at) >= 6 and not at.exception
 
 
 def test_bad_link_value_falls_back_with_a_notice():
@@ -77,19 +92,49 @@ def test_bad_link_value_falls_back_with_a_notice():
     assert "Depth" in " ".join(i.value for i in at.info)
 
 
-def test_two_sessions_train_independently():
+def test_two_sessions_share_one_trainer_and_keep_their_own_position():
     a, b = _open(), _open()
     _button(a, "Step").click().run()
     _button(a, "Step").click().run()
     b.run()
-    assert "**Step 40**" in _status(a) and "**Step 0**" in _status(b)
+    assert f"**Step {2 * STRIDE}**" in _status(a) and "**Step 0**" in _status(b)
+    trainer = a.session_state["hist_live"]["trainer"]
+    assert b.session_state["hist_live"]["trainer"] is trainer  # one computation for both
+    _button(b, "Step").click().run()
+    assert f"**Step {STRIDE}**" in _status(b)  # b reads the frame a's steps already trained
+    b.select_slider(key="lr").set_value(0.1).run()  # b forks; a keeps the shared trainer
+    a.run()
+    assert b.session_state["hist_live"]["trainer"] is not trainer
+    assert a.session_state["hist_live"]["trainer"] is trainer and f"**Step {2 * STRIDE}**" in _status(a)
 
 
-def test_init_lab_and_batch_size_experiment():
-    at = _open(data="moons", depth="1", width="8", bs_steps="50")
+def test_the_tab_is_part_of_the_link():
+    at = _open(htab="Init lab")
+    assert not at.exception and at.selectbox(key="lab_init") is not None
+    assert not any(b.label == "Play" for b in at.button)  # only the open tab is built
+    assert at.query_params.get("htab") in ("Init lab", ["Init lab"])
+
+
+def test_heavy_link_is_refused_at_once_with_the_estimate_and_what_fits():
+    _open()  # a warm server, as in class
+    t0 = time.perf_counter()
+    at = _open(arch="small CNN", depth="20", width="512")
+    took = time.perf_counter() - t0
+    refusals = [e.value for e in at.error if "would take about" in e.value]
+    assert len(refusals) == 1 and "fits" in refusals[0] and refusals[0].count(".") <= 2, refusals
+    assert not any(b.label == "Play" for b in at.button) and "hist_live" not in at.session_state
+    assert took < 5.0
+
+
+def test_init_lab():
+    at = _open(data="moons", depth="1", width="8", htab="Init lab")
     at.selectbox(key="lab_init").set_value("xavier").run()
     at.radio(key="lab_norm").set_value("batch").run()
     assert not at.exception
+
+
+def test_batch_size_experiment():
+    at = _open(data="moons", depth="1", width="8", bs_steps="50", htab="Batch-size experiment")
     _button(at, "Run experiment").click().run()
     assert not at.exception and not at.error
     assert "Press **Run experiment**" not in " ".join(i.value for i in at.info)
@@ -107,14 +152,12 @@ def test_layout_toggles_and_all_layers_grid():
     at.radio(key="hlay").set_value("steps").run()
     assert "older = fainter" in _layer_title(at)
     at.toggle(key="hall").set_value(True).run()
-    assert not at.exception and "layer 7" in str(at.get("plotly_chart")[0].proto.spec)
+    assert not at.exception and "layer 7" in json.dumps(_live(at)[0])
     assert at.radio(key="hlay").disabled
 
 
 def _layer_title(at) -> str:
-    import json
-
-    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+    return _live(at)[0]["layout"]["title"]["text"]
 
 
 def test_saturation_numbers_are_shown_for_every_layer():
@@ -123,19 +166,19 @@ def test_saturation_numbers_are_shown_for_every_layer():
     table = next(d.value for d in at.dataframe if "sat % · no norm" in d.value.columns)
     assert list(table["layer"]) == [1, 2, 3, 4]
     assert table["sat % · no norm"].between(5, 95).all()  # relu: a share of outputs are 0
-    assert "sat " in at.get("plotly_chart")[0].proto.spec  # next to each histogram too
+    assert "sat " in json.dumps(_live(at)[0])  # next to each histogram too
     assert any("output = 0" in m.value for m in at.markdown)
     at.radio(key="smet").set_value("dead").run()
     assert not at.exception
 
 
 def test_lr_caption_says_it_does_not_reset_and_charts_keep_the_camera_button():
-    import json
-
     at = _open()
     assert any("learning rate" in c.value and "keeps training" in c.value for c in at.caption)
-    for chart in at.get("plotly_chart"):
-        config = json.loads(chart.proto.config)
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    configs += [json.loads(e.proto.json)["config"] for e in at.get("bidi_component")]
+    assert len(configs) >= 6
+    for config in configs:
         assert config.get("displayModeBar", True) is not False  # the modebar (with its camera) stays
         assert "toImage" not in config.get("modeBarButtonsToRemove", [])
         assert config["toImageButtonOptions"]["filename"].startswith("normlab_")
@@ -150,7 +193,8 @@ def test_upload_good_csv_trains_on_it():
     assert "**Step 0**" in _status(at)
     assert any("80 rows, 2 features, 2 classes" in c.value for c in at.caption)
     _button(at, "Step").click().run()
-    assert "**Step 20**" in _status(at)
+    stride = at.session_state["hist_live"]["trainer"].stride  # from the cost of this small net
+    assert f"**Step {stride}**" in _status(at)
 
 
 @pytest.mark.parametrize("data, words", [

@@ -89,6 +89,11 @@ def layer_view(left, right) -> LayerView:
     return LayerView(kind, layout, every)
 
 
+def shown_kind() -> str:
+    """The statistic the histogram chart shows ("pre", "post" or "grad"): the time view below follows it."""
+    return st.session_state.get("kind", "pre")
+
+
 def lab() -> LabConfig:
     """The init lab's three settings in a row, with the app-wide seed."""
     c = st.columns(3)

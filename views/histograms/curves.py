@@ -1,32 +1,43 @@
-"""Curves of the live view: loss and accuracy, percentiles of one unit, one layer over time, gradient norms."""
+"""Curves of the live view: loss and accuracy, percentiles of one unit, one layer over time, gradient norms; drawn
+at this session's frame as live charts (updated in place), figures shared by every session on the same frame."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from views.ui import charts, widgets
+from views.histograms import controls, shared
+from views.histograms.layers import live_chart
+from views.ui import widgets
 from viz.ridgeline import ridgeline, time_heatmap
 from viz.training_curves import grad_norms, loss_accuracy, percentile_plot
 
 
-def curves(snap, snaps, diverged_at, names, kind: str) -> None:
+def curves(trainer, step: int, names) -> None:
     """Loss/accuracy, the percentile plot, the time view of one layer and the gradient norms."""
+    snaps = trainer.frames(step)
+    snap = snaps[-1]
+    kind = controls.shown_kind()
+    diverged = trainer.pair.diverged_at if trainer.done else None
+    at = (trainer.key, snap.step)
     left, right = st.columns(2)
-    charts.chart(loss_accuracy(snaps, names, diverged_at), "hist_curves", where=left)
+    live_chart(shared.figure("loss", (*at, names, diverged), lambda: loss_accuracy(snaps, names, diverged)),
+               "hist_curves", where=left)
     depth = len(snap.plain.layers)
     width = snap.plain.unit_percentiles.shape[1]
     # Each chart's own control sits just above it, so these widgets live here rather than in controls.py.
     with right:
-        unit = widgets.number_input("Tracked unit", 1, width, 1, key="unit",
-                                    help="Which unit of the last hidden layer the percentile plot follows.")
-        charts.chart(percentile_plot(snaps, int(unit) - 1, names), "hist_pct")
+        unit = int(widgets.number_input("Tracked unit", 1, width, 1, key="unit",
+                                        help="Which unit of the last hidden layer the percentile plot follows.")) - 1
+        live_chart(shared.figure("pct", (*at, unit, names), lambda: percentile_plot(snaps, unit, names)),
+                   "hist_pct")
     left, right = st.columns(2)
     with left:
         a, b = st.columns(2)
         with a:
-            layer = widgets.number_input("Layer of the time view", 1, depth, depth, key="layer")
+            layer = int(widgets.number_input("Layer of the time view", 1, depth, depth, key="layer")) - 1
         with b:
             view = widgets.radio("Time view", ["heatmap", "ridgeline"], key="tv", horizontal=True)
         time_view = ridgeline if view == "ridgeline" else time_heatmap
-        charts.chart(time_view(snaps, kind, int(layer) - 1, names), "hist_time")
-    charts.chart(grad_norms(snap, names), "hist_grad", where=right)
+        live_chart(shared.figure("time", (*at, view, kind, layer, names),
+                                 lambda: time_view(snaps, kind, layer, names)), "hist_time")
+    live_chart(shared.figure("grad", (*at, names), lambda: grad_norms(snap, names)), "hist_grad", where=right)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from views.histograms import batch_size, controls, init_lab, live
-from views.ui import frame
+from views.ui import frame, widgets
 
 INTRO = (
     "Two copies of one network start from **identical weights** and see the **same mini-batches** with the same "
@@ -17,12 +17,17 @@ INTRO = (
 
 with frame.page("Activation histograms", INTRO):
     cfg, lr = controls.pair()
-    live_tab, lab_tab, sweep_tab = st.tabs(["Live training", "Init lab", "Batch-size experiment"])
-    with live_tab:
-        live.live(cfg, lr)
-    with lab_tab:
-        st.markdown(init_lab.INTRO)
-        init_lab.init_lab(controls.lab())
-    with sweep_tab:
-        st.markdown(batch_size.INTRO)
-        batch_size.experiment(controls.batch_size(cfg, lr))
+    # URL-bound and lazy: a link reopens the tab it was made on, and only the open tab is built (the live view's
+    # fragments run only while it is open).
+    live_tab, lab_tab, sweep_tab = widgets.tabs(["Live training", "Init lab", "Batch-size experiment"], key="htab")
+    if live_tab.open:
+        with live_tab:
+            live.live(cfg, lr)
+    if lab_tab.open:
+        with lab_tab:
+            st.markdown(init_lab.INTRO)
+            init_lab.init_lab(controls.lab())
+    if sweep_tab.open:
+        with sweep_tab:
+            st.markdown(batch_size.INTRO)
+            batch_size.experiment(controls.batch_size(cfg, lr))
