@@ -6,8 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from views.histograms import controls, shared
-from views.histograms.layers import live_chart
-from views.ui import widgets
+from views.ui import charts, widgets
 from viz.ridgeline import ridgeline, time_heatmap
 from viz.training_curves import grad_norms, loss_accuracy, percentile_plot
 
@@ -20,7 +19,7 @@ def curves(trainer, step: int, names) -> None:
     diverged = trainer.pair.diverged_at if trainer.done else None
     at = (trainer.key, snap.step)
     left, right = st.columns(2)
-    live_chart(shared.figure("loss", (*at, names, diverged), lambda: loss_accuracy(snaps, names, diverged)),
+    charts.live(shared.figure("loss", (*at, names, diverged), lambda: loss_accuracy(snaps, names, diverged)),
                "hist_curves", where=left)
     depth = len(snap.plain.layers)
     width = snap.plain.unit_percentiles.shape[1]
@@ -28,7 +27,7 @@ def curves(trainer, step: int, names) -> None:
     with right:
         unit = int(widgets.number_input("Tracked unit", 1, width, 1, key="unit",
                                         help="Which unit of the last hidden layer the percentile plot follows.")) - 1
-        live_chart(shared.figure("pct", (*at, unit, names), lambda: percentile_plot(snaps, unit, names)),
+        charts.live(shared.figure("pct", (*at, unit, names), lambda: percentile_plot(snaps, unit, names)),
                    "hist_pct")
     left, right = st.columns(2)
     with left:
@@ -38,6 +37,6 @@ def curves(trainer, step: int, names) -> None:
         with b:
             view = widgets.radio("Time view", ["heatmap", "ridgeline"], key="tv", horizontal=True)
         time_view = ridgeline if view == "ridgeline" else time_heatmap
-        live_chart(shared.figure("time", (*at, view, kind, layer, names),
+        charts.live(shared.figure("time", (*at, view, kind, layer, names),
                                  lambda: time_view(snaps, kind, layer, names)), "hist_time")
-    live_chart(shared.figure("grad", (*at, names), lambda: grad_norms(snap, names)), "hist_grad", where=right)
+    charts.live(shared.figure("grad", (*at, names), lambda: grad_norms(snap, names)), "hist_grad", where=right)

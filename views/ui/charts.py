@@ -1,4 +1,5 @@
-"""Charts and tables to the browser, one way each: `chart` (any figure, or a cached plain spec) and `table`.
+"""Charts and tables to the browser: `chart` (any figure, or a cached plain spec), `live` (a chart updated in
+place, for frames that follow each other) and `table`.
 
 Every chart gets the same config: no plotly logo, and a camera button that saves ``normlab_<key>.png`` at twice
 the size (slides). Figures that are cached travel as plain dicts (``viz.theme.plain``), so a rerun that changes
@@ -89,3 +90,54 @@ def table(rows: list[dict], *, where=None, **kw):
     except (pa.ArrowException, TypeError, ValueError):
         data = rows
     return (where if where is not None else st).dataframe(data, **{"hide_index": True, "width": "stretch", **kw})
+
+
+_JS = """
+export default function ({ data, parentElement }) {
+  let div = parentElement.querySelector("div.nl-live");
+  if (!div) {
+    div = document.createElement("div");
+    div.className = "nl-live";
+    div.dataset.key = data.key;
+    parentElement.appendChild(div);
+  }
+  div.pending = data;
+  const draw = () => {
+    if (!window.Plotly) { setTimeout(draw, 50); return; }
+    const d = div.pending;
+    if (!d || div.busy) return;  // nothing new, or drawn when the current redraw ends: frames never queue up
+    div.pending = null;
+    div.busy = true;
+    const s = d.spec, color = getComputedStyle(parentElement).color;  // the text follows the light or dark theme
+    const layout = { ...s.layout, font: { ...(s.layout.font || {}), color }, autosize: true };
+    Promise.resolve(window.Plotly.react(div, s.data, layout, { ...d.config, responsive: true }))
+      .finally(() => { div.busy = false; if (div.pending && div.visible !== false) draw(); });
+  };
+  // A chart scrolled out of view keeps its last figure and draws the newest one as soon as it comes back: the
+  // browser spends its time on what is on screen.
+  if (!div.seen) {
+    div.seen = new IntersectionObserver((e) => {
+      div.visible = e[0].isIntersecting;
+      if (div.visible && div.pending) draw();
+    });
+    div.seen.observe(div);
+    draw();
+  } else if (div.visible) {
+    draw();
+  }
+}
+"""
+_LIVE = st.components.v2.component("normlab_live_chart", js=_JS, isolate_styles=False)
+
+
+def live(spec: dict, key: str, where=None) -> None:
+    """A plain figure spec (``viz.theme.plain``) drawn in an element that stays mounted: a new spec under the same
+    ``key`` updates the chart in place (``Plotly.react``). Same plotly config as ``chart`` (named 2x PNGs).
+
+    ``st.plotly_chart`` makes a figure's content part of the element's identity, so every new figure remounts the
+    chart (a fresh ``Plotly.newPlot``: a blank panel and ~0.1-1 s of browser work each time on a busy machine).
+    ``window.Plotly`` is Streamlit's own plotly bundle, loaded by the first ``st.plotly_chart`` on the page; until
+    then the component waits for it. No selection events: charts the user clicks on stay ``chart``.
+    """
+    with where if where is not None else st.container():
+        _LIVE(key=key, data={"spec": spec, "config": config(key), "key": key})
