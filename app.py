@@ -7,11 +7,17 @@ import torch
 from views import HOME, PAGES
 from views.ui import frame, links, server
 
+# The tab icon ships with the app: a ":material/...:" page icon is fetched from Google's font CDN on every load, and
+# nothing may leave the machine (the SVG travels inline as a data URI; tests/browser/test_offline_browser.py).
+ICON = (frame.STATIC / "normlab.svg").read_text()
+
 # Process-wide, once: our nets are tiny and dominated by per-op overhead, so one thread is as fast unloaded and far
 # faster when sessions share the cores (two threads per run spin against each other). Measured in bench/.
 torch.set_num_threads(1)
 
-st.set_page_config(page_title="normlab", page_icon=":material/stacked_line_chart:", layout="wide")
+# Presentation mode starts with the sidebar closed (the projector needs the width); its toggle stays in there.
+st.set_page_config(page_title="normlab", page_icon=ICON, layout="wide",
+                   initial_sidebar_state="collapsed" if frame.presenting() else "auto")
 with server.run_slot():  # a class's runs take turns instead of all crawling at once (views/ui/server.py)
     links.begin_run()
     frame.shared_settings()  # drawn here so they survive page switches (and stay in the URL)

@@ -7,21 +7,29 @@ import plotly.graph_objects as go
 
 from core.linear_regression import GDRun, LinearData
 from viz.contours import finite_rows, landscape, marks, path_traces, plane_layout, thin
-from viz.theme import PALETTE, color, figure
+from viz.theme import INK, PALETTE, PAPER, color, figure
 
 FLOOR = 1e-16  # keeps L - L* on the log axis when a run lands exactly on the minimum
+# The bowl follows the viewer's theme: low loss is the page's own background, high loss a mid grey (light grey on a
+# white page, dark grey on a dark one), contour lines and the start ring in colours that read on both.
+BOWL = dict(colorscale=[[0.0, PAPER], [1.0, "rgb(128,128,128)"]], reversescale=False,
+            line=dict(width=0.8, color="rgba(128,128,128,0.6)"))
+CLEAR = "rgba(0,0,0,0)"
 
 
 def gd_contour(ws: np.ndarray, bs: np.ndarray, z: np.ndarray, run: GDRun, minimum: np.ndarray, start,
                height: int = 560) -> go.Figure:
     """Contour of L over (w, b) (z: (len(bs), len(ws))), one path (T+1, 2) per variant, the minimum and start."""
-    data = [landscape(ws, bs, z)]
+    data = [landscape(ws, bs, z) | BOWL]
     for i, name in enumerate(run.names):
         data += path_traces(name, run.points[:, i], i)
     mark = marks(np.asarray(minimum, float).reshape(1, 2), start)
     mark[0] = mark[0] | dict(name="least-squares minimum",
                              hovertemplate="least squares: w* = %{x:.3f}, b* = %{y:.3f}<extra></extra>")
+    mark[-1] = mark[-1] | dict(marker=mark[-1]["marker"] | dict(color=INK))
     layout = plane_layout(ws, bs, height)
+    layout["plot_bgcolor"] = CLEAR
+    layout["legend"] = layout["legend"] | dict(bgcolor=CLEAR, font=dict(size=14, color=INK))
     layout["xaxis"]["title"] = dict(text="w (slope)")
     layout["yaxis"]["title"] = dict(text="b (intercept)")
     layout["margin"] = dict(l=60, r=10, t=10, b=50)

@@ -7,22 +7,23 @@ import plotly.graph_objects as go
 
 from core.lr_range import RULES, Curve, RangeTest
 from viz.contours import thin
-from viz.theme import PALETTE, figure
+from viz.theme import GRID as GRID_COLOR
+from viz.theme import INK, PALETTE, figure
 
 # CS231n draws very high in yellow, high in green, good in red, low in blue; yellow is unreadable on white, so
-# the Okabe-Ito orange takes its place. A user's lr is black.
+# the Okabe-Ito orange takes its place. A user's lr is the theme's ink: black on a light page, white on a dark one.
 LABEL_COLORS = {"very high": PALETTE[1], "high": PALETTE[2], "good": PALETTE[3], "low": PALETTE[0]}
-USER_COLOR = "#000000"
-# Like the contour maps, these charts are light "printed figures" in both app themes, so the black curve and the
-# grey labels keep their contrast on a dark page.
-PAPER = dict(plot_bgcolor="white")
-LEGEND = dict(bgcolor="white", font=dict(size=14, color="#222"))
-GRID = dict(gridcolor="#e6e6e6", zerolinecolor="#d0d0d0")  # the dark theme's grid would be black on white
+USER_COLOR = INK
+# The charts follow the viewer's theme: no white plot area or legend box, text and grid in theme colours.
+PAPER = dict(plot_bgcolor="rgba(0,0,0,0)")
+LEGEND = dict(bgcolor="rgba(0,0,0,0)", font=dict(size=14, color=INK))
+GRID = dict(gridcolor=GRID_COLOR, zerolinecolor=GRID_COLOR)
+MUTED = "rgba(128,128,128,0.95)"  # the other rule's line and label: grey on both pages
 REGION_FILL = {"too low": "rgba(0,114,178,0.08)", "good": "rgba(0,158,115,0.12)", "too high": "rgba(213,94,0,0.10)"}
 
 
 def curve_color(name: str) -> str:
-    """The colour of a labelled curve (CS231n's labels), black for any other."""
+    """The colour of a labelled curve (CS231n's labels), the theme's ink for any other."""
     return LABEL_COLORS.get(name, USER_COLOR)
 
 
@@ -75,22 +76,21 @@ def range_plot(test: RangeTest, rule: str, marks: dict[str, float] | None = None
                            fillcolor=REGION_FILL[name], layer="below"))
         if b > a:
             notes.append(dict(x=float(np.log10(np.sqrt(a * b))), y=0.02, xref="x", yref="paper", text=name,
-                              showarrow=False, yanchor="bottom", font=dict(size=14, color="#444")))
+                              showarrow=False, yanchor="bottom", font=dict(size=14, color=INK)))
     for r in RULES:
         v = test.suggestion(r)
         main = r == rule
         shapes.append(dict(type="line", xref="x", yref="paper", x0=v, x1=v, y0=0, y1=0.9,
-                           line=dict(color=PALETTE[3] if main else "#777", width=3 if main else 1.5,
+                           line=dict(color=PALETTE[3] if main else MUTED, width=3 if main else 1.5,
                                      dash="solid" if main else "dash")))
         notes.append(dict(x=float(np.log10(v)), y=0.9, xref="x", yref="paper", yanchor="bottom", showarrow=False,
                           text=f"<b>{r}: {v:.2g}</b>" if main else f"{r}: {v:.2g}",
-                          font=dict(size=14, color=PALETTE[3] if main else "#555")))
+                          font=dict(size=14, color=PALETTE[3] if main else MUTED)))
     for name, v in (marks or {}).items():
         if x0 <= v <= x1:
             notes.append(dict(x=float(np.log10(v)), y=1.0, xref="x", yref="paper", text="▼", showarrow=False,
                               yanchor="bottom", hovertext=f"{name}: lr {v:g}",
-                              # above the white plot area, on the page: your black would vanish on a dark page
-                              font=dict(color=LABEL_COLORS.get(name, "#888"))))
+                              font=dict(color=LABEL_COLORS.get(name, INK))))
     layout = dict(xaxis=dict(type="log", title=dict(text="learning rate (log scale; it grows every mini-batch)"),
                              exponentformat="power", range=[np.log10(x0), np.log10(x1)], dtick=1, **GRID),
                   yaxis=dict(title=dict(text="training loss"), range=[0, 1.6 * first], **GRID),

@@ -10,6 +10,16 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 # Lines drawn over a light contour: the yellow vanishes there, so paths use the other seven.
 LINE_COLORS = [c for c in PALETTE if c != "#F0E442"]
 FONT_SIZE = 15
+# Colours that follow the viewer's light or dark theme. Streamlit's own plotly template writes these placeholders,
+# and the browser swaps them for the current theme's colours each time it draws a chart: a cached figure follows a
+# theme switch with no rerun. Outside Streamlit (a notebook) they read as near-black. tests/test_present_mode.py
+# ties them to Streamlit's names (GRAY_90, BG_COLOR).
+INK = "#000037"  # text and strong lines: near-black on a light page, near-white on a dark one
+PAPER = "#000038"  # the page's background: frames and legend boxes that must not stay white on a dark page
+GRID = "rgba(128,128,128,0.25)"  # a translucent grey reads on both
+# Presentation mode (a projector): type and lines grow, a chart is at most this tall so it fits 1024x768 with its
+# control (applied to the plain spec as it is sent, so cached figures stay as they are).
+PRESENT_FONT, PRESENT_LINE, PRESENT_HEIGHT = 1.2, 1.5, 480
 LAYOUT = dict(
     template="plotly_white", font=dict(size=FONT_SIZE), margin=dict(l=50, r=20, t=50, b=45),
     paper_bgcolor="rgba(0,0,0,0)", legend=dict(font=dict(size=FONT_SIZE - 1)),
@@ -54,6 +64,26 @@ def figure(data: list[dict], layout: dict, height: int, title: str = "") -> go.F
     if title and "margin" in layout:  # a figure's own margins keep the title row
         full["margin"] = {**layout["margin"], "t": max(layout["margin"].get("t", 0), 80)}
     return go.Figure({"data": data, "layout": full}, _validate=False)
+
+
+def presented(spec: dict) -> dict:
+    """A plain figure spec for a projector: fonts x PRESENT_FONT, line widths x PRESENT_LINE, height at most
+    PRESENT_HEIGHT. A new dict sharing the (read-only) arrays: the cached spec is not touched."""
+    layout = dict(spec.get("layout", {}))
+    font = dict(layout.get("font", {}))
+    font["size"] = round(font.get("size", FONT_SIZE) * PRESENT_FONT, 1)
+    layout["font"] = font
+    if "height" in layout:
+        layout["height"] = min(layout["height"], PRESENT_HEIGHT)
+    data = []
+    for trace in spec.get("data", []):
+        line = trace.get("line")
+        if isinstance(line, dict) and isinstance(line.get("width"), int | float):
+            trace = {**trace, "line": {**line, "width": line["width"] * PRESENT_LINE}}
+        elif trace.get("type") == "scatter" and "lines" in str(trace.get("mode", "lines")):
+            trace = {**trace, "line": {**(line or {}), "width": 2 * PRESENT_LINE}}  # plotly's default is 2
+        data.append(trace)
+    return {**spec, "data": data, "layout": layout}
 
 
 def plain(fig: go.Figure) -> dict:

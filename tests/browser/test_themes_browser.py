@@ -1,8 +1,10 @@
 """Light and dark themes: every page follows the viewer's system setting and every chart's text stays legible.
 
 Legibility is measured, not eyeballed: each visible SVG text of each plotly chart is compared with what is
-behind it (its legend box, an opaque plot area, the chart's paper, or else the page) by the WCAG contrast
-ratio. Screenshots land in docs/<page>-<scheme>.png for README.
+behind it (its button, its legend box, an opaque plot area, the chart's paper, or else the page) by the WCAG
+contrast ratio. Besides every page's default view, the optimizer race (its Play/Pause buttons and step slider) and
+the sweep are checked. And no chart keeps a white plot area or legend box on the dark page: frames and legends
+follow the theme. Screenshots land in docs/<page>-<scheme>.png for README.
 """
 
 from pathlib import Path
@@ -41,12 +43,28 @@ TEXTS_AND_BACKGROUNDS = """
       const legend = t.closest('g.legend');
       const lbg = legend && legend.querySelector('rect.bg');
       if (opaque(fillOf(lbg))) bg = fillOf(lbg);
+      const button = t.closest('g.updatemenu-button');  // the race's Play / Pause
+      const bbg = button && button.querySelector('rect.updatemenu-item-rect');
+      if (opaque(fillOf(bbg))) bg = fillOf(bbg);
       out.push([t.textContent.trim().slice(0, 40), getComputedStyle(t).fill, bg]);
     }
   }
   return out;
 }
 """
+
+
+# White boxes on the page: opaque plot areas and legend boxes (the frames and legends that ignored the dark theme).
+WHITE_BOXES = """
+() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.getBoundingClientRect().width > 0)
+  .flatMap(p => [...p.querySelectorAll('.bglayer rect.bg, g.legend rect.bg')])
+  .filter(r => parseFloat(r.style.fillOpacity || '1') > 0.5 && /^rgb\\(255, 255, 255\\)$/.test(r.style.fill))
+  .map(r => ((r.closest('[class*="st-key-"]') || {}).className || '?').match(/st-key-[\\w-]+|\\?/)[0])
+"""
+# (name, path): the default view of every page, then the race controls and the sweep.
+VIEWS = [(p.url_path, "" if p is HOME else p.url_path) for p in [HOME, *PAGES]] + [
+    ("optimizers-race", "optimizers?otab=Race&race=true"), ("optimizers-sweep", "optimizers?otab=Sweep&sweep_on=true")]
+CHARTS = {p.url_path: p.charts for p in [HOME, *PAGES]}
 
 
 def _rgb(css: str) -> tuple[float, float, float]:
@@ -71,21 +89,24 @@ def test_contrast_helper_can_fail():
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("spec", [HOME, *PAGES], ids=[p.url_path for p in [HOME, *PAGES]])
-def test_page_is_legible_in_theme(browser, app_url, spec, scheme):
+@pytest.mark.parametrize(("name", "path"), VIEWS, ids=[v[0] for v in VIEWS])
+def test_page_is_legible_in_theme(browser, app_url, name, path, scheme):
     context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
     try:
         page = context.new_page()
-        page.goto(f"{app_url}/{'' if spec is HOME else spec.url_path}")  # home is the default page, at /
-        wait_for_app(page, charts=spec.charts)
+        page.goto(f"{app_url}/{path}")  # home is the default page, at /
+        charts = CHARTS.get(name, 1)
+        wait_for_app(page, charts=charts)
         assert exception_blocks(page) == []
         bg = page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).backgroundColor")
         assert (contrast(bg, "#000000") > 10) == (scheme == "light"), f"{scheme} theme not applied: {bg}"
-        page.screenshot(path=str(DOCS / f"{spec.url_path}-{scheme}.png"))
+        page.screenshot(path=str(DOCS / f"{name}-{scheme}.png"))
         texts = page.evaluate(TEXTS_AND_BACKGROUNDS)
-        assert texts or not spec.charts, "no chart text found"
+        assert texts or not charts, "no chart text found"
         faint = sorted({f"{t!r} {fg} on {b} ({contrast(fg, b):.1f})" for t, fg, b in texts
                         if contrast(fg, b) < MIN_CONTRAST})
         assert not faint, f"illegible chart text in {scheme}: " + "; ".join(faint[:12])
+        if scheme == "dark":
+            assert page.evaluate(WHITE_BOXES) == [], "white plot areas or legend boxes on the dark page"
     finally:
         context.close()

@@ -2,10 +2,13 @@
 
 import json
 
+import numpy as np
 import pytest
 
-from core.activation_stats import dead_relu_fraction, gaussian_mass, saturation_intervals
+from core.activation_stats import dead_relu_fraction, expected_abs_slope, gaussian_mass, saturation_intervals
+from core.activations import ACTIVATIONS_1D
 from tests.apptest import open_page
+from views.activations.explorer import ZERO_SLOPE
 
 PAGE = "views/activations/page.py"
 
@@ -56,7 +59,17 @@ def test_sigmoid_numbers_are_the_core_closed_forms():
     assert m["max |f′|"] == "0.25"
     want = gaussian_mass(saturation_intervals("sigmoid", 0.2), 1.5, 2.0)
     assert m["inputs in the saturated region"] == f"{want:.1%}"
-    assert m["dead ReLUs: Φ(−μ/σ)"] == f"{dead_relu_fraction(1.5, 2.0):.1%}"
+    # A sigmoid unit never has zero slope: no "dead ReLUs" share, the mean slope a gradient meets instead.
+    assert not any("dead" in label for label in m)
+    assert m["mean slope E|f′(z)|"] == f"{expected_abs_slope('sigmoid', 1.5, 2.0):.3g}"
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS_1D))
+def test_only_activations_with_a_zero_slope_region_report_dead_units(name):
+    """The claim behind ZERO_SLOPE: the dead share is shown exactly for activations whose slope is 0 on a region."""
+    x = np.linspace(-6.0, 6.0, 12_001)  # f' of the smooth ones is far from underflow here
+    zero_share = float(np.mean(ACTIVATIONS_1D[name].df(x) == 0.0))
+    assert (zero_share > 0.4) == (name in ZERO_SLOPE), zero_share
 
 
 def test_moving_the_mean_changes_the_dead_fraction_and_the_first_chart():

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.activation_stats import Explorer, Pushed, depth_products, explore, push_gaussian
+from core.activation_stats import Explorer, Pushed, depth_products, expected_abs_slope, explore, push_gaussian
 from core.activations import ACTIVATIONS_1D
 from core.preprocessing import (
     PREPROCESSINGS,
@@ -51,6 +51,12 @@ def shown_or_error(compute: Callable[..., Any], *args) -> Any | None:
 def explored(cfg: ActConfig) -> Explorer:
     """f, f', the pre-activation density and the exact saturated and dead-ReLU shares."""
     return explore(cfg.name, cfg.mu, cfg.sigma, cfg.threshold)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=HASH)
+def mean_slope(cfg: ActConfig) -> float:
+    """E|f'(z)| for z ~ N(mu, sigma^2): the mean factor a gradient meets through one unit."""
+    return expected_abs_slope(cfg.name, cfg.mu, cfg.sigma)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=HASH)

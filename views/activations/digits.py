@@ -6,7 +6,7 @@ import streamlit as st
 
 from views.activations import data
 from views.activations.config import DigitsConfig
-from views.ui import charts
+from views.ui import charts, frame
 
 INTRO = (
     "The same steps on all 1797 digit images (64 pixels, intensities in [0, 1]). The centred row subtracts "
@@ -32,4 +32,5 @@ def show(cfg: DigitsConfig) -> None:
         charts.chart(fig, key, where=column)
     left, right = st.columns([1.6, 1])
     charts.chart(got.shares, "pre_shares", where=left)
-    right.markdown(CENTRING)
+    with right:
+        frame.prose(CENTRING)

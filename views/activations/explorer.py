@@ -15,17 +15,27 @@ READING = (
     "reaches 1 only at z = 0 and saturates on both sides. ReLU passes exactly 1 or 0: no vanishing, but a "
     "path through a unit with z ≤ 0 is cut, and a unit whose input is almost always negative (move the mean "
     "left) is **dead**. Leaky ReLU, ELU, GELU and SiLU keep a small slope there; maxout never saturates.")
+# Activations with a whole region of zero slope: only there can a unit die (Leaky ReLU, ELU, GELU, SiLU and maxout
+# keep a slope; sigmoid and tanh saturate but never reach 0). The others show the mean slope a gradient meets instead.
+ZERO_SLOPE = {"relu"}
 PATHS = ("Each layer draws a fresh z ~ N(μ, σ²) for 4000 random paths. The weights multiply in too: "
          "He initialization's variance 2/fan_in exists to cancel ReLU's E[f′(z)²] = ½; this chart "
          "isolates the activation's share.")
 
 
-def show(cfg: ActConfig) -> None:
-    """The formula, the four numbers, the explorer and push charts, then the depth chart with its slider."""
+def show(cfg: ActConfig, shown: bool = True) -> None:
+    """The formula, the four numbers, the explorer and push charts, then the depth chart with its slider (only the
+    slider when the tab is not shown)."""
+    if not shown:
+        controls.depth(cfg)
+        return
     act = ACTIVATIONS_1D[cfg.name]
     e, p = data.shown_or_error(data.explored, cfg), data.shown_or_error(data.pushed, cfg)
     if e is None or p is None:
         return
+    present = frame.presenting()
+    if present:  # on a projector the chart sits right under its controls, the numbers below it
+        charts.chart(data.explorer_figure(cfg), "act_explorer")
     if frame.show_equations():
         st.latex(rf"f(x) = {act.latex} \qquad f'(x) = {act.dlatex}")
     st.caption(act.note)
@@ -33,10 +43,16 @@ def show(cfg: ActConfig) -> None:
     m[0].metric("max |f′|", f"{e.peak:.4g}", help="The best a gradient can do through one unit.")
     m[1].metric("inputs in the saturated region", f"{e.saturated:.1%}",
                 help="P(z in the shaded region) for z ~ N(μ, σ²), exact (Gaussian CDF).")
-    m[2].metric("dead ReLUs: Φ(−μ/σ)", f"{e.dead_relu:.1%}",
-                help="Share of ReLU inputs z ≤ 0, where the ReLU passes no gradient, for this μ and σ.")
+    if cfg.name in ZERO_SLOPE:
+        m[2].metric("dead ReLUs: Φ(−μ/σ)", f"{e.dead_relu:.1%}",
+                    help="Share of ReLU inputs z ≤ 0, where the ReLU passes no gradient, for this μ and σ.")
+    else:
+        m[2].metric("mean slope E|f′(z)|", f"{data.mean_slope(cfg):.3g}",
+                    help=f"The factor a gradient is multiplied by through one {act.title} unit, on average over "
+                         "z ~ N(μ, σ²); no input has zero slope, so no unit dies.")
     m[3].metric("output mean ± std", f"{p.out.mean:.3g} ± {p.out.std:.3g}", help="Of f(z) over 20 000 samples.")
-    charts.chart(data.explorer_figure(cfg), "act_explorer")
+    if not present:
+        charts.chart(data.explorer_figure(cfg), "act_explorer")
     charts.chart(data.push_figure(cfg), "act_push")
     _depth(cfg)
 
@@ -49,5 +65,6 @@ def _depth(cfg: ActConfig) -> None:
         chain = data.shown_or_error(data.depth_figure, depth)
         if chain is not None:
             charts.chart(chain, "act_depth_chart")
-    right.markdown(READING)
+    with right:
+        frame.prose(READING)
     right.caption(PATHS)

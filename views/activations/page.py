@@ -1,7 +1,5 @@
 """Activations & inputs: what each nonlinearity does to its input, and why inputs are centred and whitened."""
 
-import streamlit as st
-
 from views.activations import controls, digits, explorer, preprocessing
 from views.activations.presets import PRESETS
 from views.ui import frame, links, widgets
@@ -15,16 +13,20 @@ TABS = ["Activation explorer", "Input preprocessing (2-D)", "Digits whitening"]
 
 with frame.page("Activations & inputs", INTRO):
     links.apply_example(controls.apply_preset, list(PRESETS))  # a home-gallery link names one of the presets
-    # Lazy tabs: only the open one is built (the digits tab whitens 1797 images), and a link reopens it.
+    # Lazy tabs: only the open one computes (the digits tab whitens 1797 images) and a link reopens it; every tab
+    # draws its controls, so a link made on one tab keeps the others' settings.
     explorer_tab, cloud_tab, digits_tab = widgets.tabs(TABS, key="atab")
-    if explorer_tab.open:
-        with explorer_tab:
-            explorer.show(controls.activation())
-    if cloud_tab.open:
-        with cloud_tab:
-            st.markdown(preprocessing.INTRO)
-            preprocessing.show(controls.cloud())
-    if digits_tab.open:
-        with digits_tab:
-            st.markdown(digits.INTRO)
-            digits.show(controls.digits())
+    with explorer_tab:
+        explorer.show(controls.activation(), bool(explorer_tab.open))
+    with cloud_tab:
+        if cloud_tab.open:
+            frame.prose(preprocessing.INTRO)
+        cloud = controls.cloud()
+        if cloud_tab.open:
+            preprocessing.show(cloud)
+    with digits_tab:
+        if digits_tab.open:
+            frame.prose(digits.INTRO)
+        whitening = controls.digits()
+        if digits_tab.open:
+            digits.show(whitening)

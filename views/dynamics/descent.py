@@ -12,6 +12,14 @@ from views.dynamics.data import Descent, descent_run
 from views.ui import charts, frame, widgets
 from viz.gd_variants import data_fit, gd_contour, gd_losses
 
+INTRO = (
+    "Fit a line **y ≈ w x + b** to noisy points by gradient descent. The loss "
+    "L(w, b) = 1/(2n) Σ (w xᵢ + b − yᵢ)² is a bowl over the two parameters, so its contour is exact and the "
+    "least-squares minimum (★) is known in closed form. **Full batch** uses every point per update: a smooth "
+    "path. **Stochastic** uses one random point: a cheap but noisy gradient, so the path jitters and, at a "
+    "constant lr, never settles at ★ but keeps wandering in a noise ball. A **mini-batch** of b points "
+    "averages the noise down (its variance shrinks like 1/b).")
+
 
 def controls() -> GDConfig:
     """The tab's widgets (URL keys gd_*), read into one config."""
@@ -53,25 +61,25 @@ def _summary(d: Descent) -> None:
 def _charts(cfg: GDConfig, d: Descent) -> None:
     data, run = d.data, d.run
     # cfg determines every figure here, so a rerun that changes nothing in it sends the cached specs.
-    charts.cached_chart("gd_contour", cfg, lambda: gd_contour(*d.grid, run, data.minimum, cfg.start))
+    # On a projector (presentation mode) the map is shorter, so it fits under the tabs at 1280x720.
+    height = 470 if frame.presenting() else 560
+    charts.cached_chart("gd_contour", (cfg, height),
+                        lambda: gd_contour(*d.grid, run, data.minimum, cfg.start, height=height))
     a, b = st.columns(2)
     axis = "epochs" if cfg.budget == "epochs" else "steps"
     charts.cached_chart("gd_losses", cfg, lambda: gd_losses(run, float(data.value(data.minimum)), axis), where=a)
     charts.cached_chart("gd_fit", cfg, lambda: data_fit(data, run), where=b)
 
 
-def tab() -> None:
-    """Full batch, batch 1 and batch b on the exact loss surface of a linear regression."""
-    st.markdown(
-        "Fit a line **y ≈ w x + b** to noisy points by gradient descent. The loss "
-        "L(w, b) = 1/(2n) Σ (w xᵢ + b − yᵢ)² is a bowl over the two parameters, so its contour is exact and the "
-        "least-squares minimum (★) is known in closed form. **Full batch** uses every point per update: a smooth "
-        "path. **Stochastic** uses one random point: a cheap but noisy gradient, so the path jitters and, at a "
-        "constant lr, never settles at ★ but keeps wandering in a noise ball. A **mini-batch** of b points "
-        "averages the noise down (its variance shrinks like 1/b).")
+def tab(shown: bool) -> None:
+    """Full batch, batch 1 and batch b on the exact loss surface of a linear regression (controls only if not shown)."""
+    if shown:
+        frame.prose(INTRO)
     left, right = st.columns([1, 3], gap="large")
     with left:
         cfg = controls()
+    if not shown:
+        return
     with right:
         try:
             d = descent_run(cfg)
@@ -84,7 +92,7 @@ def tab() -> None:
                            "learning rate.")
         _charts(cfg, d)
         _summary(d)
-    st.markdown(
+    frame.prose(
         f"**Steps vs epochs.** A *step* is one update from one mini-batch; an *epoch* is one pass over all "
         f"n = {cfg.n} points, i.e. ⌈n / b⌉ steps: 1 for full batch, {cfg.n} for batch 1. At an equal number of "
         "steps the stochastic run has done n times less work, so of course it lags; at an equal number of "

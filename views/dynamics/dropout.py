@@ -13,6 +13,18 @@ from views.ui import charts, frame, widgets
 from viz.dropout import curves_figure, mask_figure
 
 P_VALUES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+INTRO = (
+    "**Dropout** zeroes each unit of a layer with probability `p` on every training step, so no unit can rely "
+    "on a particular partner (Srivastava et al., 2014). At test time nothing is dropped, so the output must be "
+    "rescaled to match what the next layer saw on average in training. **Inverted dropout** (PyTorch) divides "
+    "the kept units by `1-p` while training and leaves test alone; the **classic** form trains unscaled and "
+    "multiplies by the keep probability `1-p` at test. Either way the test output equals the *expected* "
+    "training output: the crosses (mean over many masks) land on the diamonds.")
+EARLY_STOPPING = (
+    "A wide network (2 x 128 ReLU units) trained with Adam on a **small subset** of the digits memorises it: "
+    "the training loss falls towards 0 while the validation loss (on the held-out 25%) turns back up. "
+    "Dropout slows the memorising. **Early stopping** keeps the weights of the epoch with the lowest "
+    "validation loss (star) and halts once it has not improved for *patience* epochs (dashed line).")
 
 
 def controls() -> DropoutConfig:
@@ -32,30 +44,24 @@ def _mask_figure(cfg: DropoutConfig):
     return mask_figure(dropout_demo(digit_activations(cfg.seed, 32, cfg.digit), cfg.p, cfg.mask_seed))
 
 
-def tab() -> None:
-    """One layer under a dropout mask (train vs test, inverted and classic), then the regularization effect."""
-    st.markdown(
-        "**Dropout** zeroes each unit of a layer with probability `p` on every training step, so no unit can rely "
-        "on a particular partner (Srivastava et al., 2014). At test time nothing is dropped, so the output must be "
-        "rescaled to match what the next layer saw on average in training. **Inverted dropout** (PyTorch) divides "
-        "the kept units by `1-p` while training and leaves test alone; the **classic** form trains unscaled and "
-        "multiplies by the keep probability `1-p` at test. Either way the test output equals the *expected* "
-        "training output: the crosses (mean over many masks) land on the diamonds.")
-    frame.equation(r"m_i \sim \mathrm{Bernoulli}(1-p):\quad \text{inverted } \frac{m \odot a}{1-p} \text{ (train)},"
-                   r"\; a \text{ (test)};\qquad \text{classic } m \odot a \text{ (train)},\; (1-p)\,a \text{ (test)}")
+def tab(shown: bool) -> None:
+    """One layer under a dropout mask (train vs test, inverted and classic), then the regularization effect
+    (controls only if not shown)."""
+    if shown:
+        frame.prose(INTRO)
+        frame.equation(r"m_i \sim \mathrm{Bernoulli}(1-p):\quad \text{inverted } \frac{m \odot a}{1-p} "
+                       r"\text{ (train)},\; a \text{ (test)};\qquad \text{classic } m \odot a \text{ (train)},"
+                       r"\; (1-p)\,a \text{ (test)}")
     cfg = controls()
-    # The demo is drawn only when its spec is not cached: the config determines it.
-    charts.cached_chart("do_mask_fig", cfg, lambda: _mask_figure(cfg))
-    _curves_section(cfg)
+    if shown:  # the demo is drawn only when its spec is not cached: the config determines it
+        charts.cached_chart("do_mask_fig", cfg, lambda: _mask_figure(cfg))
+    _curves_section(cfg, shown)
 
 
-def _curves_section(cfg: DropoutConfig) -> None:
-    st.subheader("Regularization effect and early stopping")
-    st.markdown(
-        "A wide network (2 x 128 ReLU units) trained with Adam on a **small subset** of the digits memorises it: "
-        "the training loss falls towards 0 while the validation loss (on the held-out 25%) turns back up. "
-        "Dropout slows the memorising. **Early stopping** keeps the weights of the epoch with the lowest "
-        "validation loss (star) and halts once it has not improved for *patience* epochs (dashed line).")
+def _curves_section(cfg: DropoutConfig, shown: bool) -> None:
+    if shown:
+        st.subheader("Regularization effect and early stopping")
+        frame.prose(EARLY_STOPPING)
     c = st.columns(3)
     with c[0]:
         n_train = widgets.slider("Training examples", 50, 1000, 300, 50, key="do_n")
@@ -63,6 +69,8 @@ def _curves_section(cfg: DropoutConfig) -> None:
         epochs = widgets.slider("Epochs", 10, 150, 40, 10, key="do_ep")
     with c[2]:
         patience = int(widgets.slider("Patience (epochs)", 1, 50, 10, key="do_pat"))
+    if not shown:
+        return
     if cfg.p == 0.0:
         st.info("With p = 0 both runs are the same network; pick p > 0 above to compare.", icon=":material/info:")
     runs = {"plain": CurveConfig(0.0, n_train, epochs=epochs, seed=cfg.seed),

@@ -11,6 +11,13 @@ from views.dynamics.data import ensemble_member
 from views.ui import charts, frame, widgets
 from viz.ensembles import ensemble_figure
 
+INTRO = (
+    "Train the same network **K times**, changing only the seed (initial weights, mini-batch order), and "
+    "average the predicted class **probabilities**. The members make partly different mistakes, so the "
+    "average is usually better than the typical member and often better than the best one: a reliable "
+    "few-percent gain that costs K times the training and K times the prediction (CS231n, *Model "
+    "ensembles*). The gain is largest when the members are unsure, here on a small training subset.")
+
 
 def controls() -> EnsembleConfig:
     """The tab's widgets (URL keys ens_*), read into one config."""
@@ -40,16 +47,15 @@ def _members(cfg: EnsembleConfig) -> list[Member]:
         bar.empty()
 
 
-def tab() -> None:
-    """K independently seeded nets, each member's accuracy and that of their averaged probabilities."""
-    st.markdown(
-        "Train the same network **K times**, changing only the seed (initial weights, mini-batch order), and "
-        "average the predicted class **probabilities**. The members make partly different mistakes, so the "
-        "average is usually better than the typical member and often better than the best one: a reliable "
-        "few-percent gain that costs K times the training and K times the prediction (CS231n, *Model "
-        "ensembles*). The gain is largest when the members are unsure, here on a small training subset.")
-    frame.equation(r"p_{\text{ensemble}}(y \mid x) = \frac{1}{K} \sum_{k=1}^{K} p_k(y \mid x)")
+def tab(shown: bool) -> None:
+    """K independently seeded nets, each member's accuracy and that of their averaged probabilities (controls only
+    if not shown)."""
+    if shown:
+        frame.prose(INTRO)
+        frame.equation(r"p_{\text{ensemble}}(y \mid x) = \frac{1}{K} \sum_{k=1}^{K} p_k(y \mid x)")
     cfg = controls()
+    if not shown:
+        return
     try:
         members = _members(cfg)
         res = result_of(cfg, members)

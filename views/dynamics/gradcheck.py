@@ -11,6 +11,14 @@ from views.dynamics.data import h_curves
 from views.ui import charts, frame, widgets
 from viz.gradcheck import h_curve, tensor_errors, verdict
 
+INTRO = (
+    "Before trusting a hand-written backward pass, compare it with the **centred difference** "
+    "`n = (L(θ + h) - L(θ - h)) / 2h` for every parameter, in **float64**, through the relative error "
+    "`|a - n| / max(|a|, |n|)` of each parameter tensor (with `|·|` the norm of the whole tensor). For a "
+    "smooth net (tanh, softmax) below **1e-7** is right and above **1e-4** is a bug (CS231n). The net: "
+    "10 examples x 4 features → linear 4×6 → tanh → linear 6×3 → softmax cross-entropy + L2 penalty, each "
+    "layer with a hand-written backward. Plant a bug and see which tensors it shows up in.")
+
 
 def controls() -> GradcheckConfig:
     """The tab's widgets (URL keys gc_bug, gc_h), read into one config."""
@@ -37,18 +45,16 @@ def _table(res: GradCheck) -> None:
         k: st.column_config.NumberColumn(format="%.1e") for k in ("relative error", "worst single entry")})
 
 
-def tab() -> None:
-    """Analytic (hand-written backward) vs centred finite-difference gradients of a small float64 net."""
-    st.markdown(
-        "Before trusting a hand-written backward pass, compare it with the **centred difference** "
-        "`n = (L(θ + h) - L(θ - h)) / 2h` for every parameter, in **float64**, through the relative error "
-        "`|a - n| / max(|a|, |n|)` of each parameter tensor (with `|·|` the norm of the whole tensor). For a "
-        "smooth net (tanh, softmax) below **1e-7** is right and above **1e-4** is a bug (CS231n). The net: "
-        "10 examples x 4 features → linear 4×6 → tanh → linear 6×3 → softmax cross-entropy + L2 penalty, each "
-        "layer with a hand-written backward. Plant a bug and see which tensors it shows up in.")
-    frame.equation(r"n_i = \frac{L(\theta + h e_i) - L(\theta - h e_i)}{2h},\qquad \text{relative error} = "
-                   r"\frac{\lVert a - n \rVert}{\max(\lVert a \rVert, \lVert n \rVert)}")
+def tab(shown: bool) -> None:
+    """Analytic (hand-written backward) vs centred finite-difference gradients of a small float64 net (controls only
+    if not shown)."""
+    if shown:
+        frame.prose(INTRO)
+        frame.equation(r"n_i = \frac{L(\theta + h e_i) - L(\theta - h e_i)}{2h},\qquad \text{relative error} = "
+                       r"\frac{\lVert a - n \rVert}{\max(\lVert a \rVert, \lVert n \rVert)}")
     cfg = controls()
+    if not shown:
+        return
     prob = make_problem(cfg.seed)
     res = check(prob, cfg.bug, cfg.h)
     _verdict(cfg, res, torch_verdict(prob, cfg.bug))
@@ -57,7 +63,7 @@ def tab() -> None:
     curves = h_curves(cfg.seed, cfg.bug)
     charts.cached_chart("gc_h_fig", cfg, lambda: h_curve(np.array(H_VALUES), curves, cfg.h), where=right)
     _table(res)
-    st.markdown(
+    frame.prose(
         "**Choosing h.** The centred difference is off by about h² (truncation) but subtracts two nearly equal "
         "losses, losing about eps / h to round-off (eps ≈ 1e-16 in float64, 1e-7 in float32). The best h sits "
         f"in between, near 1e-5 in float64 (best here {curves['float64'].min():.0e}); in float32 no h gets below "

@@ -15,6 +15,17 @@ from views.ui import charts, frame, widgets
 from viz.lr_curves import loss_curves, range_plot
 
 MINE = "lr_mine"  # the session key of "Your learning rate": the suggestion button writes it too
+INTRO = (
+    "The same network (two hidden ReLU layers of 64, same initial weights, same mini-batches) trained on the "
+    "8×8 digits at four learning rates, labelled as CS231n draws them: a **low** lr creeps down almost "
+    "linearly, a **high** one drops fast and then gets stuck above the others, a **very high** one blows up, "
+    "and a **good** one keeps falling. The dashed curve is your lr. A run whose loss is no longer finite, or "
+    "exceeds 10× its first value, has diverged.")
+RANGE_TEST = (
+    "One short run whose lr grows by the same factor after every mini-batch, from 10⁻⁵ to 10 (Smith 2017; "
+    "fastai's `lr_find`). The loss is smoothed (moving average, β = 0.98) and the test stops once it is more "
+    "than 4× its best. Too low: nothing happens. Good: the loss falls. Too high: it blows up. Pick an lr "
+    "where the loss falls **fastest**, not where it is lowest: at the minimum the lr is already at the edge.")
 
 
 def controls() -> LRCurvesConfig:
@@ -47,19 +58,18 @@ def _use(v: float) -> None:
     st.session_state[MINE] = min(LR_GRID, key=lambda g: abs(math.log(g / v)))
 
 
-def _range_section(net: LRConfig) -> None:
-    st.subheader("Learning-rate range test")
-    st.markdown(
-        "One short run whose lr grows by the same factor after every mini-batch, from 10⁻⁵ to 10 (Smith 2017; "
-        "fastai's `lr_find`). The loss is smoothed (moving average, β = 0.98) and the test stops once it is more "
-        "than 4× its best. Too low: nothing happens. Good: the loss falls. Too high: it blows up. Pick an lr "
-        "where the loss falls **fastest**, not where it is lowest: at the minimum the lr is already at the edge.")
+def _range_section(net: LRConfig, shown: bool) -> None:
+    if shown:
+        st.subheader("Learning-rate range test")
+        frame.prose(RANGE_TEST)
     c = st.columns([2, 3])
     with c[0]:
         num_it = int(widgets.slider("Mini-batches in the test", 50, 500, 100, 50, key="lr_it"))
     with c[1]:
         rule = widgets.radio("Suggestion", list(RULES), key="lr_rule", horizontal=True,
                              format_func=lambda r: f"{r} ({RULES[r]})")
+    if not shown:
+        return
     test = range_run(net, num_it)
     charts.cached_chart("lr_range", (net, num_it, rule),
                         lambda: range_plot(test, rule, LR_PRESETS[net.optimizer]))
@@ -73,15 +83,18 @@ def _range_section(net: LRConfig) -> None:
               icon=":material/north_west:")
 
 
-def tab() -> None:
-    """Loss curves at labelled learning rates and a range test, on the digits with a small MLP."""
-    st.markdown(
-        "The same network (two hidden ReLU layers of 64, same initial weights, same mini-batches) trained on the "
-        "8×8 digits at four learning rates, labelled as CS231n draws them: a **low** lr creeps down almost "
-        "linearly, a **high** one drops fast and then gets stuck above the others, a **very high** one blows up, "
-        "and a **good** one keeps falling. The black curve is your lr. A run whose loss is no longer finite, or "
-        "exceeds 10× its first value, has diverged.")
+def tab(shown: bool) -> None:
+    """Loss curves at labelled learning rates and a range test, on the digits with a small MLP (controls only if
+    not shown)."""
+    if shown:
+        frame.prose(INTRO)
     cfg = controls()
+    if shown:
+        _curves_section(cfg)
+    _range_section(cfg.net, shown)
+
+
+def _curves_section(cfg: LRCurvesConfig) -> None:
     try:
         curves = _curves(cfg)
     except ValueError as exc:
@@ -94,4 +107,3 @@ def tab() -> None:
     charts.cached_chart("lr_curves", cfg, lambda: loss_curves(curves))
     st.caption(f"Labels fit {OPTIMIZERS[cfg.net.optimizer].title} with batch 64 and 300 steps; torch's defaults "
                "for the other hyper-parameters. Faint lines: loss of each mini-batch; bold: its moving average.")
-    _range_section(cfg.net)

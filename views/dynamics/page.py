@@ -14,9 +14,9 @@ TABS = {"Gradient descent": descent.tab, "Learning rate": learning_rate.tab, "Dr
         "Ensembles": ensembles.tab, "Gradient check": gradcheck.tab}
 
 with frame.page("Training dynamics", INTRO):
-    # Lazy tabs: only the open one runs. The last three train networks; building all five on every visit made a
-    # first load take a minute on a shared 2-core server.
+    # Lazy tabs: only the open one computes (the last three train networks; building all five on every visit made
+    # a first load take a minute on a shared 2-core server), but every tab draws its controls, so a link made on one
+    # tab keeps the others' settings and reopens the tab it was made on.
     for tab, body in zip(widgets.tabs(list(TABS), key="dtab"), TABS.values(), strict=True):
-        if tab.open:
-            with tab:
-                body()
+        with tab:
+            body(bool(tab.open))

@@ -22,8 +22,8 @@ _LOCK = threading.Lock()
 
 def seconds(s: float) -> str:
     """A duration as people say it: "0.4 s", "12 s", "3 min"."""
-    if s < 10:
-        return f"{s:.1g} s" if s < 1 else f"{s:.0f} s"
+    if s < 10:  # one decimal: "about 1.3 s, more than the 1 s" must not read "about 1 s, more than the 1 s"
+        return f"{s:.1g} s" if s < 1 else f"{s:.1f} s".replace(".0 s", " s")
     return f"{s:.0f} s" if s < 120 else f"{s / 60:.0f} min"
 
 

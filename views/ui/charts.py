@@ -15,7 +15,8 @@ import pyarrow as pa
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
-from viz.theme import plain
+from views.ui import frame
+from viz.theme import plain, presented
 
 
 def config(key: str, **extra) -> dict:
@@ -47,6 +48,8 @@ def chart(fig, key: str, *, where=None, options: dict | None = None, **kw):
     afterwards (cache_data hands every run its own copy).
     """
     target = where if where is not None else st
+    if frame.presenting():  # projector: larger fonts, thicker lines, a height that fits 720 px (a new dict, cache kept)
+        fig = presented(fig if isinstance(fig, dict) else plain(fig))
     return target.plotly_chart(_Plain(fig) if isinstance(fig, dict) else fig, key=key, width="stretch",
                                config=config(key, **(options or {})), **kw)
 
@@ -140,4 +143,5 @@ def live(spec: dict, key: str, where=None) -> None:
     then the component waits for it. No selection events: charts the user clicks on stay ``chart``.
     """
     with where if where is not None else st.container():
+        spec = presented(spec) if frame.presenting() else spec
         _LIVE(key=key, data={"spec": spec, "config": config(key), "key": key})
