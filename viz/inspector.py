@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.contours import landscape, marks, path_traces, plane_layout
+from viz.contours import landscape, marks, path_traces, plane_layout, window
 from viz.state_time import steady
 from viz.theme import color, figure
 
@@ -48,8 +48,12 @@ def step_arrows(points: np.ndarray, grads: np.ndarray, state: dict, k: int, span
 
 
 def step_view(xs, ys, z, name: str, points: np.ndarray, grads: np.ndarray, state: dict, k: int,
-              minima: np.ndarray, height: int = 560) -> go.Figure:
-    """Zoomed contour around step k (0 <= k < T) of one run: -gradient, actual update, velocity/first moment."""
+              minima: np.ndarray, height: int = 560, heights: dict | None = None) -> go.Figure:
+    """Zoomed contour around step k (0 <= k < T) of one run: -gradient, actual update, velocity/first moment.
+
+    heights: the landscape trace of xs, ys, z (viz.contours.landscape), if already made: a step move then only
+    cuts it to the view instead of taking logs and percentiles of the whole grid again.
+    """
     k = int(np.clip(k, 0, len(points) - 2))
     p = points[k]
     update = points[k + 1] - p
@@ -57,10 +61,11 @@ def step_view(xs, ys, z, name: str, points: np.ndarray, grads: np.ndarray, state
     arrows, legend = step_arrows(points, grads, state, k, span)
     path = path_traces(name, points[: k + 2], 0)
     path[0]["line"] = dict(color=color(0), width=2)
-    data = [landscape(xs, ys, z), *path, *marks(minima, points[0]), *legend]
+    xr, yr = [p[0] - span, p[0] + span], [p[1] - span, p[1] + span]
+    data = [window(heights if heights is not None else landscape(xs, ys, z), xr, yr), *path,
+            *marks(minima, points[0]), *legend]
     layout = plane_layout(xs, ys)
-    layout["xaxis"]["range"] = [p[0] - span, p[0] + span]
-    layout["yaxis"]["range"] = [p[1] - span, p[1] + span]
+    layout["xaxis"]["range"], layout["yaxis"]["range"] = xr, yr
     eff = state.get("effective_lr")
     box = dict(text=_numbers(grads[k], update, None if eff is None else eff[k + 1]), xref="paper", yref="paper",
                x=0.01, y=0.99, xanchor="left", yanchor="top", showarrow=False, align="left",

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from viz.contours import thin
 from viz.theme import color, figure
 
+POINTS = 600  # per line: about the chart's width in pixels, so thinner would show and more would not
 FLOOR = 1e-16  # below float64's resolution of f near a minimum; keeps the log axis finite
 BELOW = 1e-9  # a gap below -BELOW * max(1, |floor|) is not rounding: the run went lower than the floor
 
@@ -27,7 +28,7 @@ def _end_mark(name: str, i: int, step: int, gap: float, text: str, symbol: str) 
 def gap_line(v: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
     """Steps and f - floor of losses v (T+1,), thinned: rounding below the floor shows as FLOOR, a fall below it
     (the run is lower than the floor, not converged) as a gap."""
-    steps = thin(np.arange(len(v)), 1000)
+    steps = thin(np.arange(len(v)), POINTS)
     gap = np.maximum(v[steps] - floor, FLOOR)
     gap[_below(v[steps], floor)] = np.nan
     return steps, gap

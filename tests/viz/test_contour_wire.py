@@ -52,3 +52,25 @@ def test_zoomable_contour_trace_goes_out_as_float32_with_the_same_heights():
     sent = np.frombuffer(base64.b64decode(wire["bdata"]), np.float32).reshape(160, 160)
     np.testing.assert_allclose(sent, log_height(z), rtol=1e-6, atol=1e-6)
     assert len(wire["bdata"]) < 0.6 * len(base64.b64encode(log_height(z).tobytes()))
+
+
+def test_click_targets_are_few_and_every_click_in_the_plot_lands_on_one():
+    s = get_surface("beale")
+    xs, ys, z = s.grid(160)
+    fig = contour(xs, ys, z, {}, s.minima, s.starts[0])
+    (grid,) = [t for t in fig.data if t.name == "click to start here"]
+    n = len(grid.x)
+    assert n <= 300  # each is an SVG node built on every redraw
+    side = round(n ** 0.5)
+    # the square box fills the plot's height: the farthest a click can be from a target is half a cell's diagonal
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert fig.layout.hoverdistance >= plot_px / (side - 1) * 2 ** 0.5 / 2
+
+
+def test_loss_lines_carry_about_a_chart_width_of_points():
+    from viz.losses import POINTS, losses
+
+    v = np.geomspace(1.0, 1e-6, 5001)
+    fig = losses({"SGD": v}, 0.0, {"SGD": None})
+    (line,) = fig.data
+    assert POINTS // 2 < len(line.x) <= POINTS + 1 and line.x[-1] == 5000 and line.y[-1] == np.float32(v[-1])

@@ -42,7 +42,7 @@ def show(land: Landscape, race: Race, steps: int) -> None:
     last = (traj.diverged_at or steps + 1) - 1
     k = min(widgets.slider("Step", 0, max(1, last), min(10, last), key="k"), last)
     charts.chart(step_view(land.xs, land.ys, land.z, who, traj.points, traj.grads, traj.state, k,
-                           land.surface.minima), "step_view")
+                           land.surface.minima, heights=land.heights), "step_view")
     charts.chart(state_lines(who, traj.state, k), "state_lines")
     k = min(k, len(traj.points) - 2)
     alive = traj.diverged_at is None or k < traj.diverged_at - 1
