@@ -233,3 +233,11 @@ def test_links_asking_for_more_than_a_page_run_get_the_nearest_setting_that_fits
     assert any(s.startswith("16 noisy paths of 7 optimizers over ") and "the race draws" in s for s in said)
     assert any(s.startswith("Finding the best of 19 lrs") and "keeps each lr as set" in s for s in said)
     assert not any("Best lr over" in c.value for c in at.caption)  # the fair race did not run inline
+
+
+def test_repeated_opt_keys_are_the_link_form_of_several_optimizers_not_a_conflict():
+    # The browser writes a multi-choice control as one key per entry; that must select them all, silently.
+    at = open_page(PAGE, timeout=90, query={"opt": ["SGD", "Adam"]})
+    at.run()
+    assert at.session_state["opt"] == ["sgd", "adam"]
+    assert not [i.value for i in at.info if "times" in i.value]

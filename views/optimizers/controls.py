@@ -15,7 +15,7 @@ from core.surfaces.registry import SURFACES
 from core.surfaces.surface import Surface
 from views.optimizers import cost
 from views.optimizers.config import LR_MODES, RunConfig, SurfaceConfig
-from views.ui import budget, links, widgets
+from views.ui import budget, widgets
 
 SURFACE_NAMES = [*SURFACES, "custom"]
 KAPPAS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
@@ -100,10 +100,8 @@ def _surface_title(key: str) -> str:
 def optimizers() -> list[str]:
     """The racing optimizers, in registry order: pills that wrap, so every name reads even in a narrow column (a
     multiselect there squeezed its chips to their "×")."""
-    titles = [spec.title for spec in OPTIMIZERS.values()]
-    links.check("opt", "Optimizers", titles.__contains__, "known names", ", ".join(OPTIMIZERS[k].title for k in COURSE))
-    chosen = st.pills("Optimizers", list(OPTIMIZERS), selection_mode="multi", default=list(COURSE), key="opt",
-                      format_func=lambda k: OPTIMIZERS[k].title, wrap=True, bind="query-params") or []
+    chosen = widgets.pills("Optimizers", list(OPTIMIZERS), list(COURSE), key="opt",
+                           format_func=lambda k: OPTIMIZERS[k].title, wrap=True)
     names = [k for k in OPTIMIZERS if k in chosen]
     st.session_state[SIZE] = race_size() | {"optimizers": len(names)}
     return names
