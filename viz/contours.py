@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.contour_image import N_LEVELS, image_layer, levels, log_height
-from viz.theme import color, figure
+from viz.theme import INK, PAPER, color, figure
 
 MAX_POINTS = 400  # per drawn path: enough for the eye, light for the browser
 # The pick grid's points per side. Each invisible marker is an SVG node the browser builds on every redraw (a 25 x 25
@@ -120,8 +120,8 @@ def plane_layout(xs, ys, height: int = 620) -> dict:
         xaxis=dict(range=[xs[0], xs[-1]], title=dict(text="x"), constrain="domain", showgrid=False, zeroline=False),
         yaxis=dict(range=[ys[0], ys[-1]], title=dict(text="y"), scaleanchor="x", scaleratio=1, showgrid=False,
                    zeroline=False, constrain="domain"),
-        legend=dict(x=1.02, xanchor="left", y=1.0, yanchor="top", font=dict(size=14, color="#222"), itemclick="toggle",
-                    bgcolor="white"),  # the black path's swatch must stay visible on a dark page
+        legend=dict(x=1.02, xanchor="left", y=1.0, yanchor="top", font=dict(size=14, color=INK), itemclick="toggle",
+                    bgcolor=PAPER),  # beside the map, on the page: it follows the theme (the grey swatch reads on both)
         margin=dict(l=55, r=10, t=20, b=50), clickmode="event+select", dragmode="pan",
         # The map itself is light in both app themes (like a printed figure): the black path, ring and star outline
         # stay legible on a dark page, and the greys keep their meaning (light = low loss). The plot area around

@@ -7,8 +7,9 @@ import plotly.io as pio
 
 # Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies, legible on light and dark.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-# Lines drawn over a light contour: the yellow vanishes there, so paths use the other seven.
-LINE_COLORS = [c for c in PALETTE if c != "#F0E442"]
+# Lines drawn over a light contour: the yellow vanishes there, so paths use the other seven; black becomes a dark
+# grey, which reads on the light map, on a light page and on a dark one (a black legend swatch vanished there).
+LINE_COLORS = ["#666666" if c == "#000000" else c for c in PALETTE if c != "#F0E442"]
 FONT_SIZE = 15
 # Colours that follow the viewer's light or dark theme. Streamlit's own plotly template writes these placeholders,
 # and the browser swaps them for the current theme's colours each time it draws a chart: a cached figure follows a
