@@ -1,7 +1,8 @@
 """Presentation mode on a projector: at 1024x768 and 1280x720, in both themes, every page's main chart and its main
 control are fully visible without scrolling, the sidebar is closed and the prose folded away.
 
-Pages change under other hands, so the test is generic: the first plotly chart and the first slider of the page.
+Pages change under other hands, so the test is generic: the first plotly chart and the first slider (or button) of
+the page.
 Screenshots: docs/present-<page>-1024.png for the optimizer, normalization and histogram pages (README).
 """
 
@@ -42,8 +43,10 @@ def test_main_chart_and_control_fit_the_projector(browser, app_url, spec, size, 
             page.screenshot(path=str(DOCS / f"present-{spec.url_path}-1024.png"))
         assert page.evaluate("() => window.scrollY") == 0
         chart = page.evaluate(BOX, ".js-plotly-plot")
-        # The first slider of the page body (a control left in the closed sidebar is not on the projector).
-        control = page.evaluate(BOX, '[data-testid="stMain"] [data-testid="stSlider"]')
+        # The first slider or button of the page body (a control left in the closed sidebar is not on the
+        # projector): a page's main control is a slider, or Play on the live view.
+        control = page.evaluate(BOX, '[data-testid="stMain"] [data-testid="stSlider"], '
+                                     '[data-testid="stMain"] [data-testid="stButton"]')
         assert chart and _inside(chart, width, height), f"main chart at {chart} in {width}x{height}"
         assert control and _inside(control, width, height), f"main control at {control} in {width}x{height}"
         sidebar = page.evaluate(BOX, '[data-testid="stSidebar"]')

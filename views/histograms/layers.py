@@ -25,9 +25,11 @@ def _figure(snap, snaps, view: LayerView, names):
     return pair_histograms(snap, view.kind, names)
 
 
-def view_controls() -> LayerView:
-    """The statistic radio and the all-layers toggle on the left, the layout radio on the right (page run)."""
-    return controls.layer_view(*st.columns(2))
+def view_controls(where=None) -> LayerView:
+    """The statistic radio and the all-layers toggle on the left, the layout radio on the right (page run), drawn
+    in ``where`` (a popover in presentation mode) or in place."""
+    with where if where is not None else st.container():
+        return controls.layer_view(*st.columns(2))
 
 
 def status(trainer, step: int, names, view: LayerView) -> None:

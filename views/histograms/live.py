@@ -61,7 +61,8 @@ def names(cfg: PairConfig) -> tuple[str, str]:
     return "No normalization", controls.NORM_TITLES[cfg.norm]
 
 
-def _buttons(state: dict) -> None:
+def _buttons(state: dict):
+    """Play/Pause, Step, Reset and the downloads in one row (returned: presentation mode adds the view to it)."""
     trainer: SharedTrainer = state["trainer"]
     row = st.container(horizontal=True)
     if state["playing"]:
@@ -81,6 +82,7 @@ def _buttons(state: dict) -> None:
         state.update(step=0, playing=False)
         st.rerun()
     downloads(row, trainer.pair, trainer.lock, names(state["config"]))
+    return row
 
 
 def _at_end(state: dict) -> bool:
@@ -159,9 +161,10 @@ def live(cfg: PairConfig, lr: float) -> None:
     except ValueError as exc:
         st.error(str(exc))
         return
-    _buttons(state)
-    # The view's radios stay outside the ticking fragment: a tick then sends the step line and one chart only.
-    view = view_controls()
+    row = _buttons(state)
+    # The view's radios stay outside the ticking fragment: a tick then sends the step line and one chart only. On a
+    # projector they fold into a popover in the buttons' row, so Play and the chart share the screen.
+    view = view_controls(row.popover("View", icon=":material/tune:") if frame.presenting() else None)
     (_frame_playing if state["playing"] else _frame_paused)(view)
     (_curves_playing if state["playing"] else _curves_paused)()
     # Drawn by the page run, not the ticking fragments: its chart and table would be remounted (blank) on every
