@@ -17,7 +17,10 @@ import numpy as np
 
 from core.datasets import Split, stratified
 
-MAX_BYTES = 1024 * 1024  # Streamlit's server.maxUploadSize is 1 MB: the same limit, also for notebook use
+# One decimal megabyte: Streamlit's uploader counts "1 MB" as 1,000,000 bytes (1024 * 1024 only in browsers on
+# Windows) and its server refuses a request body, file plus multipart framing, above 1024 * 1024 bytes. A file of
+# at most 1,000,000 bytes passes both on every platform, so the uploader and this parser refuse the same files.
+MAX_BYTES = 1_000_000
 MIN_ROWS, MAX_ROWS = 20, 20_000
 MIN_FEATURES, MAX_FEATURES = 2, 64
 MIN_CLASSES, MAX_CLASSES = 2, 10
@@ -36,7 +39,7 @@ def _text(data: bytes) -> str:
     if len(data) == 0:
         raise CSVDataError("The file is empty.")
     if len(data) > MAX_BYTES:
-        raise CSVDataError(f"The file is {len(data) / 1e6:.1f} MB; the limit is 1 MB.")
+        raise CSVDataError(f"The file has {len(data):,} bytes; the limit is 1 MB ({MAX_BYTES:,} bytes).")
     if b"\x00" in data:
         raise CSVDataError("This is not a text file (it contains NUL bytes); save your table as CSV.")
     try:
@@ -84,12 +87,18 @@ def _features(rows: list[tuple[int, list[str]]]) -> np.ndarray:
     return x
 
 
-def _labels(rows: list[tuple[int, list[str]]]) -> tuple[np.ndarray, list[str]]:
-    raw = [cells[-1] for _, cells in rows]
+def _label(cell: str) -> float | str:
+    """A label's class: numeric labels by value (``1``, ``1.0`` and ``1e0`` are one class), others as written."""
+    v = _number(cell)
+    return v if v is not None and np.isfinite(v) else cell
+
+
+def _labels(rows: list[tuple[int, list[str]]]) -> tuple[np.ndarray, list[float | str]]:
     for line, cells in rows:
         if not cells[-1]:
             raise CSVDataError(f"Line {line}: the label (last column) is empty.")
-    names = sorted(set(raw), key=lambda s: (_number(s) is None, _number(s) or 0.0, s))
+    raw = [_label(cells[-1]) for _, cells in rows]
+    names = sorted(set(raw), key=lambda v: (isinstance(v, str), 0.0 if isinstance(v, str) else v, str(v)))
     if not MIN_CLASSES <= len(names) <= MAX_CLASSES:
         plural = "value" if len(names) == 1 else "values"
         raise CSVDataError(f"The label column (the last one) has {len(names)} distinct {plural}; it needs "
@@ -99,6 +108,7 @@ def _labels(rows: list[tuple[int, list[str]]]) -> tuple[np.ndarray, list[str]]:
     counts = np.bincount(y, minlength=len(names))
     if counts.min() < MIN_PER_CLASS:
         rare = names[int(counts.argmin())]
+        rare = rare if isinstance(rare, str) else f"{rare:g}"
         raise CSVDataError(f"Class {_short(rare)} has only {counts.min()} row(s); every class needs at least "
                            f"{MIN_PER_CLASS} so that the test split sees it.")
     return y, names

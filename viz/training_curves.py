@@ -84,7 +84,9 @@ def batch_size_chart(result) -> go.Figure:
     data = [dict(_line(x, result.curve(norm, kind), color, name, dash=dash), mode="lines+markers",
                  marker=dict(size=9)) for norm, kind, name, color, dash in lines if norm in result.config.norms]
     lay = grid(1, 1)
-    lay["xaxis"].update(type="log", tickvals=x, ticktext=[str(b) for b in x], title_text="batch size")
-    lay["yaxis"].update(title_text="test accuracy", tickformat=".0%")
+    # Whole title dicts: grid's axes share one, and a ``title_text`` key never reaches plotly.js.
+    lay["xaxis"].update(type="log", tickvals=x, ticktext=[str(b) for b in x],
+                        title=dict(text="batch size", font=dict(size=14)))
+    lay["yaxis"].update(title=dict(text="test accuracy", font=dict(size=14)), tickformat=".0%")
     lay["legend"] = dict(orientation="v", y=0.02, yanchor="bottom", x=0.99, xanchor="right")
     return figure(data, lay, 420, f"Test accuracy after {result.config.steps} steps")

@@ -143,3 +143,39 @@ def test_valid_tables_always_parse_and_keep_every_row(n, d, k, seed):
     assert len(s.y_train) + len(s.y_test) == n
     assert np.bincount(np.r_[s.y_train, s.y_test]).tolist() == np.bincount(y).tolist()
     np.testing.assert_allclose(s.x_train.mean(0), 0, atol=1e-4)
+
+
+def test_numeric_labels_are_one_class_per_value():
+    spellings = ["1", "1.0", "1e0", "01", "2", "2.00", "+2", "2e0"]  # two values, eight spellings
+    rows = [(i * 0.5, (i * 7) % 11 - 5.0, spellings[i % len(spellings)]) for i in range(40)]
+    s = parse_csv(_csv(rows))
+    assert s.n_classes == 2
+    by_value = np.array([1 if float(lab) == 1 else 2 for *_, lab in rows])
+    assert np.bincount(np.r_[s.y_train, s.y_test]).tolist() == [(by_value == 1).sum(), (by_value == 2).sum()]
+
+
+def test_text_labels_stay_as_written_and_non_finite_labels_are_text():
+    rows = [(i, i % 5, ["a", "A", "nan", "inf"][i % 4]) for i in range(40)]
+    assert parse_csv(_csv(rows)).n_classes == 4
+
+
+def test_rare_numeric_class_is_named_by_its_value():
+    rows = [(i, i % 5, "1.0" if i == 0 else str(2 + i % 2)) for i in range(40)]
+    with pytest.raises(CSVDataError, match="Class '1' has only 1 row"):
+        parse_csv(_csv(rows))
+
+
+def _sized(n_bytes: int, n_rows: int = 20_000) -> bytes:
+    """A valid headerless CSV of exactly ``n_bytes`` bytes: zeros padded into the first feature's decimals."""
+    rows = [b"%d.5,%d,%d\n" % (i, i % 7, i % 2) for i in range(n_rows)]
+    extra, rest = divmod(n_bytes - sum(map(len, rows)), n_rows)
+    assert extra >= 0
+    return b"".join(r.replace(b".", b"." + b"0" * (extra + (i < rest)), 1) for i, r in enumerate(rows))
+
+
+def test_size_limit_is_one_decimal_megabyte_exactly():
+    assert MAX_BYTES == 1_000_000  # Streamlit's uploader's "1 MB" on Linux and macOS browsers
+    assert len(_sized(MAX_BYTES)) == MAX_BYTES
+    assert parse_csv(_sized(MAX_BYTES)).x_train.shape[1] == 2
+    with pytest.raises(CSVDataError, match="1,000,001 bytes; the limit is 1 MB"):
+        parse_csv(_sized(MAX_BYTES + 1))

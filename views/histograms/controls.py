@@ -11,7 +11,7 @@ from core.networks import ACTIVATIONS, INITS, NORMS
 from core.optim.presets import LR_GRID
 from core.optim.registry import OPTIMIZERS
 from views.histograms.config import LabConfig, LayerView, PairConfig
-from views.histograms.upload import OWN, TITLE, uploader
+from views.histograms.upload import OWN, TITLE, fit_batch, uploader
 from views.ui import frame, widgets
 
 # The app's lr grid plus learning rates that make any net diverge (the page shows what divergence looks like).
@@ -68,6 +68,7 @@ def pair() -> tuple[PairConfig, float]:
         opt = widgets.selectbox("Optimizer", list(OPTIMIZERS), key="opt",
                                 format_func=lambda k: OPTIMIZERS[k].title)
         batch = widgets.select_slider("Batch size", BATCHES, d["batch"], key="batch")
+        batch = fit_batch(batch, upload) if upload else batch  # a small file trains on all its rows, said so
         lr = widgets.select_slider("Learning rate", LIVE_LRS, d["lr"], key="lr", format_func=lambda v: f"{v:g}",
                                    help="Changing it does not restart training.")
         st.caption("Changing the **learning rate** keeps training from the current step; any other setting "

@@ -20,6 +20,7 @@ INTRO = (
     "batch norm to see it repair any init.")
 LAB_DEPTH, LAB_WIDTH, LAB_SAMPLES = 10, 500, 1000
 NUMBER = st.column_config.NumberColumn(format="%.3g")
+LEGEND_ROWS_PX = 120  # bottom margin: the axis title and two rows of legend
 
 
 @st.cache_data(max_entries=128, show_spinner=False, hash_funcs={LabConfig: repr})
@@ -45,4 +46,16 @@ def init_lab(cfg: LabConfig) -> None:
 
 def _std_chart(cfg: LabConfig):
     every = {name: [s.std for s in forward(replace(cfg, init=name))] for name in INITS}
-    return init_std_chart(every, {k: k for k in INITS}, cfg.activation)
+    fig = init_std_chart(every, {k: k for k in INITS}, cfg.activation)
+    return legend_below(fig, f"{cfg.activation} output std per layer")
+
+
+def legend_below(fig, title: str):
+    """The legend in rows under the plot and a title that fits a two-fifths column: six inits in the title row ran
+    over the title, and the long title was cut at the column's edge at 1024 px."""
+    fig.update_layout(title_text=title, margin=dict(t=50, b=LEGEND_ROWS_PX),
+                      legend=dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0.5, xanchor="center"))
+    # Fresh title objects: the grid's axes share one title dict, and its ``title_text`` keys never reach the browser.
+    fig.layout.xaxis.title = dict(text="layer", font=dict(size=14))
+    fig.layout.yaxis.title = dict(text="std (log scale)", font=dict(size=14))
+    return fig

@@ -6,20 +6,26 @@ import hashlib
 
 import streamlit as st
 
-from core.csv_data import MAX_CLASSES, MAX_FEATURES, MAX_ROWS, MIN_ROWS, CSVDataError, parse_csv
+from core.csv_data import MAX_BYTES, MAX_CLASSES, MAX_FEATURES, MAX_ROWS, MIN_ROWS, CSVDataError, parse_csv
 from core.datasets import Split
+from views.ui import text
 
 OWN = "csv"  # the Dataset option that means "the file I uploaded"
 TITLE = "Your own CSV"
 STORE = "hist_csv_data"  # session_state only: {"digest", "split", "error"}; never a cache shared by sessions
 FORMAT = (f"Comma-separated, one row per example: 2 to {MAX_FEATURES} numeric feature columns, then the label "
-          f"(2 to {MAX_CLASSES} classes, numbers or words). {MIN_ROWS} to {MAX_ROWS} rows, at most 1 MB, header "
-          "optional. Features are standardized; a quarter of each class is held out for testing.")
+          f"(2 to {MAX_CLASSES} classes, numbers or words; 1 and 1.0 are one class). {MIN_ROWS} to {MAX_ROWS} rows, "
+          f"at most 1 MB ({MAX_BYTES:,} bytes), header optional. Features are standardized; a quarter of each class "
+          "is held out for testing.")
+# The uploader's limit in Streamlit's megabytes (the browser multiplies by 1,000): the parser's limit, exactly.
+UPLOAD_MB = MAX_BYTES // 1_000_000
+assert UPLOAD_MB * 1_000_000 == MAX_BYTES, "the uploader takes whole megabytes"
 
 
 def uploader(seed: int) -> str:
     """Sidebar uploader; returns a digest naming the parsed file and seed, or "" while there is none or it is bad."""
-    f = st.file_uploader("Your CSV", type=["csv", "txt"], key="hist_csv", max_upload_size=1, help=FORMAT)
+    f = st.file_uploader("Your CSV", type=["csv", "txt"], key="hist_csv", max_upload_size=UPLOAD_MB,
+                         help=FORMAT)
     if f is None:
         st.session_state.pop(STORE, None)
         st.caption(FORMAT)
@@ -47,6 +53,17 @@ def own_split(digest: str) -> Split | None:
 
 
 def refusal() -> str | None:
-    """Why this session's uploaded file was refused, or None."""
+    """Why this session's file was refused, as markdown showing the reason verbatim (it quotes the file), or None."""
     stored = st.session_state.get(STORE)
-    return stored["error"] if stored else None
+    return text.plain(stored["error"], limit=400) if stored and stored["error"] else None
+
+
+def fit_batch(batch: int, digest: str) -> int:
+    """``batch`` clamped to the uploaded file's training rows, with a notice when it was larger; else unchanged."""
+    split = own_split(digest) if digest else None
+    n = len(split.y_train) if split is not None else batch
+    if batch <= n:
+        return batch
+    st.info(f"Batch size {batch} is more than your file's {n} training rows: each step uses all {n}.",
+            icon=":material/info:")
+    return n
