@@ -64,6 +64,10 @@ def figure(data: list[dict], layout: dict, height: int, title: str = "") -> go.F
     full = base | layout | {"height": height, "template": _template()}
     if title and "margin" in layout:  # a figure's own margins keep the title row
         full["margin"] = {**layout["margin"], "t": max(layout["margin"].get("t", 0), 80)}
+    for k, axis in full.items():  # unvalidated, plotly's magic ``title_text`` would never reach plotly.js
+        if k[1:5] == "axis" and isinstance(axis, dict) and "title_text" in axis:
+            axis = dict(axis)
+            full[k] = axis | {"title": {**axis.get("title", {}), "text": axis.pop("title_text")}}
     return go.Figure({"data": data, "layout": full}, _validate=False)
 
 
