@@ -124,3 +124,13 @@ def test_seed_and_session_changes_reach_the_link():
     key, w = next((k, w) for k, w in _controls(at).items() if type(w).__name__ == "Slider")
     w.set_value(w.value + w.step).run()
     assert _share_query(at)[key] == [_shown(at.slider(key=key))[0]]
+
+
+def test_histogram_links_keep_the_closed_tabs_settings():
+    """Made on the init lab after setting the batch-size sweep's steps there: kept, quietly, with the tab."""
+    query = {"htab": "Init lab", "bs_steps": "300", "lab_act": "relu"}
+    at = open_page("views/histograms/page.py", 120, query=query)
+    assert not at.exception and not [i.value for i in at.info if "link" in i.value.lower()]
+    link = _share_query(at)
+    assert {k: link[k] for k in query} == {k: [v] for k, v in query.items()}
+    assert at.slider(key="bs_steps").value == 300 and at.selectbox(key="lab_act").value == "relu"

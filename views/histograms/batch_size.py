@@ -50,8 +50,8 @@ def network(cfg: BatchSizeConfig) -> BatchSizeConfig:
 
 
 def experiment(cfg: BatchSizeConfig) -> None:
-    """Network choice, the promise, Run with progress and Cancel, then the last result's chart and what it shows."""
-    cfg = network(cfg)
+    """The promise, Run with progress and Cancel, then the last result's chart and what it shows (``cfg`` as the
+    network radio made it)."""
     if cfg.dataset == OWN:
         st.info("This experiment runs on the built-in datasets; choose one under **Dataset** in the sidebar, or "
                 "the Group Norm paper's setting above.", icon=":material/info:")

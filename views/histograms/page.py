@@ -23,11 +23,16 @@ with frame.page("Activation histograms", INTRO):
     if live_tab.open:
         with live_tab:
             live.live(cfg, lr)
-    if lab_tab.open:
-        with lab_tab:
+    # Every tab draws its controls on every run (a control not drawn loses its link value); only the open one computes.
+    with lab_tab:
+        if lab_tab.open:
             st.markdown(init_lab.INTRO)
-            init_lab.init_lab(controls.lab())
-    if sweep_tab.open:
-        with sweep_tab:
+        lab = controls.lab()
+        if lab_tab.open:
+            init_lab.init_lab(lab)
+    with sweep_tab:
+        if sweep_tab.open:
             st.markdown(batch_size.INTRO)
-            batch_size.experiment(controls.batch_size(cfg, lr))
+        sweep = batch_size.network(controls.batch_size(cfg, lr))
+        if sweep_tab.open:
+            batch_size.experiment(sweep)
