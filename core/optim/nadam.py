@@ -87,9 +87,9 @@ RULE = Rule(step, step_py, plugged, step_size, state={"exp_avg": 0.0, "exp_avg_s
 SPECS = (
     OptimizerSpec(
         "nadam", "NAdam", RULE, torch.optim.NAdam, {**ADAM_DEFAULTS, "lr": 2e-3, "momentum_decay": 4e-3},
-        GRAD + r",\; \mu_t = \beta_1(1 - \tfrac12 0.96^{t\psi}),\; \theta_t = \theta_{t-1} - \gamma\left["
-        r"\frac{(1-\mu_t) g_t}{1-\prod_{i\le t}\mu_i} + \frac{\mu_{t+1} m_t}{1-\prod_{i\le t+1}\mu_i}\right]"
-        r"\Big/\left(\sqrt{v_t/(1-\beta_2^t)}+\epsilon\right)",
+        GRAD + r",\; \mu_t = \beta_1(1 - \tfrac12 0.96^{t\psi}),\; "
+        r"\bar m_t = \frac{(1-\mu_t) g_t}{1-\prod_{i\le t}\mu_i} + \frac{\mu_{t+1} m_t}{1-\prod_{i\le t+1}\mu_i},\; "
+        r"\theta_t = \theta_{t-1} - \gamma\,\bar m_t\Big/\left(\sqrt{v_t/(1-\beta_2^t)}+\epsilon\right)",
         "torch follows Dozat with a momentum schedule mu_t (momentum_decay psi); the paper's constant mu is psi = 0.",
         ("exp_avg", "exp_avg_sq", "effective_lr"), step_tex=r"\frac{\gamma}{\sqrt{\hat v_t}+\epsilon}",
         direction="Nesterov mix of g and m", second="beta1",

@@ -93,9 +93,9 @@ RULE = Rule(step, step_py, plugged, step_size, state={"exp_avg": 0.0, "exp_avg_s
 SPECS = (
     OptimizerSpec(
         "radam", "RAdam", RULE, torch.optim.RAdam, dict(ADAM_DEFAULTS),
-        r"\rho_t = \rho_\infty - \frac{2t\beta_2^t}{1-\beta_2^t};\; \theta_t = \theta_{t-1} - \gamma\,\hat m_t\,"
+        r"\rho_t = \rho_\infty - \frac{2t\beta_2^t}{1-\beta_2^t};\; s_t = "
         r"\begin{cases} r_t\,\sqrt{1-\beta_2^t}/(\sqrt{v_t}+\epsilon) & \rho_t > 5 \\ "
-        r"1 & \text{otherwise}\end{cases}",
+        r"1 & \text{otherwise}\end{cases};\; \theta_t = \theta_{t-1} - \gamma\,\hat m_t\, s_t",
         "Until the variance estimate is trustworthy (rho_t <= 5) RAdam takes plain momentum steps.",
         ("exp_avg", "exp_avg_sq", "effective_lr"),
         step_tex=r"\gamma\, r_t \frac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon}\ (\rho_t > 5),\ \text{else}\ \gamma",

@@ -1,8 +1,7 @@
 """Optimizer page controls at projector size (1024x768): no clipped preset, optimizer name or update rule.
 
-Known and not yet fixed: NAdam's and RAdam's rules each hold one statement wider than the column (by ~170 and
-~40 px), and the plugged-in steps (aligned lines of numbers from core.optim.plugged) overflow by a few pixels to
-~100 px; both need line breaks inside a statement.
+Known and not yet fixed: the plugged-in steps (aligned lines of numbers from core.optim.plugged) overflow by a few
+pixels to ~100 px; they need line breaks inside a statement.
 """
 
 import pytest
@@ -58,9 +57,9 @@ def test_presets_and_optimizer_names_are_readable_at_1024x768(projector, app_url
 
 def test_every_equation_fits_its_column_at_1024x768(projector, app_url):
     page = projector
-    # NAdam's and RAdam's single long statements and the plugged-in steps still overflow here (module docstring).
+    # The plugged-in steps still overflow here (module docstring); the rules do not.
     page.goto(f"{app_url}/optimizers?otab=Equations&opt=SGD&opt=Momentum&opt=Adadelta&opt=Adam&opt=AdamW"
-              "&opt=AMSGrad&opt=Adamax")
+              "&opt=AMSGrad&opt=Adamax&opt=NAdam&opt=RAdam")
     wait_for_app(page, timeout=180_000)
     page.locator(".katex-display").first.wait_for(timeout=60_000)
     # The formula's pieces (.base) against the column: a too-wide display clips them (or hides them behind a
@@ -73,7 +72,7 @@ def test_every_equation_fits_its_column_at_1024x768(projector, app_url):
                 left: Math.min(...parts.map(r => r.left)), edge: c.right, start: c.left};
       })""")
     rules = boxes[::2]  # per optimizer: its rule, then its step with numbers plugged in
-    assert len(rules) == 7 and rules[2]["text"].startswith("gt")
+    assert len(rules) == 9 and rules[2]["text"].startswith("gt")
     wide = [b for b in rules if b["right"] > b["edge"] + 1 or b["left"] < b["start"] - 1]
     assert wide == [], wide  # Adadelta's five statements ran ~100 px past the column before
     assert exception_blocks(page) == []
