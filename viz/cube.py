@@ -1,27 +1,32 @@
-"""The NCHW cube of Wu & He (2018, Figure 2): an N x C x (H*W) block of cells per method, the shared set of a chosen
-cell shaded. Built from boxes, never per cell: one Mesh3d per colour class (the block, the set, the cell), so the
-largest cube (16 x 64 x 256 cells) costs the same few hundred numbers as the smallest.
+"""The NCHW cube of Wu & He (2018, Figure 2), drawn flat: each panel an oblique view of the N x C x (H*W) block (front
+face C x S, the batch N receding up and right), the shared set of a chosen cell shaded, every panel on one 2-D axis.
+
+Built from boxes, never per cell, as SVG paths: one filled scatter trace per colour and face, the polygons of every
+panel in it separated by None. Four WebGL scenes took seconds to mount in a software-rendered browser (and the chart
+mounts afresh on every new figure); these ~20 traces take about as long as one line chart.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.cube_faces import Box, Frame, faces, mix, pick_targets, ticks
 from viz.theme import figure
 
-# One box as 8 corners and 12 triangles (plotly's Mesh3d cube indexing).
-_CORNERS = np.array([[0, 0, 0], [0, 1, 0], [1, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 1, 1], [1, 0, 1]], float)
-_TRIS = np.array([[7, 3, 0], [0, 4, 7], [0, 1, 2], [0, 2, 3], [4, 5, 6], [4, 6, 7],
-                  [6, 5, 1], [6, 1, 2], [4, 0, 1], [4, 1, 5], [3, 2, 6], [3, 6, 7]])
-_EDGES = [(0, 1), (1, 2), (2, 3), (3, 0), (4, 5), (5, 6), (6, 7), (7, 4), (0, 4), (1, 5), (2, 6), (3, 7)]
-# Okabe-Ito blue for the shared set and vermillion for the chosen cell (colour-blind safe).
-BLOCK, SET, CELL, GRID, EDGE = "#e9edf2", "#0072B2", "#D55E00", "#8a96a3", "#1f2d3d"
+# Okabe-Ito blue for the shared set and vermillion for the chosen cell (colour-blind safe). The block is a
+# translucent grey veil: buried parts of a set show through it muted, parts on the surface are drawn crisp on top.
+BLOCK, SET, CELL, GRID, EDGE = "rgba(138,150,163,0.55)", "#0072B2", "#D55E00", "rgba(110,122,135,0.8)", "#1f2d3d"
+SHADES = {"front": 0.0, "top": 0.3, "right": -0.25}  # > 0 mixes white in, < 0 black: three faces read as a solid
+VEIL = {"front": 0.55, "top": 0.4, "right": 0.68}  # the block's face opacities
 MAX_LINES = 32  # grid lines per axis and face; finer grids turn into a grey fill on a projector
+GAP, SMALL = 0.42, 0.5  # space between panels; a small panel's size next to a focused one
+PAD = 0.04  # plot units between a label and the edge it names
+ROOM = {"left": 52, "bottom": 24, "top": 44, "right": 16}  # px: the S label, C labels, titles (two lines, wide)
+WIDTH, NARROW = 900, 560  # px: the chart's width on a 1280-px screen (sets the height) and on a 1024-px one
 
 
 @dataclass(frozen=True)
@@ -30,9 +35,6 @@ class CubePanel:
 
     title: str
     mask: np.ndarray
-
-
-Box = tuple[tuple[int, int, int], tuple[int, int, int]]  # lo, hi (exclusive) in (n, c, s) cell indices
 
 
 def mask_boxes(mask: np.ndarray) -> list[Box]:
@@ -51,147 +53,164 @@ def mask_boxes(mask: np.ndarray) -> list[Box]:
     return boxes
 
 
-def box_minus_cell(box: Box, cell: tuple[int, int, int]) -> list[Box]:
-    """Split a box into at most 6 boxes covering it without the one cell (which is drawn in its own colour)."""
-    lo, hi = list(box[0]), list(box[1])
-    if not all(lo[k] <= cell[k] < hi[k] for k in range(3)):
-        return [box]
-    out = []
-    for k in range(3):
-        if lo[k] < cell[k]:
-            out.append((tuple(lo), tuple(hi[:k] + [cell[k]] + hi[k + 1:])))
-        if cell[k] + 1 < hi[k]:
-            out.append((tuple(lo[:k] + [cell[k] + 1] + lo[k + 1:]), tuple(hi)))
-        lo[k], hi[k] = cell[k], cell[k] + 1
+def lengths(shape: tuple[int, int, int]) -> tuple[float, float, float]:
+    """Drawn lengths of N, C, S growing like count^0.25 (at least half the longest), so every block reads as a solid."""
+    q = [max(v, 1) ** 0.25 for v in shape]
+    return tuple(max(v / max(q), 0.5) for v in q)
+
+
+def panel_frames(k: int, shape: tuple[int, int, int], focus: int | None = None) -> list[Frame]:
+    """Where each of k panels sits: in a row, or the focused one first and large, the others small beside it."""
+    unit = Frame((0.0, 0.0), 1.0, shape, lengths(shape))
+    w, h = unit.size
+    if focus is None:
+        return [Frame((i * (w + GAP), 0.0), 1.0, shape, unit.lengths) for i in range(k)]
+    small = iter(Frame((w + GAP + j * SMALL * (w + GAP), (1 - SMALL) * h / 2), SMALL, shape, unit.lengths)
+                 for j in range(k - 1))
+    return [unit if i == focus else next(small) for i in range(k)]
+
+
+def _bounds(frames: list[Frame]) -> tuple[float, float, float, float]:
+    """x0, y0, x1, y1 around every panel, with room (in pixels of a NARROW chart) for the titles above, the C
+    labels below and the first panel's S label at the left."""
+    lo = np.min([f.bounds[0] for f in frames], axis=0)
+    hi = np.max([f.bounds[1] for f in frames], axis=0)
+    unit = (hi[0] - lo[0]) / NARROW  # plot units per pixel at the narrowest chart: room enough at every width
+    (x0, y0), (x1, y1) = lo - unit * np.array([ROOM["left"], ROOM["bottom"]]), hi + unit * np.array(
+        [ROOM["right"], ROOM["top"]])
+    return x0, y0, x1, y1
+
+
+def _xy(parts: list) -> tuple[np.ndarray, np.ndarray]:
+    """Point lists joined with a NaN row between them (a gap), as float32: they travel base64-encoded, ~5 bytes a
+    number instead of ~18 as JSON text."""
+    if not parts:
+        return np.zeros(0, np.float32), np.zeros(0, np.float32)
+    gap = np.full((1, 2), np.nan)
+    xy = np.concatenate([a for p in parts for a in (np.asarray(p, float).reshape(-1, 2), gap)]).astype(np.float32)
+    return xy[:, 0], xy[:, 1]
+
+
+def _fill(polys: list[np.ndarray], color: str, name: str) -> dict:
+    """ONE filled scatter trace holding every polygon (corner arrays (4, 2)), separated by gaps."""
+    x, y = _xy(polys)
+    return dict(type="scatter", x=x, y=y, mode="lines", fill="toself", fillcolor=color, name=name,
+                line=dict(width=0), hoverinfo="skip", showlegend=False)
+
+
+def _lines(paths: list, color: str, width: float, name: str) -> dict:
+    """ONE line trace of polylines (point arrays (k, 2)) separated by gaps: plotly pays per gap (~0.06 ms each),
+    hardly per point, so lines are drawn as few long paths."""
+    x, y = _xy(paths)
+    return dict(type="scatter", x=x, y=y, mode="lines", line=dict(color=color, width=width), name=name,
+                hoverinfo="skip", showlegend=False)
+
+
+def _serpentine(ends: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Parallel segments (a, b) as one polyline a0 b0 b1 a1 a2 b2 ...: the turns run along the face's border,
+    which the block's outline covers."""
+    return np.array([p for k, (a, b) in enumerate(ends) for p in ((a, b) if k % 2 == 0 else (b, a))])
+
+
+def _grid(fr: Frame, major_s: int | None) -> list[np.ndarray]:
+    """Cell lines on the three faces the viewer sees (front n = 0, top s = 0, right c = C): one polyline per face
+    and direction."""
+    n, c, s = fr.shape
+    most = round(MAX_LINES * fr.scale)  # a small panel gets fewer lines, not a grey fill
+    tn, tc, ts = ticks(n, most), ticks(c, most), ticks(s, most, major_s)
+    p = fr.pt
+    families = [[(p(0, x, 0), p(0, x, s)) for x in tc], [(p(0, x, 0), p(n, x, 0)) for x in tc],
+                [(p(0, 0, z), p(0, c, z)) for z in ts], [(p(0, c, z), p(n, c, z)) for z in ts],
+                [(p(y, 0, 0), p(y, c, 0)) for y in tn], [(p(y, c, 0), p(y, c, s)) for y in tn]]
+    return [_serpentine(f) for f in families]
+
+
+def _labels(fr: Frame, title: str, names: Sequence[str]) -> list[tuple[np.ndarray, str, str, int]]:
+    """(point, text, textposition, font size): the panel's title above it and, on a full-size panel, the three
+    sizes beside their edges (S written across two lines at the left, so it never sticks out at the right)."""
+    n, c, s = fr.shape
+    (x0, _), (x1, y1) = fr.bounds
+    small = fr.scale < 1
+    title = title.split("<br>")[0] if small else title  # a small panel's title: the name only, one line
+    out = [(np.array([(x0 + x1) / 2, y1 + PAD]), title, "top center", 13 if small else 15)]
+    if not small:  # text points carry no pixel offset: a PAD in plot units keeps the words off the edges
+        out += [(fr.pt(0, c / 2, s) - [0, PAD], f"{names[1]} = {c}", "bottom center", 13),
+                (fr.pt(n / 2, 0, 0) - [PAD, 0], f"{names[0]} = {n}", "top left", 13),
+                (fr.pt(0, 0, s / 2) - [PAD, 0], f"{names[2]}<br>= {s}", "middle left", 13)]
     return out
 
 
-def _xyz(box: Box, shape: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Plot coordinates of a box's (lo, hi) corners: x = C, y = N (depth), z = S from the top down."""
-    (n0, c0, s0), (n1, c1, s1) = box
-    s = shape[2]
-    return np.array([c0, n0, s - s1], float), np.array([c1, n1, s - s0], float)
+def _text(labels: list[tuple[np.ndarray, str, str, int]]) -> dict:
+    """ONE text trace for every label: a plotly annotation costs ~2 ms to draw, a text point a fraction of that."""
+    return dict(type="scatter", mode="text", x=[p[0] for p, *_ in labels], y=[p[1] for p, *_ in labels],
+                text=[t for _, t, *_ in labels], textposition=[q for *_, q, _ in labels], name="labels",
+                textfont=dict(size=[z for *_, z in labels]), hoverinfo="skip", showlegend=False)
 
 
-def _mesh(boxes: list[Box], shape, color: str, opacity: float, name: str, hover: str | None) -> dict:
-    """ONE Mesh3d for a list of boxes (8 vertices and 12 triangles each)."""
-    verts, tris = [], []
-    for b, box in enumerate(boxes):
-        lo, hi = _xyz(box, shape)
-        verts.append(lo + _CORNERS * (hi - lo))
-        tris.append(_TRIS + 8 * b)
-    v = np.concatenate(verts) if verts else np.zeros((0, 3))
-    t = np.concatenate(tris) if tris else np.zeros((0, 3), int)
-    return dict(type="mesh3d", x=v[:, 0], y=v[:, 1], z=v[:, 2], i=t[:, 0], j=t[:, 1], k=t[:, 2], color=color,
-                opacity=opacity, flatshading=True, name=name, showlegend=False,
-                lighting=dict(ambient=0.75, diffuse=0.5, specular=0.05, fresnel=0.0),
-                hoverinfo="skip" if hover is None else "text", hovertext=hover)
+def _dot(frames: list[Frame], cell: tuple[int, int, int]) -> dict:
+    """A screen-sized dot on the chosen cell's front face in every panel (a cell can be smaller than a pixel)."""
+    dots = np.array([fr.pt(cell[0], cell[1] + 0.5, cell[2] + 0.5) for fr in frames])
+    return dict(type="scatter", x=dots[:, 0], y=dots[:, 1], mode="markers", name="chosen cell", showlegend=False,
+                marker=dict(size=9, color=CELL, line=dict(color="white", width=1.5)),
+                unselected=dict(marker=dict(opacity=1)), hoverinfo="text", hovertext=f"chosen cell {cell}")
 
 
-def _ticks(count: int, major: int | None = None) -> np.ndarray:
-    if count <= MAX_LINES:
-        return np.arange(count + 1)
-    step = major if major and count // major <= MAX_LINES else math.ceil(count / MAX_LINES)
-    return np.unique(np.append(np.arange(0, count + 1, step), count))
+def _layers(frames: list[Frame], panels: Sequence[CubePanel], cell: tuple[int, int, int]) -> dict[str, list]:
+    """Every panel's polygons by layer, in painting order: the whole set (seen through the veil), the block's veil,
+    then what lies on the block's surface (set and cell) drawn crisp over it."""
+    shape = frames[0].shape
+    one = (cell, tuple(i + 1 for i in cell))
+    layers = {k: [] for k in ("set", "veil", "surface", "cell")}
+    for fr, panel in zip(frames, panels, strict=True):
+        boxes = mask_boxes(np.asarray(panel.mask, bool))
+        layers["set"] += [f for b in boxes for f in faces(fr, b)]
+        layers["veil"] += faces(fr, ((0, 0, 0), shape))
+        layers["surface"] += [f for b in boxes for f in faces(fr, b, surface=True)]
+        layers["cell"] += faces(fr, one, surface=True)
+    return layers
 
 
-def _grid(shape, major_s: int | None) -> dict:
-    """Cell lines on the three faces the default camera sees (front N = 0, right C = max, top), as one trace."""
-    n, c, s = shape
-    # Python numbers: numpy converts a list of tuples of numpy scalars ~50x slower (~9 ms a panel)
-    tx, ty, tz = _ticks(c).tolist(), _ticks(n).tolist(), _ticks(s, major_s).tolist()
-    lift = 0.004 * max(shape)  # a hair outside the faces so lines win the depth test against the meshes
-    segs = []
-    for x in tx:  # front face y = -lift and top face z = s + lift
-        segs += [((x, -lift, 0), (x, -lift, s)), ((x, 0, s + lift), (x, n, s + lift))]
-    for z in tz:  # front and right faces
-        segs += [((0, -lift, z), (c, -lift, z)), ((c + lift, 0, z), (c + lift, n, z))]
-    for y in ty:  # top and right faces
-        segs += [((0, y, s + lift), (c, y, s + lift)), ((c + lift, y, 0), (c + lift, y, s))]
-    pts = np.full((3 * len(segs), 3), np.nan)
-    pts[0::3] = [a for a, _ in segs]
-    pts[1::3] = [b for _, b in segs]
-    return _lines(pts, GRID, 1.2)
-
-
-def _outline(boxes: list[Box], shape) -> dict:
-    pts = []
-    for box in boxes:
-        lo, hi = _xyz(box, shape)
-        corner = lo + _CORNERS * (hi - lo)
-        for a, b in _EDGES:
-            pts += [corner[a], corner[b], (np.nan,) * 3]
-    p = np.array(pts) if pts else np.zeros((0, 3))
-    return _lines(p, EDGE, 3)
-
-
-def _marker(cell: tuple[int, int, int], shape, boxes: list[Box]) -> dict:
-    """A screen-sized dot on the chosen cell (one cell of 262144 is smaller than a pixel), put just outside the
-    cell's face across the set's thin side (N, then C) that looks at the default camera, so no mesh hides it."""
-    lo, hi = _xyz((cell, tuple(i + 1 for i in cell)), shape)
-    mid = (lo + hi) / 2
-    home = next((b for b in boxes if all(b[0][k] <= cell[k] < b[1][k] for k in range(3))), None)
-    if home is not None and home[1][0] - home[0][0] == 1:
-        mid[1] = lo[1] - 0.35  # the front (N = 0 side) faces the camera
-    elif home is not None and home[1][1] - home[0][1] == 1:
-        mid[0] = hi[0] + 0.35  # the right (C = max side) faces the camera
-    return dict(type="scatter3d", x=[mid[0]], y=[mid[1]], z=[mid[2]], mode="markers", showlegend=False,
-                marker=dict(size=7, color=CELL, line=dict(color="white", width=1.5)), hoverinfo="text",
-                hovertext=f"chosen cell (n, c, s) = {cell}")
-
-
-def _lines(p: np.ndarray, color: str, width: float) -> dict:
-    return dict(type="scatter3d", x=p[:, 0], y=p[:, 1], z=p[:, 2], mode="lines", hoverinfo="skip",
-                showlegend=False, line=dict(color=color, width=width))
-
-
-def aspect(shape: tuple[int, int, int]) -> dict:
-    """Axis lengths growing like count^0.25 (at least half the longest), so every block reads as a solid."""
-    n, c, s = (max(v, 1) ** 0.25 for v in shape)
-    top = max(n, c, s)
-    zoom = 1.5  # orthographic scenes zoom through the aspect ratio, not the camera distance
-    return dict(x=zoom * max(c / top, 0.5), y=zoom * max(n / top, 0.5), z=zoom * max(s / top, 0.5))
-
-
-def _scene(shape, labels: Sequence[str]) -> dict:
-    n, c, s = shape
-    hidden = dict(visible=False, showspikes=False)
-    notes = [dict(x=c / 2, y=-0.25 * n, z=-0.08 * s, text=f"{labels[1]} = {c}"),
-             dict(x=-0.22 * c, y=n / 2, z=1.06 * s, text=f"{labels[0]} = {n}"),
-             dict(x=c, y=n, z=s / 2, text=f"{labels[2]} = {s}", xanchor="left", xshift=6)]
-    return dict(xaxis=hidden, yaxis=hidden, zaxis=hidden, aspectmode="manual", aspectratio=aspect(shape),
-                camera=dict(eye=dict(x=1.0, y=-1.2, z=0.75), projection=dict(type="orthographic")),
-                annotations=[dict(a, showarrow=False, font=dict(size=13)) for a in notes])
+def _fills(layers: dict[str, list]) -> list[dict]:
+    """One trace per layer and colour: the veil and the set's surface in three shades (a solid), the rest flat."""
+    out = [_fill([p for _, p in layers["set"]], mix(SET, 0.15), "set")]
+    out += [_fill([p for f, p in layers["veil"] if f == face], BLOCK.replace("0.55", str(VEIL[face])), f"veil {face}")
+            for face in SHADES]
+    out += [_fill([p for f, p in layers["surface"] if f == face], mix(SET, SHADES[face]), f"set {face}")
+            for face in SHADES]
+    return out + [_fill([p for _, p in layers["cell"]], CELL, "cell")]
 
 
 def cube_figure(panels: Sequence[CubePanel], cell: tuple[int, int, int], labels: Sequence[str] = ("N", "C", "H·W"),
-                major_s: int | None = None, height: int = 420) -> go.Figure:
-    """Panels side by side; each: the N x C x S block (translucent), its shared set (blue), the cell (vermillion).
+                major_s: int | None = None, height: int | None = None, focus: int | None = None,
+                pick: bool = False) -> go.Figure:
+    """Panels side by side (or panel ``focus`` large, the rest small beside it); each: the N x C x S block (a grey
+    veil), its shared set (blue), the cell (vermillion, with a dot). height: None fits the drawing's aspect.
 
-    cell is (n, c, s) in cube order; major_s = W draws the S grid at image-row boundaries when cells get dense.
+    cell is (n, c, s) in cube order; major_s = W draws the S grid at image-row boundaries when cells get dense and,
+    with pick, adds invisible click targets whose customdata is the (n, c, h, w) a click picks (-1: unchanged).
+    About a dozen traces whatever the size: a chart mounts afresh on every new figure, and plotly pays per trace,
+    per gap in a line and per annotation, hardly per point.
     """
     shape = tuple(int(d) for d in panels[0].mask.shape)
     cell = tuple(int(i) for i in cell)
-    k, gap = len(panels), 0.01
-    width = (1 - gap * (k - 1)) / k
-    data, layout = [], dict(annotations=[])
-    for col, panel in enumerate(panels):
-        boxes = mask_boxes(np.asarray(panel.mask, bool))
-        size = int(np.asarray(panel.mask).sum())
-        rest = [b for box in boxes for b in box_minus_cell(box, cell)]
-        name = panel.title.split("<")[0]
-        traces = [_mesh(rest, shape, SET, 1.0, "shared set", f"{name}: {size} values share one mean and variance"),
-                  _mesh([(cell, tuple(i + 1 for i in cell))], shape, CELL, 1.0, "cell", f"cell {cell}"),
-                  _mesh([((0, 0, 0), shape)], shape, BLOCK, 0.18, "tensor", None),
-                  _grid(shape, major_s), _outline(boxes, shape), _marker(cell, shape, boxes)]
-        scene = "scene" if col == 0 else f"scene{col + 1}"
-        data += [dict(t, scene=scene) for t in traces]
-        x0 = col * (width + gap)
-        layout[scene] = dict(_scene(shape, labels), domain=dict(x=[x0, x0 + width], y=[0, 0.9]))
-        layout["annotations"].append(dict(text=panel.title, x=x0 + width / 2, y=1.0, xref="paper", yref="paper",
-                                          xanchor="center", yanchor="top", showarrow=False, font=dict(size=15)))
-    # From plain dicts: validating 24 traces and four scenes took ~40 ms of every cube the page draws
-    return figure(data, layout | dict(margin=dict(l=0, r=0, t=10, b=0), showlegend=False), height)
+    frames = panel_frames(len(panels), shape, focus)
+    full = ((0, 0, 0), shape)
+    edges = [fr.outline(b) for fr, p in zip(frames, panels, strict=True) for b in mask_boxes(np.asarray(p.mask, bool))]
+    data = _fills(_layers(frames, panels, cell))
+    data += [_lines([g for fr in frames for g in _grid(fr, major_s)], GRID, 1, "grid"),
+             _lines(edges + [fr.outline(full) for fr in frames], EDGE, 1.8, "edges"),
+             _text([t for fr, p in zip(frames, panels, strict=True) for t in _labels(fr, p.title, labels)]),
+             _dot(frames, cell)]
+    if pick and major_s:
+        data += pick_targets(frames, major_s)
+    x0, y0, x1, y1 = _bounds(frames)
+    height = height or int(np.clip(WIDTH * (y1 - y0) / (x1 - x0), 260, 480))
+    axis = dict(visible=False, fixedrange=True)
+    layout = dict(xaxis=dict(axis, range=[x0, x1]), yaxis=dict(axis, range=[y0, y1], scaleanchor="x", scaleratio=1),
+                  showlegend=False, hovermode="closest", margin=dict(l=4, r=4, t=4, b=4),
+                  plot_bgcolor="rgba(0,0,0,0)")
+    # From plain dicts: validating the traces took tens of ms of every cube the page draws
+    return figure(data, layout, height)
 
 
 def cube_cell(index: Sequence[int], shape: Sequence[int]) -> tuple[int, int, int]:

@@ -106,3 +106,41 @@ def test_batch_of_one_feature_vector_is_explained():
 def test_a_tensor_with_a_single_channel_and_position_still_works():
     at = open_page(PAGE, timeout=60, query={"C": "1", "H": "1", "W": "1", "N": "1"})
     assert not at.exception and not at.error
+
+
+def _cube_labels(at) -> dict[str, int]:
+    """Font size of each text on the cube chart, keyed by its first line."""
+    import json
+
+    spec = json.loads(next(c for c in at.get("plotly_chart") if c.proto.id and "cube" in c.proto.id).proto.spec)
+    labels = next(t for t in spec["data"] if t.get("name") == "labels")
+    return {t.split("<br>")[0]: s for t, s in zip(labels["text"], labels["textfont"]["size"], strict=True)}
+
+
+def test_draw_large_from_a_link_puts_that_method_large_and_the_others_small():
+    at = open_page(PAGE, timeout=60, query={"big": "InstanceNorm"})
+    assert not at.exception and not at.error
+    sizes = _cube_labels(at)
+    assert sizes["InstanceNorm"] > max(sizes[k] for k in ("BatchNorm", "LayerNorm", "GroupNorm (G = 4)"))
+    default = _cube_labels(open_page(PAGE, timeout=60))
+    assert len({default[k] for k in ("BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm (G = 4)")}) == 1
+
+
+def test_an_unknown_method_to_draw_large_falls_back_with_a_notice():
+    at = open_page(PAGE, timeout=60, query={"big": "[x](https://ev.il)"})
+    assert not at.exception and not at.error
+    assert "Draw large" in _texts(at, "info")
+    assert _w(at, "selectbox", "big").value == "side by side"
+
+
+@pytest.mark.parametrize("customdata", [[0, 9, 5, -1], {"0": 0, "1": 9, "2": 5, "3": -1}])
+def test_a_click_on_the_cube_moves_the_cell_sliders_and_keeps_what_it_does_not_pick(monkeypatch, customdata):
+    import streamlit as st
+
+    from views.normalization import controls
+
+    state = {"cn": 3, "cc": 1, "ch": 0, "cw": 4,
+             "cube": {"selection": {"points": [{"curve_number": 14}, {"customdata": customdata}]}}}
+    monkeypatch.setattr(st, "session_state", state)
+    controls.picked()  # the chart's on_select: a typed-array customdata arrives as {"0": .., "1": ..}
+    assert [state[k] for k in ("cn", "cc", "ch", "cw")] == [0, 9, 5, 4]

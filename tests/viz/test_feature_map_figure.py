@@ -39,7 +39,7 @@ def test_names_plotly_js_would_not_understand_are_resolved():
     assert spec["data"][1]["colorbar"]["title"] == {"text": "x"}
     assert spec["layout"]["title"]["text"] == "sample 0"
     titles = [a["text"] for a in spec["layout"]["annotations"]]
-    assert titles == ["input image", "conv output, all channels"]
+    assert titles == ["input", "conv output, all channels"]
     assert spec["layout"]["xaxis"]["domain"][1] < spec["layout"]["xaxis2"]["domain"][0]  # side by side
 
 

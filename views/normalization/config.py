@@ -31,12 +31,14 @@ class CubeConfig:
 
 @dataclass(frozen=True)
 class CellConfig:
-    """The picked cell (n, c, h, w), with the shape (N, C, H, W) and G its sets depend on."""
+    """The picked cell (n, c, h, w), with the shape (N, C, H, W) and G its sets depend on, and the method drawn
+    large ("" draws the four side by side)."""
 
     # Only what the cube's geometry needs: a new seed, eps or source reuses the cached cube figure.
     shape: tuple[int, int, int, int]
     groups: int
     index: tuple[int, int, int, int]
+    focus: str = ""  # a key of core.normalization.NORMALIZATIONS, or ""
 
 
 @dataclass(frozen=True)

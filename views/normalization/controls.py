@@ -1,7 +1,8 @@
 """The normalization page's widgets (all in the URL), each group returning its tab's frozen config.
 
-This module owns the page's session keys: src, N, C, H, W, G, eps (the cube), cn, cc, ch, cw (the cell), hc (the
-histograms' channel), L (sequences), alg_c (Algorithm 1), feat, mom, kmom, T, B, rc (train vs eval).
+This module owns the page's session keys: src, N, C, H, W, G, eps (the cube), cn, cc, ch, cw (the cell), big (the
+method drawn large), cube (the cube chart's click selection), hc (the histograms' channel), L (sequences), alg_c
+(Algorithm 1), feat, mom, kmom, T, B, rc (train vs eval).
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.feature_maps import MAX_C, MAX_HW, MAX_L, MAX_N
+from core.norm_report import CUBE_KINDS
 from core.norm_sets import divisors
+from core.normalization import NORMALIZATIONS
 from views.normalization.config import (
     AlgorithmConfig,
     CellConfig,
@@ -75,15 +78,47 @@ def _cell_slider(label: str, size: int, default: int, key: str) -> int:
     return widgets.slider(label, 0, size - 1, min(default, size - 1), key=key)
 
 
+CELL_KEYS = ("cn", "cc", "ch", "cw")
+SIDE_BY_SIDE = "side by side"
+
+
+def _index(point: dict) -> list[int] | None:
+    """A clicked point's (n, c, h, w): customdata arrives as a list, or as {"0": n, ...} when it was a typed array."""
+    data = point.get("customdata")
+    if isinstance(data, dict):
+        data = [data.get(str(k)) for k in range(len(data))]
+    if not isinstance(data, list | tuple) or len(data) != 4 or not all(isinstance(v, int | float) for v in data):
+        return None
+    return [int(v) for v in data]
+
+
+def picked() -> None:
+    """on_select of the cube chart: the clicked target's (n, c, h, w) moves the four cell sliders (-1: unchanged)."""
+    points = st.session_state.get("cube", {}).get("selection", {}).get("points", [])
+    index = next((i for i in map(_index, points) if i is not None), None)
+    for key, value in zip(CELL_KEYS, index or (), strict=False):
+        if value >= 0:
+            st.session_state[key] = value
+
+
+def _focus() -> str:
+    names = [SIDE_BY_SIDE] + [NORMALIZATIONS[k].title for k in CUBE_KINDS]
+    name = widgets.selectbox("Draw large", names, key="big", help="One method's cube large, the others small.")
+    return next((k for k in CUBE_KINDS if NORMALIZATIONS[k].title == name), "")
+
+
 def cell_config(cfg: CubeConfig) -> CellConfig:
-    """The cell picker: one slider per axis of the cube's tensor, in four columns."""
-    dims = (("cell n", cfg.n, 0, "cn"), ("cell c", cfg.c, 5, "cc"), ("cell h", cfg.h, 3, "ch"),
-            ("cell w", cfg.w, 4, "cw"))
+    """The cell picker (one slider per axis of the cube's tensor; a click on the cube moves them) and the method
+    drawn large, in one row."""
+    dims = (("cell n", cfg.n, 0), ("cell c", cfg.c, 5), ("cell h", cfg.h, 3), ("cell w", cfg.w, 4))
+    cols = st.columns([1, 1, 1, 1, 1.3])
     index = []
-    for col, (label, size, default, key) in zip(st.columns(4), dims, strict=True):
+    for col, (label, size, default), key in zip(cols, dims, CELL_KEYS, strict=False):
         with col:
             index.append(_cell_slider(label, size, default, key))
-    return CellConfig(cfg.shape, cfg.groups, tuple(index))
+    with cols[-1]:
+        focus = _focus()
+    return CellConfig(cfg.shape, cfg.groups, tuple(index), focus)
 
 
 def highlighted_channel(cfg: CubeConfig) -> int:

@@ -19,9 +19,10 @@ COUNT_FORMULA = {"batch": "C", "layer": "N", "instance": "N·C", "group": "N·G"
 def cube_section(cfg: CubeConfig) -> None:
     """The cell picker, the cube and the cell's numbers; a new cell reruns only this fragment."""
     cell = controls.cell_config(cfg)
-    charts.chart(data.cube(cell), "cube")
-    st.caption("Drag to rotate a cube, scroll to zoom. Blue: the values that share the cell's mean and variance; "
-               "orange: the cell. Grey: the rest of the tensor (translucent, so sets inside stay visible).")
+    charts.chart(data.cube(cell), "cube", on_select=controls.picked, selection_mode="points")
+    st.caption("Click a cell on a cube's face to pick it (the sliders follow). Blue: the values that share the "
+               "cell's mean and variance; orange dot: the cell. Grey: the rest of the tensor, a veil through which "
+               "the parts of a set inside the block show muted.")
     left, right = st.columns([1.15, 1])
     n, c, h, w = cell.index
     with left:

@@ -47,15 +47,17 @@ def methods(cfg: CubeConfig) -> tuple[dict[str, MethodResult], dict[str, str]]:
 def _title(kind: str, cell: CellConfig) -> str:
     name = NORMALIZATIONS[kind].title + (f" (G = {cell.groups})" if kind == "group" else "")
     count, size = stat_count(cell.shape, kind, cell.groups), set_size(cell.shape, kind, cell.groups)
-    return f"{name}<br><span style='font-size:13px;color:#55606e'>{count} sets × {size} values</span>"
+    return f"{name}<br><span style='font-size:12px'>{count} sets × {size} values</span>"
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
 def cube(cell: CellConfig) -> dict:
-    """The four cubes: the set sharing the cell's mean and variance under BN, LN, IN and GN."""
+    """The four cubes: the set sharing the cell's mean and variance under BN, LN, IN and GN; a click picks a cell."""
     panels = [CubePanel(_title(kind, cell), cube_mask(shared_stats_mask(cell.shape, kind, cell.index, cell.groups)))
               for kind in CUBE_KINDS]
-    return plain(cube_figure(panels, cube_cell(cell.index, cell.shape), major_s=cell.shape[3]))
+    focus = CUBE_KINDS.index(cell.focus) if cell.focus in CUBE_KINDS else None
+    return plain(cube_figure(panels, cube_cell(cell.index, cell.shape), major_s=cell.shape[3], focus=focus,
+                             pick=True))
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
@@ -64,7 +66,8 @@ def maps(cfg: CubeConfig, n: int, c: int) -> dict:
     fm = tensor(cfg)
     image = fm.images[n] if fm.images is not None else None
     label = f"sample n = {n}" + (f" (a {fm.labels[n]})" if fm.labels is not None else "")
-    return plain(feature_map_figure(fm.x[n], c, image, f"{label}: its {cfg.c} channel maps, channel c = {c} outlined"))
+    title = f"{label}: its {cfg.c} channel maps<br>channel c = {c} outlined"
+    return plain(feature_map_figure(fm.x[n], c, image, title))
 
 
 STAT_AXES = {"batch": ("", "c"), "layer": ("n", ""), "instance": ("n", "c"), "group": ("n", "group")}
@@ -89,7 +92,7 @@ def histograms(cfg: CubeConfig, k: int) -> dict:
 
 def _sets_cube(shape: tuple, kinds_titles: dict[str, str], cell: tuple, labels: tuple) -> dict:
     panels = [CubePanel(t, cube_mask(shared_stats_mask(shape, k, cell))) for k, t in kinds_titles.items()]
-    return plain(cube_figure(panels, cube_cell(cell, shape), labels=labels, height=360))
+    return plain(cube_figure(panels, cube_cell(cell, shape), labels=labels))
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
