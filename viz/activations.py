@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid_layout import axis_name, corner_note, grid
+from viz.grid_layout import AXIS, PANELS, axis_name, corner_note, grid
 from viz.histograms import bars
 from viz.theme import PALETTE, figure
 
@@ -33,25 +33,28 @@ def explorer_chart(e, title: str, threshold: float) -> go.Figure:
     cap = max(3.0, 1.4 * e.peak)
     y0, y1 = max(y0 - pad, -cap), min(y1 + pad, cap)
     lo, hi = float(e.x[0]), float(e.x[-1])
+    # float32 on the wire: half the bytes of a tick, ~7 digits where the chart shows 4
+    x, f, df, density = (v.astype(np.float32) for v in (e.x, e.f, e.df, e.density))
     data = _shade(e.intervals, lo, hi, y0, y1) + [
-        dict(type="scatter", x=e.x, y=e.density, fill="tozeroy", mode="lines", line=dict(color=Z_COLOR, width=1),
+        dict(type="scatter", x=x, y=density, fill="tozeroy", mode="lines", line=dict(color=Z_COLOR, width=1),
              fillcolor="rgba(0, 158, 115, 0.15)", name="density of z", yaxis="y2",
              hovertemplate="z = %{x:.2f}<br>density %{y:.3f}<extra></extra>"),
-        dict(type="scatter", x=e.x, y=e.f, mode="lines", line=dict(color=F_COLOR, width=3.5), name="f(x)",
+        dict(type="scatter", x=x, y=f, mode="lines", line=dict(color=F_COLOR, width=3.5), name="f(x)",
              hovertemplate="x = %{x:.2f}<br>f = %{y:.4f}<extra></extra>"),
-        dict(type="scatter", x=e.x, y=e.df, mode="lines", line=dict(color=DF_COLOR, width=3, dash="dash"),
+        dict(type="scatter", x=x, y=df, mode="lines", line=dict(color=DF_COLOR, width=3, dash="dash"),
              name="f′(x)", hovertemplate="x = %{x:.2f}<br>f′ = %{y:.4f}<extra></extra>"),
         dict(type="scatter", x=[e.peak_x], y=[float(np.interp(e.peak_x, e.x, e.df))], mode="markers+text",
              marker=dict(color=DF_COLOR, size=11, symbol="diamond"), text=[f"max |f′| = {e.peak:.3g}"],
              textposition="top center", textfont=dict(color=DF_COLOR, size=14), showlegend=False,
              hoverinfo="skip"),
     ]
-    layout = dict(
+    # The page draws it as a live chart, which Streamlit's plotly theme never reaches: the theme-neutral panel look.
+    layout = PANELS | dict(
         title=dict(text=f"{title}: f and f′ · shaded where |f′| < {threshold:g} × max |f′|", x=0.01),
-        xaxis=dict(title=dict(text="x (pre-activation)"), range=[lo, hi], zeroline=True),
-        yaxis=dict(title=dict(text="f(x), f′(x)"), range=[y0, y1], zeroline=True),
-        yaxis2=dict(title=dict(text="density of z"), overlaying="y", side="right", showgrid=False, showticklabels=False,
-                    range=[0, float(e.density.max()) * 3.0]),
+        xaxis=AXIS | dict(title=dict(text="x (pre-activation)"), range=[lo, hi], zeroline=True),
+        yaxis=AXIS | dict(title=dict(text="f(x), f′(x)"), range=[y0, y1], zeroline=True),
+        yaxis2=AXIS | dict(title=dict(text="density of z"), overlaying="y", side="right", showgrid=False,
+                           showticklabels=False, range=[0, float(e.density.max()) * 3.0]),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
         margin=dict(l=60, r=60, t=80, b=50),
     )
@@ -97,10 +100,10 @@ def depth_chart(d, title: str) -> go.Figure:
         dict(type="scatter", x=d.depth, y=d.bound, mode="lines", name="(max|f′|)^depth",
              line=dict(color=DF_COLOR, width=2.5, dash="dash")),
     ]
-    layout = dict(
+    layout = PANELS | dict(  # a live chart too: the theme-neutral panel look
         title=dict(text=f"{title}: gradient factor ∏ |f′(z_l)| through depth", x=0.01),
-        xaxis=dict(title=dict(text="depth (layers backpropagated through)"), rangemode="tozero"),
-        yaxis=dict(title=dict(text="|∏ f′| (log scale)"), type="log", exponentformat="power"),
+        xaxis=AXIS | dict(title=dict(text="depth (layers backpropagated through)"), rangemode="tozero"),
+        yaxis=AXIS | dict(title=dict(text="|∏ f′| (log scale)"), type="log", exponentformat="power"),
         legend=dict(orientation="h", yanchor="top", y=-0.2, x=0.0),
         margin=dict(l=70, r=60, t=60, b=40),
     )
@@ -108,7 +111,7 @@ def depth_chart(d, title: str) -> go.Figure:
         data.append(dict(type="scatter", x=d.depth, y=d.zero, mode="lines", yaxis="y2", name="paths with ∏ = 0",
                          line=dict(color=PALETTE[4], width=2),  # not the palette's black: it vanishes on the dark theme
                          hovertemplate="depth %{x}: %{y:.1%}<extra></extra>"))
-        layout["yaxis2"] = dict(title=dict(text="share of dead paths"), overlaying="y", side="right", range=[0, 1.02],
-                                tickformat=".0%", showgrid=False)
+        layout["yaxis2"] = AXIS | dict(title=dict(text="share of dead paths"), overlaying="y", side="right",
+                                       range=[0, 1.02], tickformat=".0%", showgrid=False)
     return figure(data, layout, 430)
 

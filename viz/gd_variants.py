@@ -6,34 +6,38 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.linear_regression import GDRun, LinearData
-from viz.contours import finite_rows, landscape, marks, path_traces, plane_layout, thin
-from viz.theme import INK, PALETTE, PAPER, color, figure
+from viz.contour_image import image_layer
+from viz.contours import finite_rows, marks, path_traces, plane_layout, single, thin
+from viz.grid_layout import AXIS, FONT, PANELS
+from viz.theme import PALETTE, color, figure
 
 FLOOR = 1e-16  # keeps L - L* on the log axis when a run lands exactly on the minimum
-# The bowl follows the viewer's theme: low loss is the page's own background, high loss a mid grey (light grey on a
-# white page, dark grey on a dark one), contour lines and the start ring in colours that read on both.
-BOWL = dict(colorscale=[[0.0, PAPER], [1.0, "rgb(128,128,128)"]], reversescale=False,
-            line=dict(width=0.8, color="rgba(128,128,128,0.6)"))
 CLEAR = "rgba(0,0,0,0)"
 
 
 def gd_contour(ws: np.ndarray, bs: np.ndarray, z: np.ndarray, run: GDRun, minimum: np.ndarray, start,
-               height: int = 560) -> go.Figure:
-    """Contour of L over (w, b) (z: (len(bs), len(ws))), one path (T+1, 2) per variant, the minimum and start."""
-    data = [landscape(ws, bs, z) | BOWL]
+               height: int = 560, picture: dict | None = None) -> go.Figure:
+    """The map of L over (w, b) (z: (len(bs), len(ws))), one path (T+1, 2) per variant, the minimum and start.
+
+    The bowl is a layout image (viz.contour_image; ``picture`` if already made from the same grid), as on the
+    optimizers page: light in both themes, and a redraw after a Steps tick traces no contour lines.
+    """
+    data = []
     for i, name in enumerate(run.names):
         data += path_traces(name, run.points[:, i], i)
     mark = marks(np.asarray(minimum, float).reshape(1, 2), start)
     mark[0] = mark[0] | dict(name="least-squares minimum",
                              hovertemplate="least squares: w* = %{x:.3f}, b* = %{y:.3f}<extra></extra>")
-    mark[-1] = mark[-1] | dict(marker=mark[-1]["marker"] | dict(color=INK))
     layout = plane_layout(ws, bs, height)
-    layout["plot_bgcolor"] = CLEAR
-    layout["legend"] = layout["legend"] | dict(bgcolor=CLEAR, font=dict(size=14, color=INK))
+    layout["images"] = [picture if picture is not None else image_layer(ws, bs, z)]
+    # The legend sits on the page beside the map: no box, and its text takes the chart's font colour (a live chart
+    # gets the theme's; INK is swapped for it by st.plotly_chart only).
+    layout["legend"] = layout["legend"] | dict(bgcolor=CLEAR, font=dict(size=14))
     layout["xaxis"]["title"] = dict(text="w (slope)")
     layout["yaxis"]["title"] = dict(text="b (intercept)")
     layout["margin"] = dict(l=60, r=10, t=10, b=50)
-    return figure(data + mark, layout, height)
+    layout["font"] = FONT  # a live chart gets no Streamlit theme: its font, and the text colour of the page
+    return figure([single(t) for t in data] + mark, layout, height)
 
 
 def gd_losses(run: GDRun, floor: float, axis: str = "steps", height: int = 340) -> go.Figure:
@@ -53,11 +57,12 @@ def gd_losses(run: GDRun, floor: float, axis: str = "steps", height: int = 340) 
                              showlegend=False, marker=dict(symbol="x", size=14, color=color(i)),
                              hovertemplate=f"{name}: diverged at step {k}<extra></extra>"))
     title = "epoch (passes over the data)" if axis == "epochs" else "step (parameter updates)"
-    layout = dict(xaxis=dict(title=dict(text=title)),
-                  yaxis=dict(type="log", title=dict(text="L − L*"), exponentformat="power",
-                              dtick=max(1, int(np.ceil(-np.log10(lowest) / 6)))),  # at most ~8 decade labels
-                  showlegend=False, margin=dict(l=70, r=10, t=40, b=50),
-                  title=dict(text="Full-data loss above the minimum (log scale)", x=0.01))
+    # Drawn as a live chart, which Streamlit's plotly theme never reaches: the theme-neutral panel look.
+    layout = PANELS | dict(xaxis=AXIS | dict(title=dict(text=title)),
+                           yaxis=AXIS | dict(type="log", title=dict(text="L − L*"), exponentformat="power",
+                                             dtick=max(1, int(np.ceil(-np.log10(lowest) / 6)))),  # <= ~8 decades
+                           showlegend=False, margin=dict(l=70, r=10, t=40, b=50),
+                           title=dict(text="Full-data loss above the minimum (log scale)", x=0.01))
     return figure(data, layout, height)
 
 
@@ -78,7 +83,8 @@ def data_fit(data: LinearData, run: GDRun, height: int = 340) -> go.Figure:
                                line=dict(color=color(i), width=2.5),
                                hovertemplate=f"{name}: y = {wi:.3f} x {bi:+.3f}<extra></extra>"))
     pad = 0.15 * (np.ptp(data.y) + 1e-9)
-    layout = dict(xaxis=dict(title=dict(text="x")),
-                  yaxis=dict(title=dict(text="y"), range=[data.y.min() - pad, data.y.max() + pad]),
-                  margin=dict(l=55, r=10, t=40, b=50), title=dict(text="The lines each variant ends on", x=0.01))
+    layout = PANELS | dict(xaxis=AXIS | dict(title=dict(text="x")),  # a live chart: the theme-neutral look
+                           yaxis=AXIS | dict(title=dict(text="y"), range=[data.y.min() - pad, data.y.max() + pad]),
+                           margin=dict(l=55, r=10, t=40, b=50),
+                           title=dict(text="The lines each variant ends on", x=0.01))
     return figure(traces, layout, height)

@@ -4,10 +4,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.browser.tab import PROBE, kind
 from tests.browser.conftest import chart_data, exception_blocks, move_slider, wait_for_app
 
 pytestmark = pytest.mark.browser
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+# A run of the whole page sends ~60 elements (tabs, every tab's controls, sidebar); the explorer's fragment ~35.
+FRAGMENT_DELTAS = 45
 
 
 def _open(page, app_url: str) -> None:
@@ -51,6 +54,28 @@ def test_mean_slider_kills_relus_and_sigmoid_shows_its_quarter(page, app_url):
     _changed(page, 0, before)
     assert _metric(page, "max |f′|") == "0.25"
     assert page.get_by_text("Sigmoid: f and f′", exact=False).count() >= 1
+    assert exception_blocks(page) == []
+
+
+def tick_deltas(page, start: int) -> int:
+    """Elements the server sent for the first run requested after websocket message ``start`` (probe.js)."""
+    msgs = [kind(m) for m in page.evaluate("i => window.__nlab.ws.slice(i)", start)]
+    first = msgs.index("rerun_script")
+    return msgs[first:msgs.index("script_finished", first)].count("delta")
+
+
+def test_a_mean_tick_reruns_the_explorer_only_and_updates_its_charts_in_place(page, app_url):
+    page.add_init_script(path=str(PROBE))  # records the websocket's messages
+    _open(page, app_url)
+    page.evaluate("() => { window.__charts = [...document.querySelectorAll('.js-plotly-plot')]; }")
+    start, before = page.evaluate("() => window.__nlab.ws.length"), chart_data(page, 0)
+    move_slider(page, "Pre-activation mean")
+    _changed(page, 0, before)
+    # The same plot nodes with new data: updated with Plotly.react, never a blank remounted panel.
+    assert page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].every((g, i) => g === "
+                         "window.__charts[i])")
+    assert tick_deltas(page, start) < FRAGMENT_DELTAS
+    assert _metric(page, "dead ReLUs: Φ(−μ/σ)") == "46.0%"  # Phi(-0.1): the numbers follow the fragment's run
     assert exception_blocks(page) == []
 
 

@@ -5,9 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.browser.tab import PROBE
 from tests.browser.conftest import chart_data, exception_blocks, move_slider, wait_for_app
+from tests.browser.test_activations_browser import tick_deltas
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+# A run of the whole page sends ~85 elements (five tabs' controls, sidebar); the descent tab's fragment ~27.
+FRAGMENT_DELTAS = 40
 
 
 def _chart_with(page, words: str) -> str:
@@ -45,4 +49,24 @@ def test_descent_paths_and_learning_rate_tab(page, app_url):
     wait_for_app(page, charts=3)
     assert "yours (lr 0.5)" in _chart_with(page, "Loss vs step at each learning rate")
     page.screenshot(path=str(DOCS / "dynamics_lr.png"))
+    assert exception_blocks(page) == []
+
+
+@pytest.mark.browser
+def test_a_steps_tick_reruns_the_descent_only_and_updates_its_charts_in_place(page, app_url):
+    page.add_init_script(path=str(PROBE))  # records the websocket's messages
+    page.goto(f"{app_url}/dynamics")
+    wait_for_app(page, charts=3, timeout=180_000)
+    page.evaluate("() => { window.__charts = [...document.querySelectorAll('.js-plotly-plot')]; }")
+    start, before = page.evaluate("() => window.__nlab.ws.length"), chart_data(page, 0)
+    move_slider(page, "Steps (updates)")
+    page.wait_for_function("old => JSON.stringify(document.querySelector('.js-plotly-plot').data) !== old",
+                           arg=before, timeout=60_000)
+    wait_for_app(page, charts=3)
+    # The same plot nodes with new data: updated with Plotly.react, never a blank remounted panel.
+    assert page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].every((g, i) => g === "
+                         "window.__charts[i])")
+    assert tick_deltas(page, start) < FRAGMENT_DELTAS
+    assert "gd_steps=105" in page.url  # the setting still lives in the link
+    assert page.evaluate("() => document.querySelector('.js-plotly-plot .main-svg image') !== null")  # the bowl
     assert exception_blocks(page) == []

@@ -1,5 +1,7 @@
 """AppTest of the training-dynamics page's first two tabs: descent variants and learning-rate reading."""
 
+import json
+
 import pytest
 
 from tests.apptest import open_page
@@ -12,7 +14,9 @@ def _open(**query):
 
 
 def _chart_titles(at) -> str:
-    return " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    """The figures of every chart shown, plotly charts and live charts, as one text."""
+    return " ".join([c.proto.spec for c in at.get("plotly_chart")] +
+                    [json.dumps(json.loads(e.proto.json)["spec"]) for e in at.get("bidi_component")])
 
 
 def _texts(items) -> str:

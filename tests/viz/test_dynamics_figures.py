@@ -21,6 +21,11 @@ def test_contour_draws_each_variant_its_end_the_minimum_and_start():
     ws, bs, z = DATA.grid(DATA.box((-1.0, 3.0)), 50)
     fig = gd_contour(ws, bs, z, run, DATA.minimum, (-1.0, 3.0))
     assert isinstance(fig, go.Figure)
+    # The bowl is a picture under the paths (viz.contour_image), not a contour the browser re-traces on each tick.
+    assert {t.type for t in fig.data} == {"scatter"}
+    (bowl,) = fig.layout.images
+    assert bowl.source.startswith("data:image/png;base64,") and bowl.layer == "below"
+    assert (bowl.x, bowl.y, bowl.sizex, bowl.sizey) == (ws[0], bs[-1], ws[-1] - ws[0], bs[-1] - bs[0])
     assert _names(fig) == [*run.names, "least-squares minimum", "start"]
     lines = [t for t in fig.data if t.name in run.names and t.mode.startswith("lines")]
     np.testing.assert_allclose(lines[1].x[-1], run.points[-1, 1, 0])

@@ -21,11 +21,15 @@ def apply_preset(name: str) -> None:
     st.session_state.update(PRESETS[name][1])
 
 
-def activation() -> ActConfig:
-    """The preset buttons and the explorer's controls: activation, pre-activation mean and std, threshold."""
+def presets() -> None:
+    """The preset buttons above the explorer's controls."""
     row = st.container(horizontal=True)
     for k, (title, _) in PRESETS.items():
         row.button(title, key=f"act_preset_{k}", on_click=apply_preset, args=(k,), icon=":material/bolt:")
+
+
+def activation() -> ActConfig:
+    """The explorer's controls: activation, pre-activation mean and std, saturation threshold."""
     c = st.columns([1.3, 1, 1, 1.2])
     with c[0]:
         name = widgets.selectbox("Activation", list(ACTIVATIONS_1D), key="act_fn", index=2,

@@ -21,6 +21,7 @@ from core.preprocessing import (
     random_hyperplanes,
 )
 from views.activations.config import ActConfig, CloudConfig, DepthConfig, DigitsConfig
+from views.ui import cache
 from viz.activations import depth_chart, explorer_chart, push_chart
 from viz.preprocessing import (
     active_share_chart,
@@ -59,7 +60,7 @@ def mean_slope(cfg: ActConfig) -> float:
     return expected_abs_slope(cfg.name, cfg.mu, cfg.sigma)
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=HASH)
+@cache.shared("act_explorer_figures", max_mb=16)  # ~60 KB each
 def explorer_figure(cfg: ActConfig) -> dict:
     """The explorer chart (f, f', density, shaded saturation) as a plain dict."""
     return plain(explorer_chart(explored(cfg), ACTIVATIONS_1D[cfg.name].title, cfg.threshold))
@@ -71,13 +72,13 @@ def pushed(cfg: ActConfig) -> Pushed:
     return push_gaussian(cfg.name, cfg.mu, cfg.sigma, cfg.threshold, seed=cfg.seed)
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=HASH)
+@cache.shared("act_push_figures", max_mb=8)
 def push_figure(cfg: ActConfig) -> dict:
     """The pushed-through histograms as a plain dict."""
     return plain(push_chart(pushed(cfg), ACTIVATIONS_1D[cfg.name].title))
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=HASH)
+@cache.shared("act_depth_figures", max_mb=8)
 def depth_figure(cfg: DepthConfig) -> dict:
     """The gradient's product of f'(z) over 1..depth layers (random paths) as a plain dict."""
     act = cfg.act

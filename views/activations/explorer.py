@@ -18,9 +18,18 @@ READING = (
 # Activations with a whole region of zero slope: only there can a unit die (Leaky ReLU, ELU, GELU, SiLU and maxout
 # keep a slope; sigmoid and tanh saturate but never reach 0). The others show the mean slope a gradient meets instead.
 ZERO_SLOPE = {"relu"}
+CLEAR = "rgba(0,0,0,0)"
+LOADER = {"data": [], "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": CLEAR,
+                                  "plot_bgcolor": CLEAR, "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 PATHS = ("Each layer draws a fresh z ~ N(μ, σ²) for 4000 random paths. The weights multiply in too: "
          "He initialization's variance 2/fan_in exists to cancel ReLU's E[f′(z)²] = ½; this chart "
          "isolates the activation's share.")
+
+
+@st.fragment
+def tab(shown: bool) -> None:
+    """The explorer's controls and everything they drive: a tick of one reruns this tab, not the page."""
+    show(controls.activation(), shown)
 
 
 def show(cfg: ActConfig, shown: bool = True) -> None:
@@ -30,12 +39,24 @@ def show(cfg: ActConfig, shown: bool = True) -> None:
         controls.depth(cfg)
         return
     act = ACTIVATIONS_1D[cfg.name]
-    e, p = data.shown_or_error(data.explored, cfg), data.shown_or_error(data.pushed, cfg)
-    if e is None or p is None:
+    if (e := data.shown_or_error(data.explored, cfg)) is None:  # a refused mu or sigma is already said
         return
     present = frame.presenting()
+    # Nobody clicks on these charts: a tick updates them in place (no blank panel, and a third of a remount's
+    # browser time; docs/performance.md).
     if present:  # on a projector the chart sits right under its controls, the numbers below it
-        charts.chart(data.explorer_figure(cfg), "act_explorer")
+        charts.live(data.explorer_figure(cfg), "act_explorer")
+    # The formula and the numbers sit above the chart but are filled after it: the chart leaves first on a tick.
+    numbers = st.container()
+    if not present:
+        charts.live(data.explorer_figure(cfg), "act_explorer")
+    charts.live(data.push_figure(cfg), "act_push")
+    _depth(cfg)
+    with numbers:
+        _numbers(cfg, act, e, data.pushed(cfg))
+
+
+def _numbers(cfg: ActConfig, act, e, p) -> None:
     if frame.show_equations():
         st.latex(rf"f(x) = {act.latex} \qquad f'(x) = {act.dlatex}")
     st.caption(act.note)
@@ -51,10 +72,6 @@ def show(cfg: ActConfig, shown: bool = True) -> None:
                     help=f"The factor a gradient is multiplied by through one {act.title} unit, on average over "
                          "z ~ N(μ, σ²); no input has zero slope, so no unit dies.")
     m[3].metric("output mean ± std", f"{p.out.mean:.3g} ± {p.out.std:.3g}", help="Of f(z) over 20 000 samples.")
-    if not present:
-        charts.chart(data.explorer_figure(cfg), "act_explorer")
-    charts.chart(data.push_figure(cfg), "act_push")
-    _depth(cfg)
 
 
 def _depth(cfg: ActConfig) -> None:
@@ -64,7 +81,14 @@ def _depth(cfg: ActConfig) -> None:
     with left:  # a ValueError's sentence takes the chart's place
         chain = data.shown_or_error(data.depth_figure, depth)
         if chain is not None:
-            charts.chart(chain, "act_depth_chart")
+            charts.live(chain, "act_depth_chart")
     with right:
         frame.prose(READING)
     right.caption(PATHS)
+    plotly_js()
+
+
+def plotly_js() -> None:
+    """An empty plotly chart that never changes: it loads the plotly.js live charts draw with (until
+    views.ui.charts.live loads it itself), and is never remounted."""
+    charts.chart(LOADER, "act_plotly_js", options={"displayModeBar": False, "staticPlot": True})

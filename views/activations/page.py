@@ -17,7 +17,10 @@ with frame.page("Activations & inputs", INTRO):
     # draws its controls, so a link made on one tab keeps the others' settings.
     explorer_tab, cloud_tab, digits_tab = widgets.tabs(TABS, key="atab")
     with explorer_tab:
-        explorer.show(controls.activation(), bool(explorer_tab.open))
+        # The presets set the explorer's widgets from outside its fragment: a click reruns the page (rarely), a
+        # tick of a slider only the fragment, which then need not send the buttons again.
+        controls.presets()
+        explorer.tab(bool(explorer_tab.open))
     with cloud_tab:
         if cloud_tab.open:
             frame.prose(preprocessing.INTRO)

@@ -3,7 +3,8 @@ ensemble members, the gradient check's h sweep."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -15,28 +16,82 @@ from core.gradcheck import h_sweep, make_problem
 from core.linear_regression import GDRun, LinearData, gd_variants, make_data
 from core.lr_range import Curve, LRConfig, RangeTest, lr_curve, range_test
 from core.networks import NetSpec, build
+from core.optim.engine import MAX_STEPS
 from core.train_loop import Curves, TrainData, TrainSettings, train
 from views.dynamics.config import H_VALUES, CurveConfig, GDConfig
+from views.ui import cache
+from viz.contour_image import image_layer
+from viz.theme import plain
 
 CACHE = dict(max_entries=128, ttl=3600, show_spinner=False)
 LR_RANGE = (1e-5, 10.0)  # the range test sweeps these four decades and a bit (fastai: 1e-7 to 10)
 
 
+# A Steps or Epochs tick must not rerun the descent: each setting is run ahead to the next of these lengths and cut
+# (a run's first k updates do not depend on how many follow), so ~30 ticks of the slider share one run.
+AHEAD = {"steps": (250, 500, 1000, 2000), "epochs": (5, 10, 25, 50, 100)}
+
+
 @dataclass(frozen=True)
 class Descent:
-    """The data set, the three runs, and the loss grid (ws, bs, z) of the box around them."""
+    """The data set, the three runs, the loss grid (ws, bs, z) of the box around them and its map (a layout image)."""
 
     data: LinearData
     run: GDRun
     grid: tuple[np.ndarray, np.ndarray, np.ndarray]
+    picture: dict
 
 
-@st.cache_data(**CACHE | {"max_entries": 32}, hash_funcs={GDConfig: repr})  # a run: up to 20001 x 3 points, ~1 MB
-def descent_run(cfg: GDConfig) -> Descent:
-    """Full batch, batch 1 and batch b from cfg.start on cfg's seeded data set."""
+def ahead(cfg: GDConfig) -> int:
+    """The length (steps or epochs) of the run cfg is cut from: the next AHEAD length within MAX_STEPS updates."""
+    per_update = cfg.n if cfg.budget == "epochs" else 1  # the stochastic run's updates per unit of length
+    fits = [k for k in AHEAD.get(cfg.budget, ()) if cfg.length <= k and k * per_update <= MAX_STEPS]
+    return fits[0] if fits else cfg.length
+
+
+def cut(run: GDRun, own: tuple[int, ...]) -> GDRun:
+    """The first own[i] updates of each variant of run (own[i] <= run.steps[i]), as if it had stopped there."""
+    total = max(own)
+    t = np.arange(total + 1)[:, None]
+    after = t > np.array(own)[None, :]
+    points, losses = run.points[:total + 1].copy(), run.losses[:total + 1].copy()
+    points[after], losses[after] = np.nan, np.nan
+    diverged = tuple(k if k is not None and k <= o else None for k, o in zip(run.diverged_at, own, strict=True))
+    return replace(run, points=points, losses=losses, steps=own, diverged_at=diverged)
+
+
+@cache.shared("dynamics_descent", max_mb=48)  # a run ahead: up to 20001 x 3 points, ~1.4 MB
+def _run_ahead(cfg: GDConfig) -> GDRun:
     data = make_data(cfg.n, cfg.noise, cfg.seed)
-    run = gd_variants(data, cfg.batch_size, cfg.optimizer, cfg.start, cfg.length, cfg.seed, cfg.budget, lr=cfg.lr)
-    return Descent(data, run, data.grid(data.box(cfg.start)))
+    return gd_variants(data, cfg.batch_size, cfg.optimizer, cfg.start, cfg.length, cfg.seed, cfg.budget, lr=cfg.lr)
+
+
+@cache.shared("dynamics_bowl", max_mb=16)  # the grid and its PNG: ~0.4 MB per (data set, start)
+def _bowl(n: int, noise: float, seed: int, start: tuple[float, float]) -> tuple[tuple, dict]:
+    data = make_data(n, noise, seed)
+    grid = data.grid(data.box(start))
+    return grid, image_layer(*grid)
+
+
+def descent_run(cfg: GDConfig) -> Descent:
+    """Full batch, batch 1 and batch b from cfg.start on cfg's seeded data set (cut from a run ahead)."""
+    data = make_data(cfg.n, cfg.noise, cfg.seed)  # validates n and noise before anything is run
+    long = _run_ahead(replace(cfg, length=ahead(cfg)))
+    per_epoch = long.steps_per_epoch
+    own = tuple(cfg.length * k for k in per_epoch) if cfg.budget == "epochs" else (cfg.length,) * len(per_epoch)
+    grid, picture = _bowl(cfg.n, cfg.noise, cfg.seed, cfg.start)
+    return Descent(data, cut(long, own), grid, picture)
+
+
+@cache.shared("dynamics_figures", max_mb=32, key=lambda args, kw: args[0])
+def _spec(key: str, build: Callable) -> dict:
+    return plain(build())
+
+
+def figure(name: str, inputs, build: Callable) -> dict:
+    """The plain spec of ``build()`` (no arguments), built once for every session: ``inputs`` (frozen configs and
+    plain values) must determine the figure."""
+    return _spec(repr((name, inputs)), build)
 
 
 @st.cache_data(**CACHE, hash_funcs={LRConfig: repr})

@@ -8,7 +8,7 @@ from core.linear_regression import BUDGETS
 from core.optim.presets import LR_GRID
 from core.optim.registry import OPTIMIZERS
 from views.dynamics.config import GDConfig, lr_label
-from views.dynamics.data import Descent, descent_run
+from views.dynamics.data import Descent, descent_run, figure
 from views.ui import charts, frame, widgets
 from viz.gd_variants import data_fit, gd_contour, gd_losses
 
@@ -19,6 +19,10 @@ INTRO = (
     "path. **Stochastic** uses one random point: a cheap but noisy gradient, so the path jitters and, at a "
     "constant lr, never settles at ★ but keeps wandering in a noise ball. A **mini-batch** of b points "
     "averages the noise down (its variance shrinks like 1/b).")
+
+CLEAR = "rgba(0,0,0,0)"
+LOADER = {"data": [], "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": CLEAR,
+                                  "plot_bgcolor": CLEAR, "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
 def controls() -> GDConfig:
@@ -63,18 +67,28 @@ def _charts(cfg: GDConfig, d: Descent) -> None:
     # cfg determines every figure here, so a rerun that changes nothing in it sends the cached specs.
     # On a projector (presentation mode) the map is shorter, so it fits under the tabs at 1280x720.
     height = 470 if frame.presenting() else 560
-    charts.cached_chart("gd_contour", (cfg, height),
-                        lambda: gd_contour(*d.grid, run, data.minimum, cfg.start, height=height))
+    # Nobody clicks on these charts: a tick updates them in place (no blank panel, and a third of a remount's
+    # browser time; docs/performance.md).
+    charts.live(figure("gd_contour", (cfg, height),
+                       lambda: gd_contour(*d.grid, run, data.minimum, cfg.start, height=height, picture=d.picture)),
+                "gd_contour")
     a, b = st.columns(2)
     axis = "epochs" if cfg.budget == "epochs" else "steps"
-    charts.cached_chart("gd_losses", cfg, lambda: gd_losses(run, float(data.value(data.minimum)), axis), where=a)
-    charts.cached_chart("gd_fit", cfg, lambda: data_fit(data, run), where=b)
+    charts.live(figure("gd_losses", cfg, lambda: gd_losses(run, float(data.value(data.minimum)), axis)), "gd_losses",
+                where=a)
+    charts.live(figure("gd_fit", cfg, lambda: data_fit(data, run)), "gd_fit", where=b)
 
 
 def tab(shown: bool) -> None:
     """Full batch, batch 1 and batch b on the exact loss surface of a linear regression (controls only if not shown)."""
     if shown:
         frame.prose(INTRO)
+    _body(shown)
+
+
+@st.fragment
+def _body(shown: bool) -> None:
+    """The controls and what they drive: a tick of one of them reruns this, not the page's other four tabs."""
     left, right = st.columns([1, 3], gap="large")
     with left:
         cfg = controls()
@@ -102,3 +116,10 @@ def tab(shown: bool) -> None:
     if cfg.optimizer == "sgd":
         st.caption(f"The bowl's curvatures are the eigenvalues of H = [[mean x², mean x], [mean x, 1]]; plain "
                    f"full-batch gradient descent converges only for lr < 2 / λmax = {d.data.max_stable_lr:.3g}.")
+    plotly_js()
+
+
+def plotly_js() -> None:
+    """An empty plotly chart that never changes: it loads the plotly.js live charts draw with (until
+    views.ui.charts.live loads it itself), and is never remounted."""
+    charts.chart(LOADER, "gd_plotly_js", options={"displayModeBar": False, "staticPlot": True})
