@@ -1,5 +1,7 @@
 """AppTest: the entry point and every registered page run with default settings, no exception, charts present."""
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -9,7 +11,9 @@ from views.home.gallery import GALLERY
 
 
 def _charts(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
+    """Charts drawn: plotly charts plus live charts (views.ui.charts.live) that carry a figure."""
+    live = [e for e in at.get("bidi_component") if json.loads(e.proto.json).get("spec", {}).get("data")]
+    return len(at.get("plotly_chart")) + len(live)
 
 
 def test_home_runs_and_links_every_page():

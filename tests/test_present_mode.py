@@ -10,7 +10,6 @@ from streamlit.elements.lib import streamlit_plotly_theme as st_theme
 
 from tests.apptest import open_page
 from viz import theme
-from viz.gd_variants import BOWL
 from viz.lr_curves import LEGEND, USER_COLOR
 
 ACT = "views/activations/page.py"
@@ -20,7 +19,6 @@ def test_theme_placeholders_are_the_ones_streamlit_swaps():
     assert theme.INK == st_theme.GRAY_90 and theme.PAPER == st_theme.BG_COLOR
     # The charts that used to keep a white legend box and plot area now use them.
     assert LEGEND["bgcolor"] != "white" and LEGEND["font"]["color"] == theme.INK and USER_COLOR == theme.INK
-    assert BOWL["colorscale"][0][1] == theme.PAPER
 
 
 def test_presented_grows_type_and_lines_and_caps_height_without_touching_the_cached_spec():
