@@ -8,6 +8,7 @@ rewrites, or which a link cannot set, fails here.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -72,7 +73,8 @@ def _shown(w) -> list[str] | None:
 
 
 def _share_query(at) -> dict[str, list[str]]:
-    link = next(c.value for c in at.code if "seed=" in c.value)
+    """The query of "Link to this view" as the server built it (the browser then keeps it current)."""
+    link = next(d["share"] for d in (json.loads(e.proto.json) for e in at.get("bidi_component")) if "share" in d)
     return parse_qs(urlsplit(link).query, keep_blank_values=True)
 
 

@@ -8,6 +8,8 @@ the same corpus in Chromium and checks the DOM and the network.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -115,5 +117,6 @@ def test_notices_and_share_link_show_when_a_page_stops_early():
     at.run()
     text = _notices(at)
     assert "**Steps**" in text and "`bogus`" in text
-    assert any("seed=" in c.value for c in at.code)  # "Link to this view" is drawn too
+    shared = [json.loads(e.proto.json).get("share", "") for e in at.get("bidi_component")]
+    assert any("seed=" in link for link in shared)  # "Link to this view" is drawn too
     assert [e.value for e in at.error] == ["Refused."]

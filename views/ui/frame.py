@@ -121,7 +121,48 @@ def share_url() -> str:
     return (st.context.url or "") + "?" + links.share_query({SEED: str(seed())})
 
 
+# The link as the browser shows it: a fragment's rerun (a slider inside st.fragment) updates the address bar but
+# not the sidebar, so the element reads the live address (every bound control writes its value there) and adds
+# the seed; the server's link (``share_url``, from a full run) is its first text and what tests read.
+_SHARE_JS = """
+export default function ({ data, parentElement }) {
+  let box = parentElement.querySelector("div.nl-share");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "nl-share";
+    box.innerHTML = '<code style="display:block;white-space:pre-wrap;word-break:break-all;font-size:0.8rem;' +
+      'padding:0.5rem;border-radius:0.4rem;background:rgba(128,128,128,0.12)"></code>' +
+      '<button type="button" style="margin-top:0.4rem;font:inherit;font-size:0.85rem;cursor:pointer;' +
+      'padding:0.2rem 0.6rem;border-radius:0.4rem;border:1px solid rgba(128,128,128,0.5);' +
+      'background:transparent;color:inherit">Copy link</button>';
+    parentElement.appendChild(box);
+  }
+  const code = box.querySelector("code"), button = box.querySelector("button");
+  box.seed = data.seed;
+  const live = () => {
+    const u = new URL(window.location.href);
+    if (!u.searchParams.has("seed")) u.searchParams.set("seed", box.seed);
+    return u.toString();
+  };
+  code.textContent = data.share;
+  const show = () => {
+    if (!document.body.contains(box)) { clearInterval(box.timer); return; }
+    code.textContent = live();
+  };
+  if (!box.timer) box.timer = setInterval(show, 500);
+  button.onclick = () => {
+    const text = live();
+    (navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject()).then(
+      () => { button.textContent = "Copied"; setTimeout(() => { button.textContent = "Copy link"; }, 1500); },
+      () => { const r = document.createRange(); r.selectNodeContents(code); getSelection().removeAllRanges();
+              getSelection().addRange(r); });
+  };
+}
+"""
+_SHARE = st.components.v2.component("normlab_share_link", js=_SHARE_JS, isolate_styles=False)
+
+
 def _share_link() -> None:
     with st.sidebar, st.expander("Link to this view", icon=":material/share:"):
-        st.caption("Copy it (button at the right): it reopens this exact view, seed included.")
-        st.code(share_url(), language=None, wrap_lines=True)
+        st.caption("It reopens this exact view, seed included.")
+        _SHARE(key="share_link", data={"share": share_url(), "seed": str(seed())})
