@@ -1,5 +1,6 @@
 """AppTest on the real entry point, opened at one page as a link would (paths are made absolute here)."""
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -33,3 +34,17 @@ def run_async(coro):
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+def chart_specs(at: AppTest) -> list[str]:
+    """The JSON of every chart the run drew, in page order: plotly charts and live charts (views.ui.charts.live)
+    that carry data (an empty chart that only loads plotly.js is left out)."""
+    specs = []
+    for el in at.get("plotly_chart") + at.get("bidi_component"):
+        if el.type == "plotly_chart":
+            spec = el.proto.spec
+        else:
+            spec = json.dumps(json.loads(el.proto.json).get("spec") or {})
+        if json.loads(spec).get("data"):
+            specs.append(spec)
+    return specs

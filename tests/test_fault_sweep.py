@@ -10,7 +10,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import open_page
+from tests.apptest import chart_specs, open_page
 from views import HOME, PAGES
 
 SPECS = [HOME, *PAGES]
@@ -202,4 +202,4 @@ def test_stale_and_hand_edited_links_fall_back_with_a_notice(spec):
         assert "zz_stale_param" in notices, f"{spec.url_path}: no notice for an unknown link parameter"
         silent = [(key, shown[key]) for key, (label, v) in bad.items() if v is not None and label not in notices]
         assert not silent, f"{spec.url_path}: link values {silent} dropped without a notice"
-        assert len(at.get("plotly_chart")) >= spec.charts, f"{spec.url_path}: defaults not drawn after a bad link"
+        assert len(chart_specs(at)) >= spec.charts, f"{spec.url_path}: defaults not drawn after a bad link"

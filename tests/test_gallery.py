@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.apptest import open_page
+from tests.apptest import chart_specs, open_page
 from views import PAGES
 from views.home.gallery import GALLERY
 
@@ -11,7 +11,7 @@ EXAMPLES = [e for e in GALLERY if e.page in BY_PATH]
 
 
 def _first_chart(at) -> str:
-    return at.get("plotly_chart")[0].proto.spec
+    return chart_specs(at)[0]
 
 
 def test_every_example_belongs_to_a_page_and_has_a_line():

@@ -1,19 +1,16 @@
 """AppTest: the entry point and every registered page run with default settings, no exception, charts present."""
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import chart_specs
 from tests.apptest import open_page as _run
 from views import HOME, PAGES
 from views.home.gallery import GALLERY
 
 
 def _charts(at: AppTest) -> int:
-    """Charts drawn: plotly charts plus live charts (views.ui.charts.live) that carry a figure."""
-    live = [e for e in at.get("bidi_component") if json.loads(e.proto.json).get("spec", {}).get("data")]
-    return len(at.get("plotly_chart")) + len(live)
+    return len(chart_specs(at))
 
 
 def test_home_runs_and_links_every_page():

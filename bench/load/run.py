@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 from streamlit.proto.Alert_pb2 import Alert
@@ -11,7 +12,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 _SUCCESS = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 # Elements a student reads as "the chart": any of them redrawn with new content is a chart update.
 CHART_KINDS = frozenset({"plotly_chart", "vega_lite_chart", "deck_gl_json_chart", "graphviz_chart", "echarts_chart",
-                         "imgs"})
+                         "imgs", "live_chart"})  # live_chart: views.ui.charts.live (a bidi component)
 ALERT_NAMES = {Alert.ERROR: "error", Alert.WARNING: "warning", Alert.INFO: "info", Alert.SUCCESS: "success"}
 
 
@@ -57,10 +58,20 @@ class Run:
         """Note element ``el`` drawn at ``path``; ``charts`` (path -> digest, the tab's screen) is kept current."""
         kind = el.WhichOneof("type")
         self.shown[path] = kind
+        if kind == "bidi_component" and el.bidi_component.component_name.endswith("normlab_share_link"):
+            # "Link to this view" (views/ui/frame.py): the share link, not a chart
+            self.codes.append(json.loads(el.bidi_component.json or "{}").get("share", ""))
+            return kind
+        live = kind == "bidi_component" and "normlab_live_chart" in el.bidi_component.component_name
+        if live:
+            kind = self.shown[path] = "live_chart"
         if kind in CHART_KINDS:
-            # A plotly chart is its spec (hashing it alone keeps 60 tabs' client cheap); others: the whole element.
+            # A plotly chart is its spec (hashing it alone keeps 60 tabs' client cheap), a live chart (views.ui.charts
+            # .live, updated in place by the browser) its data; others: the whole element.
             plotly = kind == "plotly_chart"
-            digest = hashlib.sha1(el.plotly_chart.spec.encode() if plotly else el.SerializeToString()).hexdigest()
+            body = el.plotly_chart.spec.encode() if plotly else el.bidi_component.json.encode() if live else \
+                el.SerializeToString()
+            digest = hashlib.sha1(body).hexdigest()
             if charts.get(path) != digest:
                 charts[path] = digest
                 self.chart_changes.append(now)

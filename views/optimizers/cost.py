@@ -45,7 +45,7 @@ def most_rows(steps: int, optimizers: int, wanted: int) -> int:
 def most_steps(optimizers: int, rows: int, wanted: int, grain: int = 100) -> int:
     """The most steps (a multiple of `grain`, <= wanted) whose race fits a page run."""
     per = seconds(grain, optimizers, rows)
-    return max(grain, min(wanted, int(budget.RUN_S / max(per, 1e-12)) * grain))
+    return min(wanted, max(grain, int(budget.RUN_S / max(per, 1e-12)) * grain))  # never more than asked for
 
 
 def too_long(estimate_s: float, what: str, nearest: str, outcome: str) -> str:
