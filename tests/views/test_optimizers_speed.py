@@ -73,3 +73,10 @@ def test_noisy_races_are_run_as_asked():
     cfg = _cfg("beale", (1.0, 1.5), 120, noise=NoiseConfig("additive", 1.0, 3, 0))
     race = data.race(cfg)
     assert len(race.trajs[0].points) == 121 and all(len(v) == 2 for v in race.bundle.values())
+
+
+def test_a_short_race_is_never_lengthened_by_the_budget():
+    from views.optimizers import cost
+
+    assert cost.most_steps(7, 1, 40) == 40  # the budget only ever shortens: 40 steps were raced as 100
+    assert cost.most_steps(7, 1, 10) == 10
