@@ -20,7 +20,7 @@ def _w(at, kind, key):
 def _charts(at) -> dict[str, dict]:
     """key -> figure of every chart shown: plotly charts and live charts (the empty plotly.js loader left out)."""
     out = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
-    out |= {e.key: json.loads(e.proto.json)["spec"] for e in at.get("bidi_component")}
+    out |= {e.key: d["spec"] for e in at.get("bidi_component") if "spec" in (d := json.loads(e.proto.json))}
     return {k: v for k, v in out.items() if v["data"]}
 
 

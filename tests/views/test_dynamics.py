@@ -16,7 +16,8 @@ def _open(**query):
 def _chart_titles(at) -> str:
     """The figures of every chart shown, plotly charts and live charts, as one text."""
     return " ".join([c.proto.spec for c in at.get("plotly_chart")] +
-                    [json.dumps(json.loads(e.proto.json)["spec"]) for e in at.get("bidi_component")])
+                    [json.dumps(d["spec"]) for e in at.get("bidi_component")
+                     if "spec" in (d := json.loads(e.proto.json))])
 
 
 def _texts(items) -> str:

@@ -1,6 +1,7 @@
 """Optimizer page (AppTest): runs that leave the box are one line under the map, escapes are not divergences, and
 a refused expression is shown as text without hiding the page's link notices."""
 
+import json
 import re
 
 from tests.apptest import open_page
@@ -47,4 +48,5 @@ def test_a_refused_expression_is_text_and_the_link_notices_still_show():
     assert "Session expired" in rest  # the reason quotes it too...
     assert not re.search(r"(?<!\\)[\[\]!<]", rest)  # ...with every link and image bracket escaped
     assert any("nope" in i.value for i in at.info)  # the link notice of the other bad value is not hidden
-    assert any(c.value.startswith("Copy it") for c in at.caption)  # nor the share link
+    shared = [json.loads(e.proto.json).get("share", "") for e in at.get("bidi_component")]
+    assert any("seed=" in link for link in shared)  # nor the share link
