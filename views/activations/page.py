@@ -21,15 +21,5 @@ with frame.page("Activations & inputs", INTRO):
         # tick of a slider only the fragment, which then need not send the buttons again.
         controls.presets()
         explorer.tab(bool(explorer_tab.open))
-    with cloud_tab:
-        if cloud_tab.open:
-            frame.prose(preprocessing.INTRO)
-        cloud = controls.cloud()
-        if cloud_tab.open:
-            preprocessing.show(cloud)
-    with digits_tab:
-        if digits_tab.open:
-            frame.prose(digits.INTRO)
-        whitening = controls.digits()
-        if digits_tab.open:
-            digits.show(whitening)
+    frame.tab(cloud_tab, preprocessing.INTRO, controls.cloud, preprocessing.show)
+    frame.tab(digits_tab, digits.INTRO, controls.digits, digits.show)

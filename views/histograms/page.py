@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 from views.histograms import batch_size, controls, init_lab, live
 from views.ui import frame, widgets
 
@@ -23,16 +21,6 @@ with frame.page("Activation histograms", INTRO):
     if live_tab.open:
         with live_tab:
             live.live(cfg, lr)
-    # Every tab draws its controls on every run (a control not drawn loses its link value); only the open one computes.
-    with lab_tab:
-        if lab_tab.open:
-            st.markdown(init_lab.INTRO)
-        lab = controls.lab()
-        if lab_tab.open:
-            init_lab.init_lab(lab)
-    with sweep_tab:
-        if sweep_tab.open:
-            st.markdown(batch_size.INTRO)
-        sweep = batch_size.network(controls.batch_size(cfg, lr))
-        if sweep_tab.open:
-            batch_size.experiment(sweep)
+    frame.tab(lab_tab, init_lab.INTRO, controls.lab, init_lab.init_lab)
+    frame.tab(sweep_tab, batch_size.INTRO, lambda: batch_size.network(controls.batch_size(cfg, lr)),
+              batch_size.experiment)

@@ -7,9 +7,10 @@ through `seed()`, `show_equations()` and `presenting()`: this module owns their 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -65,6 +66,17 @@ def prose(text: str) -> None:
     """A paragraph of teaching prose (markdown), folded away in presentation mode: the teacher says it."""
     if not presenting():
         st.markdown(text)
+
+
+def tab(pane, intro: str, controls: Callable[[], Any], body: Callable[[Any], None]) -> None:
+    """One lazy tab (``widgets.tabs``): its intro and body only when open, its URL-bound controls on every run (a
+    control that is not drawn loses its link value, so a link made on another tab would drop this one's)."""
+    with pane:
+        if pane.open:
+            prose(intro)
+        settings = controls()
+        if pane.open:
+            body(settings)
 
 
 class _Stopped(BaseException):  # noqa: N818 (a control-flow signal, like StopIteration, not an error)
