@@ -48,3 +48,25 @@ def chart_specs(at: AppTest) -> list[str]:
         if json.loads(spec).get("data"):
             specs.append(spec)
     return specs
+
+
+def settle(at: AppTest, timeout: float = 300.0) -> AppTest:
+    """Rerun the page (as a background job's poller would) until no job it started is still running.
+
+    Work over the inline budget runs as a job (views.ui.jobs); on a loaded test machine even default settings
+    may land there, so a test that reads the outcome waits for it the way the browser does.
+    """
+    import time
+
+    from views.ui import jobs
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with jobs._LOCK:
+            running = list(jobs._RUNNING.values())
+        if not running:
+            return at.run()
+        assert time.monotonic() < deadline, f"jobs still running after {timeout} s: {[j.key for j in running]}"
+        for job in running:  # keep them wanted: nobody polls in AppTest between runs
+            job.touch("settle")
+        time.sleep(0.2)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.apptest import open_page
+from tests.apptest import open_page, settle
 
 PAGE = "views/dynamics/page.py"
 
@@ -16,7 +16,7 @@ def _texts(elements) -> str:
 
 
 def _tab(name: str):
-    return _open(dtab=name)
+    return settle(_open(dtab=name))  # a loaded machine may train the members as a background job
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +69,7 @@ def test_ensemble_size_changes_the_metrics(ensemble):
     at = ensemble
     before = {m.label: m.value for m in at.metric}
     at.slider(key="ens_k").set_value(2).run()
+    settle(at)
     after = {m.label: m.value for m in at.metric}
     assert not at.exception and after != before
 

@@ -111,7 +111,8 @@ def range_run(net: LRConfig, num_it: int) -> RangeTest:
     return test
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs={CurveConfig: repr})
+# Process-wide caches (views.ui.cache), not st.cache_data: a heavy run is computed by a background job's thread.
+@cache.shared("dynamics_dropout", max_mb=8)  # four curves of at most 151 epochs: a few kB per run
 def dropout_run(cfg: CurveConfig) -> Curves:
     """Train and validation curves of cfg's net on its digits subset."""
     data = TrainData.from_split(load("digits", seed=cfg.seed), cfg.n_train)
@@ -120,10 +121,15 @@ def dropout_run(cfg: CurveConfig) -> Curves:
     return train(net, data, TrainSettings(cfg.epochs, cfg.lr, "adam", cfg.batch_size), cfg.seed)
 
 
-@st.cache_data(max_entries=256, ttl=3600, show_spinner=False, hash_funcs={EnsembleConfig: repr})
+@cache.shared("dynamics_members", max_mb=24)  # validation probabilities, 450 x 10 floats: 36 kB per member
 def ensemble_member(cfg: EnsembleConfig, i: int) -> Member:
     """Member i of the ensemble (cfg.k must not matter: callers pass one fixed k)."""
     return train_member(cfg, i)
+
+
+def members_missing(shared: EnsembleConfig, k: int) -> int:
+    """How many of the first k members of ``shared`` (the fixed-k recipe ensemble_member takes) are not cached."""
+    return sum(not cache.has(ensemble_member, shared, i) for i in range(k))
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)

@@ -3,13 +3,17 @@ effect and early stopping on a net that overfits."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from core.dropout import digit_activations, dropout_demo
 from core.early_stopping import early_stop
+from core.train_loop import Curves
+from views.dynamics import cost
 from views.dynamics.config import CurveConfig, DropoutConfig
 from views.dynamics.data import dropout_run
-from views.ui import charts, frame, widgets
+from views.ui import budget, cache, charts, frame, widgets
 from viz.dropout import curves_figure, mask_figure
 
 P_VALUES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -58,6 +62,33 @@ def tab(shown: bool) -> None:
     _curves_section(cfg, shown)
 
 
+def _estimate(runs: dict[str, CurveConfig]) -> float:
+    todo = [r for r in runs.values() if not cache.has(dropout_run, r)]
+    return sum(cost.seconds(r.n_train, r.depth, r.width, r.epochs, r.batch_size) for r in todo)
+
+
+def _nearest(runs: dict[str, CurveConfig]) -> str:
+    fits = cost.largest(lambda e: budget.fits(_estimate({k: replace(r, epochs=e) for k, r in runs.items()})),
+                        10, max(r.epochs for r in runs.values()))
+    return f"{max((fits or 10) // 10 * 10, 10)} epochs"
+
+
+def _curves(runs: dict[str, CurveConfig]) -> dict[str, Curves] | None:
+    """Both nets' curves: inline when quick, else a shared background job; None while it runs or if refused."""
+    def work(tick) -> dict[str, Curves]:
+        out = {}
+        for i, (name, run) in enumerate(runs.items()):
+            tick(i / len(runs), f"training the {name} net")
+            out[name] = dropout_run(run)
+        return out
+    try:
+        return cost.compute(f"dropout {runs!r}", "Training without and with dropout", _estimate(runs), work,
+                            lambda: _nearest(runs))
+    except ValueError as exc:
+        st.error(str(exc))
+        return None
+
+
 def _curves_section(cfg: DropoutConfig, shown: bool) -> None:
     if shown:
         st.subheader("Regularization effect and early stopping")
@@ -75,17 +106,9 @@ def _curves_section(cfg: DropoutConfig, shown: bool) -> None:
         st.info("With p = 0 both runs are the same network; pick p > 0 above to compare.", icon=":material/info:")
     runs = {"plain": CurveConfig(0.0, n_train, epochs=epochs, seed=cfg.seed),
             "dropout": CurveConfig(cfg.p, n_train, epochs=epochs, seed=cfg.seed)}
-    bar = st.progress(0.0, text="Training without and with dropout…")
-    curves = {}
-    try:
-        for i, (name, run) in enumerate(runs.items()):
-            curves[name] = dropout_run(run)
-            bar.progress((i + 1) / len(runs), text=f"{name}: done")
-    except ValueError as exc:
-        st.error(str(exc))
+    curves = _curves(runs)
+    if curves is None:  # its job is running (progress shown), or refused, or a setting could not train
         return
-    finally:
-        bar.empty()
     stops = {k: early_stop(c.val_loss, patience) for k, c in curves.items() if c.diverged_at is None}
     for k, c in curves.items():
         if c.diverged_at is not None:

@@ -7,8 +7,9 @@ from dataclasses import replace
 import streamlit as st
 
 from core.ensembles import K_RANGE, EnsembleConfig, Member, result_of
-from views.dynamics.data import ensemble_member
-from views.ui import charts, frame, widgets
+from views.dynamics import cost
+from views.dynamics.data import ensemble_member, members_missing
+from views.ui import budget, charts, frame, widgets
 from viz.ensembles import ensemble_figure
 
 INTRO = (
@@ -33,18 +34,33 @@ def controls() -> EnsembleConfig:
     return EnsembleConfig(int(k), int(n_train), int(width), epochs=int(epochs), seed=frame.seed())
 
 
-def _members(cfg: EnsembleConfig) -> list[Member]:
+def _estimate(cfg: EnsembleConfig, members: int) -> float:
+    return cost.seconds(cfg.n_train, cfg.depth, cfg.width, cfg.epochs, cfg.batch_size, nets=members)
+
+
+def _nearest(cfg: EnsembleConfig, shared: EnsembleConfig) -> str:
+    """The closest ensemble that fits a job: fewer epochs at this K, else fewer members at 5 epochs."""
+    missing = members_missing(shared, cfg.k)
+    epochs = cost.largest(lambda e: budget.fits(_estimate(replace(cfg, epochs=e), missing)), 5, cfg.epochs)
+    if epochs is not None:
+        return f"{epochs // 5 * 5 or 5} epochs with {cfg.k} members"
+    k = cost.largest(lambda k: budget.fits(_estimate(replace(cfg, epochs=5), k)), 1, cfg.k)
+    return f"{max(k or 0, K_RANGE[0])} members at 5 epochs"
+
+
+def _members(cfg: EnsembleConfig) -> list[Member] | None:
+    """The K trained members: inline when few are missing, else a shared background job (None while it runs)."""
+    cfg.validate()
     shared = replace(cfg, k=K_RANGE[0])  # members do not depend on K: growing K reuses the cached ones
-    bar = st.progress(0.0, text="Training the members…")
-    try:
-        cfg.validate()
-        members = []
+
+    def work(tick: cost.Tick) -> list[Member]:
+        out = []
         for i in range(cfg.k):
-            members.append(ensemble_member(shared, i))
-            bar.progress((i + 1) / cfg.k, text=f"Member {i + 1} of {cfg.k} trained")
-        return members
-    finally:
-        bar.empty()
+            tick(i / cfg.k, f"training member {i + 1} of {cfg.k}")
+            out.append(ensemble_member(shared, i))
+        return out
+    return cost.compute(f"ensemble {cfg!r}", "Training the members", _estimate(cfg, members_missing(shared, cfg.k)),
+                        work, lambda: _nearest(cfg, shared))
 
 
 def tab(shown: bool) -> None:
@@ -58,6 +74,8 @@ def tab(shown: bool) -> None:
         return
     try:
         members = _members(cfg)
+        if members is None:  # its job is running (progress shown) or the ensemble was refused
+            return
         res = result_of(cfg, members)
     except ValueError as exc:
         st.error(str(exc))

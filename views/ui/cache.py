@@ -152,6 +152,11 @@ def shared(name: str, max_mb: float = 64, key: Callable[[tuple, dict], str] = _k
     return decorate
 
 
+def has(fn: Callable, *args, **kwargs) -> bool:
+    """Whether ``fn`` (a ``shared`` wrapper with the default key) holds the value of this call (no LRU touch)."""
+    return _key(args, kwargs) in fn.store.entries
+
+
 def stats() -> list[dict]:
     """One row per cache: name, entries, bytes held, byte budget, hits, misses."""
     return [{"name": s.name, "entries": len(s.entries), "bytes": s.bytes, "max_bytes": s.max_bytes,
