@@ -90,3 +90,9 @@ def test_an_error_reaches_every_waiter_and_is_not_cached():
 def test_nbytes_counts_array_buffers_once():
     a = np.zeros(1000)
     assert 8000 <= cache.nbytes((a, a, [a])) < 9000
+
+
+def test_nbytes_counts_the_buffer_a_view_keeps_alive():
+    base = np.zeros((16, 5000, 2))
+    thinned = [base[i, ::10] for i in range(16)]  # 16 small views of one large buffer
+    assert base.nbytes <= cache.nbytes(thinned) < base.nbytes + 16 * 1000  # the base once, not 16 x 8 kB

@@ -15,7 +15,7 @@ import pyarrow as pa
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
-from views.ui import frame
+from views.ui import cache, frame
 from viz.theme import plain, presented
 
 
@@ -45,7 +45,7 @@ def chart(fig, key: str, *, where=None, options: dict | None = None, **kw):
 
     where: a container or column to draw in; options: extra plotly config (scrollZoom, displayModeBar);
     kw: other ``st.plotly_chart`` arguments (on_select, selection_mode). A plain spec must not be mutated
-    afterwards (cache_data hands every run its own copy).
+    afterwards (a cached one is shared by every session).
     """
     target = where if where is not None else st
     if frame.presenting():  # projector: larger fonts, thicker lines, a height that fits 720 px (a new dict, cache kept)
@@ -54,9 +54,17 @@ def chart(fig, key: str, *, where=None, options: dict | None = None, **kw):
                                config=config(key, **(options or {})), **kw)
 
 
-@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def _figure_dict(name: str, inputs: Hashable, _build: Callable) -> dict:
     return plain(_build())
+
+
+# Figures keyed by plain inputs live in one byte-bounded store for every session (views.ui.cache): a class on one
+# preset builds each figure once, and a stream of distinct heavy links cannot grow memory past the budget (an
+# st.cache_data of 128 entries held 128 race figures of several MB each). Streamlit only reads the dict it is sent.
+@cache.shared("charts.figures", max_mb=48, key=lambda args, kw: f"{args[0]}\0{args[1]}")
+def _shared_figure(name: str, inputs: str, build: Callable) -> dict:
+    return plain(build())
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -82,7 +90,8 @@ def cached_chart(key: str, inputs: Hashable, build: Callable, **kw):
     builder is not hashed. Plain inputs are keyed by their repr (Streamlit's hashing of a few dozen values costs
     ~0.3 ms a call).
     """
-    return chart(_figure_dict(key, repr(inputs) if _literal(inputs) else inputs, build), key, **kw)
+    spec = _shared_figure(key, repr(inputs), build) if _literal(inputs) else _figure_dict(key, inputs, build)
+    return chart(spec, key, **kw)
 
 
 def table(rows: list[dict], *, where=None, **kw):
