@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.apptest import open_page
+from tests.apptest import chart_specs, open_page
 
 PAGE = "views/normalization/page.py"
 
@@ -23,7 +23,7 @@ def default():
 def test_default_view_draws_cube_and_statistics(default):
     at = default
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) == 4  # cube, maps, stats, histograms: the other tabs are built when opened
+    assert len(chart_specs(at)) == 4  # cube, maps, stats, histograms: the other tabs are built when opened
     counts = at.dataframe[1].value
     assert list(counts["(mean, var) pairs"]) == ["C = 16", "N = 8", "N·C = 128", "N·G = 32"]
     assert list(counts["γ / β shape"]) == ["(16,)", "(16, 8, 8)", "(16,)", "(16,)"]
@@ -36,7 +36,7 @@ def test_default_view_draws_cube_and_statistics(default):
 def test_each_tab_renders_when_opened_from_a_link(tab, charts):
     at = open_page(PAGE, timeout=60, query={"ntab": tab})
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) >= charts
+    assert len(chart_specs(at)) >= charts
     assert "cube" not in [c.key for c in at.get("plotly_chart")]  # the closed cube tab costs nothing
     if tab == "BatchNorm step by step":
         metrics = {m.label: m.value for m in at.metric}
@@ -81,7 +81,7 @@ def test_sizes_at_the_bounds_say_so_and_still_draw():
     at = open_page(PAGE, timeout=60, query={"N": "16", "C": "64", "H": "16", "W": "16"})
     assert not at.exception and not at.error
     assert "the largest the cube draws" in _texts(at, "caption")
-    assert len(at.get("plotly_chart")) >= 4
+    assert len(chart_specs(at)) >= 4
 
 
 @pytest.mark.parametrize("eps", [0.0, -1e-5])

@@ -31,7 +31,7 @@ def cube_section(cfg: CubeConfig) -> None:
         charts.table(cell_rows(data.tensor(cfg).x, cell.index, cfg.groups, cfg.eps),
                      column_config={k: st.column_config.NumberColumn(format="%.4f") for k in
                                     ("set mean", "set variance", "x", "y (normalized)")})
-    charts.chart(data.maps(cfg, n, c), "maps", where=right)
+    charts.live(data.maps(cfg, n, c), "maps", where=right)  # updated in place: no remount per tick
 
 
 def _identities(cfg: CubeConfig) -> None:
@@ -57,12 +57,12 @@ def numbers_section(cfg: CubeConfig) -> None:
     st.caption("One square per statistic: count them and you get the table above. BatchNorm's row shows each "
                "channel's offset (the conv bias and filter gain); InstanceNorm's grid shows how much every image "
                "differs from its channel's average.")
-    charts.chart(data.stats(cfg), "stats")
+    charts.live(data.stats(cfg), "stats")
     st.subheader("Histograms before and after")
     st.caption("Every method gives mean 0, variance 1 *within each of its sets*. Blue is one channel across the "
                "whole batch: exactly one BatchNorm set, so only after BN is the blue histogram always centred at 0 "
                "with width 1; LN and GN mix it with other channels, IN with nothing but itself per image.")
-    charts.chart(data.histograms(cfg, controls.highlighted_channel(cfg)), "hist")
+    charts.live(data.histograms(cfg, controls.highlighted_channel(cfg)), "hist")
 
 
 def when_to_use(cfg: CubeConfig) -> None:

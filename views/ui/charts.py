@@ -104,7 +104,7 @@ def table(rows: list[dict], *, where=None, **kw):
     return (where if where is not None else st).dataframe(data, **{"hide_index": True, "width": "stretch", **kw})
 
 
-_JS = """
+_JS = r"""
 export default function ({ data, parentElement }) {
   let div = parentElement.querySelector("div.nl-live");
   if (!div) {
@@ -120,8 +120,18 @@ export default function ({ data, parentElement }) {
     if (!d || div.busy) return;  // nothing new, or drawn when the current redraw ends: frames never queue up
     div.pending = null;
     div.busy = true;
-    const s = d.spec, color = getComputedStyle(parentElement).color;  // the text follows the light or dark theme
-    const layout = { ...s.layout, font: { ...(s.layout.font || {}), color }, autosize: true };
+    // The text follows the light or dark theme, in the page's font (as st.plotly_chart's theme sets them).
+    const s = d.spec, css = getComputedStyle(parentElement), color = css.color;
+    // Backgrounds the figure leaves open stay transparent, as st.plotly_chart's theme makes them: the page shows
+    // through in light and dark alike.
+    const clear = "rgba(0,0,0,0)";
+    const layout = { paper_bgcolor: clear, plot_bgcolor: clear, ...s.layout,
+                     font: { family: css.fontFamily, ...(s.layout.font || {}), color }, autosize: true };
+    // Grid and zero lines the figure leaves to its template (white, for plotly's pale plot area) turn translucent.
+    const line = "rgba(128,128,128,0.25)";
+    for (const k of new Set(["xaxis", "yaxis", ...Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))])) {
+      layout[k] = { gridcolor: line, zerolinecolor: line, ...(layout[k] || {}) };
+    }
     Promise.resolve(window.Plotly.react(div, s.data, layout, { ...d.config, responsive: true }))
       .finally(() => { div.busy = false; if (div.pending && div.visible !== false) draw(); });
   };
