@@ -76,6 +76,21 @@ class KerasConfig:
 
 
 @dataclass(frozen=True)
+class KerasRunConfig:
+    """The Keras tab's comparison: k training batches (N, C) from the cube's source and seed, through the paper,
+    torch (the cube's eps) and the course's Keras layer (its own eps and momentum)."""
+
+    source: str
+    n: int
+    c: int
+    batches: int  # k
+    momentum: float  # Keras's: the weight of the OLD value (torch runs with 1 - momentum)
+    keras_eps: float
+    eps: float  # the paper's and torch's
+    seed: int
+
+
+@dataclass(frozen=True)
 class StreamConfig:
     """count + 1 batches (batch, C, H, W) from the cube's source; the last one is held out for eval."""
 

@@ -9,11 +9,21 @@ import numpy as np
 import streamlit as st
 
 from core.feature_maps import FeatureMap, batch_stream, feature_map, token_batch
+from core.keras_claims import Claim, differences
+from core.keras_compare import KerasComparison, compare, feature_batches
 from core.norm_report import CUBE_KINDS, MethodResult, TokenNorms, run_methods, token_norms
 from core.norm_sets import set_size, shared_stats_mask, stat_count
 from core.normalization import KERAS_MODES, NORMALIZATIONS, check_eps
-from views.normalization.config import CellConfig, CubeConfig, KerasConfig, SequenceConfig, StreamConfig
+from views.normalization.config import (
+    CellConfig,
+    CubeConfig,
+    KerasConfig,
+    KerasRunConfig,
+    SequenceConfig,
+    StreamConfig,
+)
 from viz.cube import CubePanel, cube_cell, cube_figure, cube_mask
+from viz.keras_bn import keras_figure
 from viz.norm_stats import feature_map_figure, histogram_figure, stats_figure
 from viz.theme import plain
 
@@ -115,6 +125,38 @@ def keras_cube(cfg: KerasConfig) -> dict:
     titles = {KERAS_MODES[m][0]: f"mode {m}: {KERAS_MODES[m][1].split(':')[0]}<br>= "
                                  f"{NORMALIZATIONS[KERAS_MODES[m][0]].title}" for m in (0, 1)}
     return _sets_cube((cfg.n, cfg.c), titles, cfg.cell, ("N", "C", "H·W"))
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs={KerasRunConfig: repr})
+def keras_comparison(cfg: KerasRunConfig) -> KerasComparison:
+    """The k batches (N, C) through the paper, torch and the Keras port (modes 0 and 1): raises ValueError with a
+    sentence when they cannot run (N = 1)."""
+    train, held = feature_batches(cfg.source, cfg.batches, cfg.n, cfg.c, cfg.seed)
+    return compare(train, held, cfg.momentum, cfg.eps, cfg.keras_eps, cfg.seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs={KerasRunConfig: repr})
+def keras_chart(cfg: KerasRunConfig, affine: bool) -> dict:
+    """Per-feature mean and std of the eight outputs, before or after each layer's initial gamma and beta."""
+    return plain(keras_figure(keras_comparison(cfg), affine))
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs={KerasRunConfig: repr})
+def keras_claims(cfg: KerasRunConfig) -> tuple[Claim, ...]:
+    """The tab's lines, one per difference, computed from the comparison."""
+    return differences(keras_comparison(cfg))
+
+
+def _shown(v: float) -> float:
+    return round(float(v), 4) + 0.0  # + 0.0: no "-0.0" for a mean of -3e-17
+
+
+def keras_rows(cfg: KerasRunConfig, affine: bool) -> list[dict]:
+    """The table: one row per feature, the mean and std of every output (4 decimals)."""
+    cmp = keras_comparison(cfg)
+    cols = {f"{o.title} {s}": (o.mean(affine) if s == "mean" else o.std(affine))
+            for o in sorted(cmp.outputs, key=lambda o: o.phase != "train") for s in ("mean", "std")}
+    return [{"feature": j, **{name: _shown(v[j]) for name, v in cols.items()}} for j in range(cfg.c)]
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
