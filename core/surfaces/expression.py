@@ -1,7 +1,9 @@
 """A user-typed surface f(x, y), parsed safely: an AST walk over a whitelist, never eval/exec of user text.
 
-Allowed: x, y, numbers, pi, e, unary +/-, binary + - * / **, and one-argument calls of ALLOWED functions.
-The tree is differentiated symbolically (core.surfaces.symbolic), so the gradient is exact.
+Allowed: x, y, numbers, pi, e, unary +/-, binary + - * / **, one-argument calls of ALLOWED functions, max(a, b),
+min(a, b) and where(cond, a, b) whose cond is one comparison a < b, a <= b, a > b or a >= b.
+The tree is differentiated symbolically (core.surfaces.symbolic), so the gradient is exact; at a kink it is
+torch autograd's subgradient (the README's "Custom surfaces" section).
 """
 
 from __future__ import annotations
@@ -13,26 +15,30 @@ from dataclasses import replace
 import numpy as np
 
 from core.surfaces.latex import latex
+from core.surfaces.program import Program, evaluate_torch
 from core.surfaces.surface import Surface
-from core.surfaces.symbolic import Program, derivative, evaluate_torch, simplify, uses
+from core.surfaces.symbolic import derivative, simplify, uses
 
 MAX_CHARS = 200
 MAX_NODES = 120
 MAX_DEPTH = 32
-ALIASES = {"arctan": "atan", "arcsin": "asin", "arccos": "acos"}
-ALLOWED = ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "abs", "atan", "asin", "acos")
+ALIASES = {"arctan": "atan", "arcsin": "asin", "arccos": "acos", "maximum": "max", "minimum": "min"}
+ALLOWED = ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "abs", "relu", "atan", "asin", "acos")
+ARITY = {"max": 2, "min": 2, "where": 3}  # the calls of more than one argument
+_EXAMPLE = {"max": "max(x, y)", "min": "min(x, 2*y)", "where": "where(x > y, x - y, 0)"}
+_CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _CONSTS = {"pi": (math.pi, r"\pi"), "e": (math.e, "e")}
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _REFUSED = {  # AST node class -> what a student would call it
-    "Compare": "comparisons (<, ==, ...)", "BoolOp": "'and' / 'or'", "Lambda": "lambda", "IfExp": "if/else",
-    "Subscript": "indexing with [ ]", "List": "lists", "Tuple": "tuples (a comma)", "Set": "sets", "Dict": "dicts",
-    "ListComp": "comprehensions", "SetComp": "comprehensions", "DictComp": "comprehensions",
-    "GeneratorExp": "comprehensions", "NamedExpr": "':='", "JoinedStr": "f-strings", "Await": "await",
-    "Yield": "yield", "Starred": "'*' unpacking", "Slice": "slices",
+    "BoolOp": "'and' / 'or'", "Lambda": "lambda", "Subscript": "indexing with [ ]", "List": "lists",
+    "Tuple": "tuples (a comma)", "Set": "sets", "Dict": "dicts", "ListComp": "comprehensions",
+    "SetComp": "comprehensions", "DictComp": "comprehensions", "GeneratorExp": "comprehensions", "NamedExpr": "':='",
+    "JoinedStr": "f-strings", "Await": "await", "Yield": "yield", "Starred": "'*' unpacking", "Slice": "slices",
 }
 _BAD_OPS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
             ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^"}
-_HINT = f"use x, y, numbers, pi, e, + - * / ** and {', '.join(ALLOWED)}"
+_FUNCS = f"{', '.join(ALLOWED)}, max(a, b), min(a, b), where(x > y, a, b)"
+_HINT = f"use x, y, numbers, pi, e, + - * / ** and {_FUNCS}"
 
 
 class ExpressionError(ValueError):
@@ -76,6 +82,11 @@ def _convert(n: ast.AST, depth: int):
         return _call(n, depth)
     if isinstance(n, ast.Attribute):
         raise ExpressionError("Attribute access ('.') is not allowed: write sin(x), not np.sin(x).")
+    if isinstance(n, ast.Compare):
+        raise ExpressionError("Comparisons (<, <=, >, >=) are only allowed as the condition of where(), e.g. "
+                              "where(x > y, x - y, 0).")
+    if isinstance(n, ast.IfExp):
+        raise ExpressionError("If/else is written where(condition, a, b) here, e.g. where(x > y, x - y, 0).")
     what = _REFUSED.get(type(n).__name__, f"'{type(n).__name__}'")
     if isinstance(n, ast.UnaryOp):
         what = "'not' and '~'"
@@ -95,13 +106,37 @@ def _call(n: ast.Call, depth: int):
         raise ExpressionError("Attribute access ('.') is not allowed: write sin(x), not np.sin(x).")
     name = n.func.id if isinstance(n.func, ast.Name) else None
     name = ALIASES.get(name, name)
-    if name not in ALLOWED:
+    if name not in ALLOWED and name not in ARITY:
         shown = f"'{n.func.id}()'" if isinstance(n.func, ast.Name) else "That call"
         raise ExpressionError(f"{shown} is not an allowed function. Only these functions are allowed: "
-                              f"{', '.join(ALLOWED)} (arctan, arcsin, arccos also work).")
-    if len(n.args) != 1 or n.keywords or isinstance(n.args[0], ast.Starred):
-        raise ExpressionError(f"{name}() takes exactly one argument, e.g. {name}(x*y).")
-    return ("call", name, _convert(n.args[0], depth + 1))
+                              f"{_FUNCS} (arctan, arcsin, arccos, maximum, minimum also work).")
+    want = ARITY.get(name, 1)
+    if len(n.args) != want or n.keywords or any(isinstance(a, ast.Starred) for a in n.args):
+        if want == 1:
+            raise ExpressionError(f"{name}() takes exactly one argument, e.g. {name}(x*y).")
+        more = "; nest them for more, e.g. max(max(x, y), 1)" if want == 2 else ""
+        raise ExpressionError(f"{name}() takes exactly {('two', 'three')[want - 2]} arguments, e.g. "
+                              f"{_EXAMPLE[name]}{more}.")
+    if name == "where":
+        return ("where", _condition(n.args[0], depth + 1), *(_convert(a, depth + 1) for a in n.args[1:]))
+    args = tuple(_convert(a, depth + 1) for a in n.args)
+    return (name, *args) if want == 2 else ("call", name, *args)
+
+
+def _condition(n: ast.AST, depth: int):
+    """where()'s first argument: one comparison with <, <=, > or >=."""
+    if depth > MAX_DEPTH:
+        raise ExpressionError(f"The expression is nested too deeply (more than {MAX_DEPTH} levels).")
+    if not isinstance(n, ast.Compare):
+        raise ExpressionError("where() needs one comparison as its condition, e.g. where(x > y, x - y, 0); "
+                              "combine conditions by nesting where() calls.")
+    if len(n.ops) > 1:
+        raise ExpressionError("Chained comparisons such as 0 < x < 1 are not allowed: nest two where() calls, "
+                              "e.g. where(x > 0, where(x < 1, a, b), b).")
+    if type(n.ops[0]) not in _CMP:
+        raise ExpressionError("A condition compares with <, <=, > or >=: '==' and '!=' hold only on a line (or "
+                              "never, for computed floats), and 'is' / 'in' are not arithmetic.")
+    return (_CMP[type(n.ops[0])], _convert(n.left, depth + 1), _convert(n.comparators[0], depth + 1))
 
 
 def custom_surface(expr: str, box: tuple[float, float, float, float] = (-3.0, 3.0, -3.0, 3.0)) -> Surface:
@@ -110,7 +145,10 @@ def custom_surface(expr: str, box: tuple[float, float, float, float] = (-3.0, 3.
     if not (uses(tree, "x") or uses(tree, "y")):
         raise ExpressionError("The expression has no x or y: the surface is flat, nothing would move.")
     value = Program([simplify(tree)])
-    grad = Program([derivative(tree, "x"), derivative(tree, "y")])
+    dx, dy = derivative(tree, "x"), derivative(tree, "y")
+    if dx == dy == ("num", 0.0):  # e.g. where(x > 0, 1, 2): the conditions use x, y, the gradient is 0 everywhere
+        raise ExpressionError("The gradient is zero everywhere (the surface is flat in pieces), nothing would move.")
+    grad = Program([dx, dy])
     surface = Surface(
         "custom", f"Custom: {expr.strip()}", latex(tree), lambda x, y, m: _value(tree, value, x, y, m),
         lambda x, y: grad(x, y), box, np.zeros((0, 2)), _CANDIDATE_STARTS,

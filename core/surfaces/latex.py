@@ -6,7 +6,8 @@ import math
 
 _NAMES = {"sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "log": r"\log", "exp": r"\exp", "tanh": r"\tanh",
           "sinh": r"\sinh", "cosh": r"\cosh", "atan": r"\arctan", "asin": r"\arcsin", "acos": r"\arccos",
-          "sign": r"\operatorname{sign}"}
+          "relu": r"\operatorname{relu}", "max": r"\max", "min": r"\min"}
+_RELATIONS = {"<": "<", "<=": r"\le", ">": ">", ">=": r"\ge", "==": "="}
 # Binding strength: sums 1, a leading minus 1.5 (so a - (-b) and a (-b) keep their brackets), products 2,
 # powers 4, fractions 4.5 (a fraction as a base still needs brackets), atoms 5.
 _ATOM, _FRAC, _POW, _PROD, _NEG, _SUM = 5.0, 4.5, 4.0, 2.0, 1.5, 1.0
@@ -32,6 +33,14 @@ def _tex(node) -> tuple[str, float]:
         return rf"{_NAMES[node[1]]}\left({inner}\right)", _ATOM
     if kind == "neg":
         return "-" + _wrap(node[1], _PROD), _NEG
+    if kind in ("max", "min"):
+        return rf"{_NAMES[kind]}\left({_tex(node[1])[0]}, {_tex(node[2])[0]}\right)", _ATOM
+    if kind in _RELATIONS:
+        return f"{_tex(node[1])[0]} {_RELATIONS[kind]} {_tex(node[2])[0]}", _SUM
+    if kind == "where":  # a brace of cases; as a power's base or a factor it gets brackets like a fraction
+        cond, a, b = (_tex(c)[0] for c in node[1:])
+        return (rf"\begin{{cases}} {a} & \text{{if }} {cond} \\ {b} & \text{{otherwise}} \end{{cases}}",
+                _FRAC)
     a, b = node[1], node[2]
     if kind == "/":
         return rf"\frac{{{_tex(a)[0]}}}{{{_tex(b)[0]}}}", _FRAC
@@ -46,7 +55,8 @@ def _tex(node) -> tuple[str, float]:
 
 def _letter_first(node) -> bool:
     """Whether the node's LaTeX starts with a letter or command, so 2 x needs no dot."""
-    return node[0] in ("var", "call") or (node[0] == "**" and node[1][0] in ("var", "call"))
+    heads = ("var", "call", "max", "min")
+    return node[0] in heads or (node[0] == "**" and node[1][0] in heads)
 
 
 def _wrap(node, least: float) -> str:

@@ -1,12 +1,14 @@
 """The SURFACES registry and `get_surface`: classic 2-D loss surfaces with exact gradients, a quadratic, custom text.
 
 Each formula is written once over a math module ``m`` (numpy or torch), so the torch oracle evaluates the very
-same expression; gradients are hand-written and tested against torch autograd.
+same expression; gradients are hand-written and tested against torch autograd. The non-smooth V-shaped valley is
+typed in the custom-expression grammar instead: its gradient is the parser's, torch's subgradient at the kink.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -58,6 +60,17 @@ def _rastrigin_grad(x, y):
     return 2 * x + 20 * math.pi * np.sin(2 * math.pi * x), 2 * y + 20 * math.pi * np.sin(2 * math.pi * y)
 
 
+def _v_valley() -> Surface:
+    """Walls 5|y| meeting in a kink along the floor y = 0, which descends to (3, 0): written in the custom-expression
+    grammar, so its gradient is the parser's (torch's subgradient: abs'(0) = 0)."""
+    s = custom_surface("5*abs(y) + 0.2*(x - 3)**2", box=(-5.0, 5.0, -2.5, 2.5))
+    return replace(s, name="v_valley", title="V-shaped valley", latex=r"5\,\lvert y\rvert + 0.2\,(x - 3)^2",
+                   minima=np.array([[3.0, 0.0]]), starts=((-4.5, 1.55), (-4.5, -2.05)),
+                   note="Non-smooth: the walls 5|y| meet in a kink along the floor, so the gradient across it is "
+                        "±5 however close a run gets (0 exactly on it, torch's convention for abs). Typed as a "
+                        "custom surface it reads 5*abs(y) + 0.2*(x - 3)**2.")
+
+
 HIMMELBLAU_MINIMA = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)]
 
 SURFACES: dict[str, Surface] = {s.name: s for s in [
@@ -67,6 +80,7 @@ SURFACES: dict[str, Surface] = {s.name: s for s in [
             (-8.0, 6.0, -3.0, 3.0), np.array([[4.0, 0.0]]), ((-7.0, 1.5), (-7.0, -2.5)),
             "A narrow ravine (walls 5y^2) whose floor descends gently towards x = 4: our reconstruction of the "
             "classic animation, whose exact formula was never published."),
+    _v_valley(),
     Surface("saddle", "Saddle point", r"x^2 - y^2", lambda x, y, m: x**2 - y**2, lambda x, y: (2 * x, -2 * y),
             (-2.0, 2.0, -2.0, 2.0), np.zeros((0, 2)), ((-1.8, 1e-3), (-1.8, 0.2)),
             "Unbounded below along y; starting almost on the ridge y = 0 shows which methods escape quickly. "

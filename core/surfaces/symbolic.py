@@ -1,33 +1,66 @@
-"""Expression trees in x and y: exact derivatives, simplification, a compiled NumPy evaluator and LaTeX.
+"""Expression trees in x and y: exact derivatives (torch autograd's, kinks included) and simplification.
 
 A node is ("num", v[, latex]) | ("var", "x" | "y") | ("neg", a) | (op, a, b) with op in + - * / ** |
-("call", f, a) with f a key of FUNCTIONS. Trees come from `core.surfaces.expression.parse`; nothing here reads user
-text.
+("call", f, a) with f a key of FUNCTIONS | ("max" | "min", a, b) | ("where", cond, a, b) with cond a comparison
+(op, a, b), op in < <= > >= == ("==" only inside derivatives). Trees come from `core.surfaces.expression.parse`;
+nothing here reads user text. core.surfaces.program evaluates them (NumPy, and torch as the oracle).
+
+A derivative is built in reverse mode with torch's backward formulas, so it is autograd's gradient: at a kink
+d max(a, b) is da where a > b, db where a < b and (da + db)/2 at a tie (torch.maximum splits it evenly; min
+alike), relu'(0) = 0, abs'(0) = 0, and where(c, a, b) takes the gradient of the branch c picks. One deliberate
+difference: where torch multiplies a NaN gradient by 0 (the branch where() did not pick, an argument at relu's or
+abs' kink) and gets NaN, the contribution here is 0, so ours equals torch's wherever torch's is finite.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-# name -> (numpy function, torch function name, derivative builder f'(u) as a tree)
+_ONE, _TWO, _ZERO, _HALF = ("num", 1.0), ("num", 2.0), ("num", 0.0), ("num", 0.5)
+
+
+def _sgn(u):
+    """torch's abs' (sgn): 1, -1, and 0 at 0 and at NaN (np.sign(NaN) would be NaN)."""
+    return np.where(u > 0, 1.0, np.where(u < 0, -1.0, 0.0))
+
+
+def _mul(*factors):
+    out = factors[0]
+    for f in factors[1:]:
+        out = ("*", out, f)
+    return out
+
+
+def _inv_sqrt(u):
+    return ("/", _ONE, ("call", "sqrt", ("-", _ONE, ("*", u, u))))
+
+
+# name -> (numpy function, torch function name, backward: (upstream g, argument u, result r) -> u's adjoint), each
+# the formula of torch's backward for that function (torch/csrc/autograd/FunctionsManual.cpp, derivatives.yaml)
 FUNCTIONS = {
-    "sin": (np.sin, "sin", lambda u: ("call", "cos", u)),
-    "cos": (np.cos, "cos", lambda u: ("neg", ("call", "sin", u))),
-    "tan": (np.tan, "tan", lambda u: ("/", _ONE, ("**", ("call", "cos", u), _TWO))),
-    "exp": (np.exp, "exp", lambda u: ("call", "exp", u)),
-    "log": (np.log, "log", lambda u: ("/", _ONE, u)),
-    "sqrt": (np.sqrt, "sqrt", lambda u: ("/", ("num", 0.5), ("call", "sqrt", u))),
-    "tanh": (np.tanh, "tanh", lambda u: ("-", _ONE, ("**", ("call", "tanh", u), _TWO))),
-    "sinh": (np.sinh, "sinh", lambda u: ("call", "cosh", u)),
-    "cosh": (np.cosh, "cosh", lambda u: ("call", "sinh", u)),
-    "abs": (np.abs, "abs", lambda u: ("call", "sign", u)),
-    "atan": (np.arctan, "atan", lambda u: ("/", _ONE, ("+", _ONE, ("**", u, _TWO)))),
-    "asin": (np.arcsin, "asin", lambda u: ("/", _ONE, ("call", "sqrt", ("-", _ONE, ("**", u, _TWO))))),
-    "acos": (np.arccos, "acos", lambda u: ("neg", ("/", _ONE, ("call", "sqrt", ("-", _ONE, ("**", u, _TWO)))))),
-    "sign": (np.sign, "sign", lambda u: ("num", 0.0)),  # only as abs' derivative
+    "sin": (np.sin, "sin", lambda g, u, r: _mul(g, ("call", "cos", u))),
+    "cos": (np.cos, "cos", lambda g, u, r: _mul(g, ("neg", ("call", "sin", u)))),
+    "tan": (np.tan, "tan", lambda g, u, r: _mul(g, ("+", _ONE, ("**", r, _TWO)))),
+    "exp": (np.exp, "exp", lambda g, u, r: _mul(g, r)),
+    "log": (np.log, "log", lambda g, u, r: ("/", g, u)),
+    "sqrt": (np.sqrt, "sqrt", lambda g, u, r: ("/", g, _mul(_TWO, r))),
+    "tanh": (np.tanh, "tanh", lambda g, u, r: _mul(g, ("-", _ONE, _mul(r, r)))),
+    "sinh": (np.sinh, "sinh", lambda g, u, r: _mul(g, ("call", "cosh", u))),
+    "cosh": (np.cosh, "cosh", lambda g, u, r: _mul(g, ("call", "sinh", u))),
+    "abs": (np.abs, "abs", lambda g, u, r: _mul(g, ("call", "sgn", u))),
+    "relu": (lambda u: np.maximum(u, 0.0), "relu", lambda g, u, r: g),
+    "atan": (np.arctan, "atan", lambda g, u, r: ("/", g, ("+", _mul(u, u), _ONE))),
+    "asin": (np.arcsin, "asin", lambda g, u, r: _mul(g, _inv_sqrt(u))),
+    "acos": (np.arccos, "acos", lambda g, u, r: _mul(g, ("neg", _inv_sqrt(u)))),
+    "sgn": (_sgn, None, None),  # only inside derivatives (abs'), never evaluated by torch nor differentiated
 }
-_ONE, _TWO, _ZERO = ("num", 1.0), ("num", 2.0), ("num", 0.0)
-_BINARY = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power}
+# At its kink torch multiplies the upstream gradient by 0 (relu: threshold_backward, abs: sgn(0) = 0); here the
+# whole contribution through the kink is 0 there, even if the argument's own gradient is undefined (0 x NaN).
+_KINK = {"relu": lambda u: ("<=", u, _ZERO), "abs": lambda u: ("==", ("call", "sgn", u), _ZERO)}
+COMPARISONS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "==": np.equal}
+# Node kinds with only tree children, evaluated by one NumPy function of the children's values.
+OPERATIONS = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power, "neg": np.negative,
+              "max": np.maximum, "min": np.minimum, "where": np.where, **COMPARISONS}
 
 
 def uses(node, var: str) -> bool:
@@ -38,51 +71,99 @@ def uses(node, var: str) -> bool:
 
 
 def derivative(node, var: str):
-    """d node / d var as a simplified tree (exact: the chain rule, no finite differences)."""
-    return simplify(_d(node, var), absorb=True)
+    """d node / d var as a simplified tree: reverse mode over the tree with torch's backward formulas, so the
+    result is autograd's (exact: no finite differences)."""
+    return simplify(_sum(_terms(node, _ONE, var)), absorb=True)
 
 
-def _d(node, var: str):
+def _sum(terms: list):
+    out = terms[0] if terms else _ZERO
+    for t in terms[1:]:
+        out = ("+", out, t)
+    return out
+
+
+def _terms(node, g, var: str) -> list:
+    """The contributions to d/dvar of the subtree `node` whose adjoint (upstream gradient) is g."""
     kind = node[0]
-    if kind == "num":
-        return _ZERO
+    if not uses(node, var):  # autograd never enters a constant subtree: exp(1e308)' is 0, not NaN
+        return []
     if kind == "var":
-        return _ONE if node[1] == var else _ZERO
+        return [g]
     if kind == "neg":
-        return ("neg", _d(node[1], var))
+        return _terms(node[1], ("neg", g), var)
     if kind == "call":
-        return ("*", FUNCTIONS[node[1]][2](node[2]), _d(node[2], var))
+        inner = _sum(_terms(node[2], FUNCTIONS[node[1]][2](g, node[2], node), var))
+        return [("where", _KINK[node[1]](node[2]), _ZERO, inner)] if node[1] in _KINK else [inner]
+    if kind == "where":  # the picked branch's gradient: the other branch contributes 0, even a NaN gradient
+        return [("where", node[1], _sum(_terms(node[2], g, var)), _sum(_terms(node[3], g, var)))]
     a, b = node[1], node[2]
-    da, db = _d(a, var), _d(b, var)
+    if kind in ("max", "min"):  # torch.maximum / minimum: the larger (smaller) side's gradient, halves at a tie
+        lose_a, lose_b = ("<", ">") if kind == "max" else (">", "<")
+        half = _mul(g, ("where", ("==", a, b), _HALF, _ONE))  # every comparison false (NaN): both get g, as torch
+        return [("where", (lose_a, a, b), _ZERO, _sum(_terms(a, half, var))),
+                ("where", (lose_b, a, b), _ZERO, _sum(_terms(b, half, var)))]
+    return _terms(a, _adjoint_a(kind, g, a, b), var) + _terms(b, _adjoint_b(kind, g, a, b, node), var)
+
+
+def _adjoint_a(kind: str, g, a, b):
     if kind in ("+", "-"):
-        return (kind, da, db)
+        return g
     if kind == "*":
-        return ("+", ("*", da, b), ("*", a, db))
-    if kind == "/":  # torch's form: da / b - a db / b^2
-        return ("-", ("/", da, b), ("/", ("*", a, db), ("**", b, _TWO)))
-    # a^b: b a^(b-1) a' + a^b log(a) b', the second term only when b depends on var
-    first = ("*", ("*", b, ("**", a, ("-", b, _ONE))), da)
-    return first if not uses(b, var) else ("+", first, ("*", ("*", node, ("call", "log", a)), db))
+        return _mul(g, b)
+    if kind == "/":
+        return ("/", g, b)
+    # pow: torch's pow_backward_self, 0 where the exponent is 0
+    return ("where", ("==", b, _ZERO), _ZERO, _mul(g, _mul(b, ("**", a, ("-", b, _ONE)))))
+
+
+def _adjoint_b(kind: str, g, a, b, node):
+    if kind in ("+", "-"):
+        return g if kind == "+" else ("neg", g)
+    if kind == "*":
+        return _mul(g, a)
+    if kind == "/":
+        return ("neg", _mul(g, ("/", ("/", a, b), b)))
+    # pow: torch's pow_backward_exponent, 0 where the base is 0 and the exponent >= 0
+    log_term = _mul(node, ("call", "log", a))
+    return _mul(g, ("where", ("==", a, _ZERO), ("where", (">=", b, _ZERO), _ZERO, log_term), log_term))
 
 
 def simplify(node, absorb: bool = False):
     """Fold constant subtrees and exact identities (a*1, a+0, --a); with absorb also 0*a -> 0 (derivatives only).
 
     Absorbing is right for derivatives (autograd does not propagate through a branch that is constant in the
-    variable) but would change values such as 0*log(x) at x < 0, so values are never absorbed.
+    variable) but would change values such as 0*log(x) at x < 0, so values are never absorbed, nor are the sides
+    of a comparison (a condition is a value even inside a derivative). Shared subtrees are simplified once.
     """
+    return _simplify(node, absorb, {})
+
+
+def _simplify(node, absorb: bool, memo: dict):
+    key = (id(node), absorb)
+    if key not in memo:
+        memo[key] = _simplify_once(node, absorb, memo)
+    return memo[key]
+
+
+def _simplify_once(node, absorb: bool, memo: dict):
     kind = node[0]
     if kind in ("num", "var"):
         return node
     if kind == "call":
-        u = simplify(node[2], absorb)
+        u = _simplify(node[2], absorb, memo)
         return _fold(FUNCTIONS[node[1]][0], u[1]) if u[0] == "num" else ("call", node[1], u)
     if kind == "neg":
-        a = simplify(node[1], absorb)
+        a = _simplify(node[1], absorb, memo)
         return _num(-a[1]) if a[0] == "num" else a[1] if a[0] == "neg" else ("neg", a)
-    a, b = simplify(node[1], absorb), simplify(node[2], absorb)
+    if kind == "where":
+        c, a, b = _simplify(node[1], False, memo), _simplify(node[2], absorb, memo), _simplify(node[3], absorb, memo)
+        if c[0] == "num":  # a constant condition picks its branch (NumPy's where would too, NaN included)
+            return a if c[1] else b
+        return a if a == b else ("where", c, a, b)
+    a, b = (_simplify(c, absorb and kind not in COMPARISONS, memo) for c in node[1:3])
     if a[0] == "num" and b[0] == "num":
-        return _fold(_BINARY[kind], a[1], b[1])
+        return _fold(OPERATIONS[kind], a[1], b[1])
     return _identity(kind, a, b, absorb)
 
 
@@ -116,61 +197,3 @@ def _fold(fn, *args) -> tuple:
     """A constant subtree computed as NumPy would at run time (inf/NaN, never an exception or a warning)."""
     with np.errstate(all="ignore"):
         return ("num", float(fn(*(np.float64(a) for a in args))))
-
-
-class Program:
-    """Trees compiled to one straight-line NumPy program; shared subtrees are computed once per call."""
-
-    def __init__(self, trees) -> None:
-        self._slots: dict = {}
-        self._consts: list = []  # (slot, value)
-        self._code: list = []  # (slot, ufunc, arg slots)
-        self._vars = {}
-        self._out = [self._emit(t) for t in trees]
-
-    def _emit(self, node) -> int:
-        kind = node[0]
-        if kind == "num":
-            key = ("num", float(node[1]))
-        elif kind == "var":
-            key = node[:2]
-        else:
-            key = (kind, node[1] if kind == "call" else "", *(self._emit(c) for c in node[1:] if isinstance(c, tuple)))
-        if key not in self._slots:
-            slot = self._slots[key] = len(self._slots)
-            if kind == "num":
-                self._consts.append((slot, np.float64(key[1])))
-            elif kind == "var":
-                self._vars[key[1]] = slot
-            else:
-                fn = FUNCTIONS[key[1]][0] if kind == "call" else np.negative if kind == "neg" else _BINARY[kind]
-                self._code.append((slot, fn, key[2:]))
-        return self._slots[key]
-
-    def __call__(self, x, y) -> list:
-        """The outputs at x, y (arrays of one shape); a constant output comes back as a scalar."""
-        regs = [None] * len(self._slots)
-        for slot, v in self._consts:
-            regs[slot] = v
-        if "x" in self._vars:
-            regs[self._vars["x"]] = x
-        if "y" in self._vars:
-            regs[self._vars["y"]] = y
-        for slot, fn, args in self._code:
-            regs[slot] = fn(*[regs[a] for a in args])
-        return [regs[i] for i in self._out]
-
-
-def evaluate_torch(node, x, y, torch):
-    """Value of the tree at torch tensors x, y by a plain walk (the autograd oracle's independent path)."""
-    kind = node[0]
-    if kind == "num":
-        return torch.full_like(x, node[1])
-    if kind == "var":
-        return x if node[1] == "x" else y
-    if kind == "neg":
-        return -evaluate_torch(node[1], x, y, torch)
-    if kind == "call":
-        return getattr(torch, FUNCTIONS[node[1]][1])(evaluate_torch(node[2], x, y, torch))
-    a, b = evaluate_torch(node[1], x, y, torch), evaluate_torch(node[2], x, y, torch)
-    return {"+": a.__add__, "-": a.__sub__, "*": a.__mul__, "/": a.__truediv__, "**": a.__pow__}[kind](b)

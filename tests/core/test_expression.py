@@ -15,7 +15,9 @@ from core.surfaces.latex import latex, number
 
 GOOD = ["x**2 + 10*sin(y)", "sqrt(x**2 + y**2 + 1)", "tanh(x*y) - log(1 + exp(-x))", "abs(x) + atan(y)/pi",
         "(x - 1)**2 / (1 + y**2)", "x**y + e", "-x + +y", "cosh(x/3) + sinh(y/3)*tan(y/4)", "2**x - 3*y",
-        "arctan(x*y) + asin(y/3) - acos(x/4)", "x/y**3 - 0*log(x)", "(x*y)**0.5 + 1e-3*x**3"]
+        "arctan(x*y) + asin(y/3) - acos(x/4)", "x/y**3 - 0*log(x)", "(x*y)**0.5 + 1e-3*x**3",
+        "max(x, y**2) + min(x*y, 1)", "where(x > y, x**2, sin(y))", "relu(x - 1) + abs(y)", "maximum(x, minimum(y, 2))",
+        "where(x*y <= 1, x, y) + where(x >= 2, 1, y**2) - where(y < x/2, x, 2*y)"]
 REFUSED = {
     "__import__('os').system('id')": "Attribute access",
     "__import__('os')": "'__import__\\(\\)' is not an allowed function",
@@ -30,11 +32,31 @@ REFUSED = {
     "x ^ 2": "'\\^' is not a power",
     "x // 2": "'//' is not allowed",
     "x % 2": "'%' is not allowed",
-    "x < y": "Comparisons",
+    "x < y": "Comparisons \\(<, <=, >, >=\\) are only allowed as the condition of where\\(\\)",
+    "max(x, y < 1)": "Comparisons",
+    "where(x > y, x < 1, y)": "Comparisons",
+    "where(x, x, y)": "where\\(\\) needs one comparison as its condition",
+    "where(x > 0 and y > 0, x, y)": "where\\(\\) needs one comparison",
+    "where(not x > 0, x, y)": "where\\(\\) needs one comparison",
+    "where(0 < x < 1, x, y)": "Chained comparisons",
+    "where(x == y, x, y)": "'==' and '!='",
+    "where(x != y, x, y)": "'==' and '!='",
+    "where(x is y, x, y)": "'is' / 'in'",
+    "where(x > y, x)": "where\\(\\) takes exactly three arguments",
+    "where(x > y, x, y, 1)": "exactly three arguments",
+    "max(x)": "max\\(\\) takes exactly two arguments, e.g. max\\(x, y\\); nest them",
+    "max(x, y, 1)": "exactly two arguments",
+    "min(*x)": "min\\(\\) takes exactly two arguments",
+    "max(x, y=1)": "exactly two arguments",
+    "relu(x, y)": "relu\\(\\) takes exactly one argument",
+    "heaviside(x)": "'heaviside\\(\\)' is not an allowed function.*max\\(a, b\\), min\\(a, b\\), where",
+    "sgn(x)": "'sgn\\(\\)' is not an allowed function",
+    "where(x > 0, 1, 2)": "gradient is zero everywhere",
+    "max(x, 1) if y else 1": "If/else is written where",
     "x and y": "'and' / 'or'",
     "not x": "'not'",
     "lambda: x": "Lambda",
-    "x if y else 1": "If/else",
+    "x if y else 1": "If/else is written where\\(condition, a, b\\)",
     "x[0]": "Indexing",
     "(x, y)": "Tuples",
     "[x]": "Lists",
@@ -112,6 +134,13 @@ def test_overflow_is_inf_not_an_exception():
     ("pi*x + abs(y)", r"\pi x + \left|y\right|"),
     ("2*3**x", r"2 \cdot {3}^{x}"),
     ("sqrt(x)*arctan(y)", r"\sqrt{x} \cdot \arctan\left(y\right)"),
+    ("2*max(x, y)**2", r"2 {\max\left(x, y\right)}^{2}"),
+    ("min(x, -y) + relu(x)", r"\min\left(x, -y\right) + \operatorname{relu}\left(x\right)"),
+    ("where(x >= y, x - y, 0)", r"\begin{cases} x - y & \text{if } x \ge y \\ 0 & \text{otherwise} \end{cases}"),
+    ("where(x <= 1, x, y)**2", r"{\left(\begin{cases} x & \text{if } x \le 1 \\ y & \text{otherwise} \end{cases}"
+                                r"\right)}^{2}"),
+    ("x + where(x*y < 2, 1, -y)", r"x + \begin{cases} 1 & \text{if } x \cdot y < 2 \\ -y & \text{otherwise} "
+                                  r"\end{cases}"),
 ])
 def test_latex(expr, tex):
     assert latex(parse(expr)) == tex
@@ -151,14 +180,25 @@ def test_fuzz_any_text_is_parsed_or_refused(text):
 
 _ATOMS = st.sampled_from(["x", "y", "2", "0.5", "pi", "e", "0", "1e308", "-x", "__import__", "x.real", "'s'"])
 _CALLS = st.sampled_from(["sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "abs", "atan",
-                          "arctan", "asin", "acos", "eval", "getattr", "open"])
+                          "arctan", "asin", "acos", "relu", "max", "min", "maximum", "minimum", "where", "sgn",
+                          "heaviside", "eval", "getattr", "open"])
 _OPS = st.sampled_from(["+", "-", "*", "/", "**", "//", "%", "^", "<", " and ", ","])
+_CMPS = st.sampled_from(["<", "<=", ">", ">=", "==", "!=", " is ", " in "])
+
+
+def _condition(c):
+    """Comparisons, good and bad: single, chained, combined with and / not."""
+    one = st.tuples(c, _CMPS, c).map(lambda t: f"{t[0]} {t[1]} {t[2]}")
+    return st.one_of(one, st.tuples(one, _CMPS, c).map(" ".join), st.tuples(one, one).map(" and ".join),
+                     one.map("not {}".format))
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.recursive(_ATOMS, lambda c: st.one_of(
     st.tuples(c, _OPS, c).map(lambda t: f"({t[0]}){t[1]}({t[2]})"),
-    st.tuples(_CALLS, c).map(lambda t: f"{t[0]}({t[1]})")), max_leaves=10))
+    st.tuples(_CALLS, c).map(lambda t: f"{t[0]}({t[1]})"),
+    st.tuples(_CALLS, st.lists(st.one_of(c, _condition(c)), max_size=4)).map(lambda t: f"{t[0]}({', '.join(t[1])})"),
+    st.tuples(_condition(c), c, c).map(lambda t: f"where({t[0]}, {t[1]}, {t[2]})")), max_leaves=10))
 def test_fuzz_grammar_like_text_never_raises_anything_else(expr):
     with pytest.MonkeyPatch.context() as mp:
         _forbid_execution(mp)

@@ -10,7 +10,8 @@ from core.surfaces import SURFACES, get_surface
 STEPS = 300
 # Learning rates at which each surface is not chaotic for any rule, so float64 rounding cannot be amplified.
 SAFE_LR = {"beale": 1e-3, "long_valley": 1e-2, "saddle": 1e-2, "rosenbrock": 2e-4, "himmelblau": 1e-3,
-           "rastrigin": 1e-3, "quadratic": 1e-2, "quadratic_rotated": 1e-2, "custom": 3e-3}
+           "rastrigin": 1e-3, "quadratic": 1e-2, "quadratic_rotated": 1e-2, "custom": 3e-3,
+           "v_valley": 1e-2}
 EXTRA = {  # a second setting per optimizer that exercises its other hyper-parameters
     "sgd": {"weight_decay": 0.1}, "momentum": {"momentum": 0.5, "dampening": 0.3}, "nesterov": {"momentum": 0.7},
     "adagrad": {"lr_decay": 0.01, "initial_accumulator_value": 0.1}, "adadelta": {"rho": 0.5, "weight_decay": 0.05},

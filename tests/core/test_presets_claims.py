@@ -127,3 +127,31 @@ def test_beale_every_racer_arrives_within_the_stated_distance():
     assert max(dist.values()) < 0.12 and "within 0.12" in caption
     assert min(dist, key=dist.get) == "adam" and "Adam the closest" in caption
     assert max(dist, key=dist.get) == "adadelta" and "Adadelta the farthest" in caption
+
+
+def _swing(y: np.ndarray) -> float:
+    """Peak-to-peak of a coordinate over a window of the path."""
+    return float(np.ptp(y))
+
+
+def test_nonsmooth_sgd_bounces_at_lr_times_slope_while_adagrad_and_adam_narrow_in():
+    race, caption = _race("nonsmooth"), PRESETS["nonsmooth"].caption
+    sgd = race["sgd"]
+    y = sgd.points[:, 1]
+    first = int(np.argmax(np.sign(y) != np.sign(y[0])))  # the first step on the other side of the kink
+    assert f"at every step from step {first} on" in caption
+    assert _flips(y[first - 1:]) == len(y) - first  # every step after it crosses again: a bounce, for good
+    assert (np.abs(race["sgd"].grads[:, 1]) == 5.0).all() and "stays ±5" in caption  # |df/dy| never shrinks
+    lr = PRESETS["nonsmooth"].lr("sgd")
+    late = _swing(y[-100:])
+    assert late == pytest.approx(lr * 5, abs=1e-12) and f"lr × 5 = {late:.2f} peak to peak" in caption
+    assert abs(sgd.points[-1, 0] - 3.0) < 1e-3 and "x converges" in caption  # the smooth direction does converge
+    mom = race["momentum"].points[:, 1]
+    assert _swing(mom[-100:]) > 0.9 * _swing(mom[50:101]) and f"keeps swinging ({_swing(mom[-100:]):.2f})" in caption
+    said = {"adagrad": "Adagrad's swing narrows from {:.2f} (steps 50–100) to {:.2f} (last 100 steps)",
+            "adam": "Adam's from {:.2f} to {:.2f}."}
+    for name, words in said.items():
+        w = race[name].points[:, 1]
+        early, end = _swing(w[50:101]), _swing(w[-100:])
+        assert end < early / 2 < late / 2  # narrowing in, and narrower than SGD's bounce already at steps 50-100
+        assert words.format(early, end) in caption

@@ -55,7 +55,8 @@ def test_quadratic_refuses_bad_kappa(kappa):
 
 
 def test_registry_holds_the_course_surfaces():
-    assert list(SURFACES) == ["beale", "long_valley", "saddle", "rosenbrock", "himmelblau", "rastrigin", "quadratic"]
+    assert list(SURFACES) == ["beale", "long_valley", "v_valley", "saddle", "rosenbrock", "himmelblau", "rastrigin",
+                              "quadratic"]
     assert len(SURFACES["himmelblau"].minima) == 4 and len(SURFACES["saddle"].minima) == 0
     np.testing.assert_allclose(SURFACES["beale"].value(SURFACES["beale"].minima), 0.0, atol=1e-12)
     assert SURFACES["beale"].starts[0] == (1.0, 1.5)
@@ -84,3 +85,16 @@ def test_unknown_and_custom_names():
     with pytest.raises(ExpressionError, match="not an allowed function"):
         get_surface("custom", expr="__import__('os')")
     assert get_surface("custom", expr="x**2 + 10*sin(y)").name == "custom"
+
+
+def test_v_valley_is_kinked_along_its_floor_with_torchs_subgradient():
+    """On the floor y = 0 the gradient across is torch.abs's 0; just off it, +-5 however close (no smoothing)."""
+    s = SURFACES["v_valley"]
+    x = np.linspace(-5.0, 5.0, 11)
+    for y, gy in ((0.0, 0.0), (1e-300, 5.0), (-1e-300, -5.0)):
+        p = np.stack([x, np.full_like(x, y)], axis=1)
+        t = torch.tensor(p, dtype=torch.float64, requires_grad=True)
+        s.formula(t[:, 0], t[:, 1], torch).sum().backward()
+        np.testing.assert_array_equal(s.grad(p), t.grad.numpy())
+        assert (s.grad(p)[:, 1] == gy).all()
+    assert s.value(np.array([3.0, 0.0])) == 0.0 and s.value(np.array([3.0, -1.0])) == 5.0
