@@ -118,35 +118,82 @@ class Stepper:
 
 
 class ScheduledStepper(Stepper):
-    """A Stepper that sets every group's lr for step t first, as a torch scheduler does between steps.
+    """A Stepper that sets every group's lr (and a cycled momentum or beta1) for step t first, as a torch scheduler
+    does between steps; rows on ReduceLROnPlateau get their next lr from their loss after each step.
 
-    lrs (T, B) in row order: lrs[t - 1, r] is row r's lr at step t (core.optim.schedules). A group whose rows share
-    one sequence gets 0-d arrays and Python floats (the rules' fast form), otherwise (B_g, 1) columns. Kept apart
-    from Stepper so a run without a schedule pays nothing.
+    lrs (T, B) in row order: lrs[t - 1, r] is row r's lr at step t (core.optim.schedules). hypers: other settings a
+    schedule sets per step, name -> (T, B) (CyclicLR's and OneCycleLR's momentum or beta1; each row's own value where
+    it is not cycled). plateau: (rows (R,), core.optim.plateau.Plateau over them, value) with value(p (B, 2)) -> (B,)
+    the loss; after step t those rows' lr for step t + 1 is plateau.step(loss at their new point), their lrs column
+    is not read. A group whose rows share one value gets 0-d arrays and Python floats (the rules' fast form),
+    otherwise (B_g, 1) columns. Kept apart from Stepper so a run without a schedule pays nothing.
     """
 
-    def __init__(self, groups: list[Group], p0: np.ndarray, grad_into, lrs: np.ndarray) -> None:
+    def __init__(self, groups: list[Group], p0: np.ndarray, grad_into, lrs: np.ndarray, hypers: dict | None = None,
+                 plateau: tuple | None = None) -> None:
         super().__init__(groups, p0, grad_into)
-        self.sets = []
-        for gr in groups:
-            col = lrs[:, gr.rows]
-            if np.all(col == col[:, :1]):
-                floats = col[:, 0].tolist()
-                self.sets.append((gr.h, [np.array(v) for v in floats], floats))
-            else:
-                self.sets.append((gr.h, col[:, :, None], col[:, :, None]))
+        self.lrs, self.plateau, self.sets, self.dynamic = lrs, plateau, [], []
+        dynamic = set()
+        if plateau is not None:  # groups with plateau rows: (group, its local plateau rows, their plateau index, rest)
+            where = {int(r): j for j, r in enumerate(plateau[0])}
+            for k, gr in enumerate(groups):
+                local = [(i, where[r]) for i, r in enumerate(range(gr.rows.start, gr.rows.stop)) if r in where]
+                if local:
+                    dynamic.add(k)
+                    rest = np.setdiff1d(np.arange(gr.rows.stop - gr.rows.start), [i for i, _ in local])
+                    self.dynamic.append((gr, np.array([i for i, _ in local]), np.array([j for _, j in local]), rest))
+        for k, gr in enumerate(groups):
+            tables = {} if k in dynamic else {"lr": lrs}
+            tables.update({n: tab for n, tab in (hypers or {}).items() if n in gr.h})
+            for name, tab in tables.items():
+                col = tab[:, gr.rows]
+                if np.any(col != 0):
+                    gr.h["_on"] = gr.h["_on"] | {name}
+                self.sets.append((gr.h, name, *_per_step(col, name in COMPLEMENTS)))
         self._set(1)
         for gr in groups:  # state set from the lr (torch's Rprop step sizes) takes the lr in force at step 1
             gr.state.update(init_state(gr.rule, gr.h, gr.rows.stop - gr.rows.start))
 
     def _set(self, t: int) -> None:
-        for h, arrays, floats in self.sets:
-            h["lr"], h["_f"]["lr"] = arrays[t - 1], floats[t - 1]
+        for h, name, arrays, floats, comps, nz in self.sets:
+            h[name], h["_f"][name] = arrays[t - 1], floats[t - 1]
+            if comps is not None:
+                h["1-" + name], h["_f"]["1-" + name] = comps[0][t - 1], comps[1][t - 1]
+            if nz is None:
+                h["_nz"].pop(name, None)
+            else:
+                h["_nz"][name] = nz[t - 1]
+        for gr, local, index, rest in self.dynamic:
+            col = self.plateau[1].lr[index]
+            if len(rest):
+                col = np.empty(gr.rows.stop - gr.rows.start)
+                col[local], col[rest] = self.plateau[1].lr[index], self.lrs[t - 1, gr.rows][rest]
+            vals = col.tolist()  # a Python scan: NumPy's per-call cost dominates at a race's few rows
+            if vals.count(vals[0]) == len(vals):
+                gr.h["lr"], gr.h["_f"]["lr"] = np.array(vals[0]), vals[0]
+            else:
+                gr.h["lr"] = gr.h["_f"]["lr"] = col[:, None]
 
     def step(self, t: int) -> tuple[np.ndarray, np.ndarray]:
-        """Set the lr of step t, then advance to it."""
+        """Set the lr of step t, then advance to it (and let the plateau rows see their new loss)."""
         self._set(t)
-        return super().step(t)
+        p, g = super().step(t)
+        if self.plateau is not None:
+            rows, plateau, value = self.plateau
+            plateau.step(value(p)[rows])
+        return p, g
+
+
+def _per_step(col: np.ndarray, complement: bool) -> tuple:
+    """A setting's values (T, b) per step as the rules read them: arrays, floats, the 1 - v pair or None, and the
+    non-zero mask of a column (None when uniform)."""
+    if np.all(col == col[:, :1]):
+        floats = col[:, 0].tolist()
+        comp = [1 - v for v in floats] if complement else None
+        return ([np.array(v) for v in floats], floats, comp and ([np.array(v) for v in comp], comp), None)
+    cols = col[:, :, None]
+    comp = 1 - cols if complement else None
+    return cols, cols, None if comp is None else (comp, comp), cols != 0
 
 
 def inside(p: np.ndarray, bound: float) -> np.ndarray:

@@ -15,7 +15,7 @@ from core.optim import float_loop
 from core.optim.engine import Batch, ScheduledStepper, Stepper, inside, prepare
 from core.optim.noise import GradientNoise
 from core.optim.noise import validate as validate_noise
-from core.optim.schedules import lrs
+from core.optim.schedule_plan import Plan, plan
 from core.optim.trajectory import Trajectory, trajectories
 from core.surfaces.registry import get_surface
 from core.surfaces.surface import Surface
@@ -47,28 +47,11 @@ def run_batch(configs: Sequence[tuple[str, dict]], surface: str | Surface, start
     per = len(starts) * paths
     rows = [c for c in configs for _ in range(per)]
     batch = prepare(rows, np.tile(np.repeat(starts, paths, axis=0), (len(configs), 1)), steps)
-    table = _lr_table(schedule, batch, len(configs), per, steps)
+    scheduled = plan(schedule, batch, len(configs), per, steps)
     grad_into = _noisy(surface, noise, seed, batch.order % paths)
     with np.errstate(all="ignore"):
-        points, grads, record, last = _loop(batch, surface, steps, grad_into, table)
+        points, grads, record, last = _loop(batch, surface, steps, grad_into, scheduled)
         return trajectories(rows, batch, surface, points, grads, record, last)
-
-
-def _lr_table(schedule, batch: Batch, n_configs: int, per: int, steps: int) -> np.ndarray | None:
-    """lrs (T, B) in row order, or None when nothing changes the lr (the fast, unscheduled path)."""
-    if schedule is None:
-        return None
-    specs = list(schedule) if isinstance(schedule, list) else [schedule] * n_configs
-    if len(specs) != n_configs or not all(isinstance(s, tuple) and len(s) == 2 for s in specs):
-        raise ValueError("schedule must be (name, params) or a list of one (name, params) per config.")
-    seqs, cols = {}, []
-    for i in batch.order:  # resolve every spec first so a bad one is refused even when steps is 0
-        name, params = specs[i // per]
-        key = (name, tuple(sorted(dict(params).items())), batch.hypers[i]["lr"])
-        if key not in seqs:
-            seqs[key] = lrs(name, batch.hypers[i]["lr"], steps, **dict(params))
-        cols.append(seqs[key])
-    return None if steps == 0 or all(k[0] == "constant" for k in seqs) else np.stack(cols, axis=1)
 
 
 def _noisy(surface: Surface, noise, seed: int, path_of_row: np.ndarray):
@@ -83,14 +66,16 @@ def _noisy(surface: Surface, noise, seed: int, path_of_row: np.ndarray):
                                                                [(seed, k) for k in path_of_row])
 
 
-def _loop(batch: Batch, surface: Surface, steps: int, grad_into, table: np.ndarray | None):
+def _loop(batch: Batch, surface: Surface, steps: int, grad_into, scheduled: Plan | None):
     """Advance all rows; returns points and grads (T+1, B, 2), state records and the last step computed."""
     B = len(batch.order)
-    if B <= float_loop.MAX_ROWS:  # a race or a single run: Python floats beat NumPy's per-call cost
-        return float_loop.loop(batch, surface.bound, steps, grad_into, table)
+    # A race or a single run: Python floats beat NumPy's per-call cost. The float loop sets only the lr, so a
+    # cycled momentum or a loss-driven lr (ReduceLROnPlateau) takes the batched form, which gives the same numbers.
+    if B <= float_loop.MAX_ROWS and (scheduled is None or not scheduled.needs_arrays):
+        return float_loop.loop(batch, surface.bound, steps, grad_into, None if scheduled is None else scheduled.lrs)
     points, grads = np.full((steps + 1, B, 2), np.nan), np.full((steps + 1, B, 2), np.nan)
-    stepper = Stepper(batch.groups, batch.p0, grad_into) if table is None else ScheduledStepper(
-        batch.groups, batch.p0, grad_into, table)
+    stepper = Stepper(batch.groups, batch.p0, grad_into) if scheduled is None else ScheduledStepper(
+        batch.groups, batch.p0, grad_into, scheduled.lrs, scheduled.hypers, scheduled.plateau(surface.value))
     points[0], grads[0] = stepper.p[0], stepper.g[0]
     record = {(k, n): [gr.state[n].copy()] for k, gr in enumerate(batch.groups) for n in gr.recorded}
     appends = [(record[k, n].append, gr.state, n) for k, gr in enumerate(batch.groups) for n in gr.recorded]

@@ -43,7 +43,8 @@ def plugged_step(who: str, traj, k: int) -> None:
     st.markdown(f"**{who}, step {k} → {k + 1}, numbers plugged in** (vectors are (x, y), operations per coordinate)")
     st.latex(r"\begin{aligned}" + r"\\[4pt]".join(step.lines) + r"\end{aligned}")
     if not np.allclose(step.result, traj.points[k + 1], rtol=1e-9, atol=1e-12):
-        st.info("This step used a scheduled lr, so the rule above at the base lr lands elsewhere than the run.")
+        st.info("This step used a scheduled lr (or a momentum / β₁ the schedule cycles), so the rule above with the "
+                "base values lands elsewhere than the run.")
 
 
 def show(race: Race, steps: int) -> None:

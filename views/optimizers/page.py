@@ -51,6 +51,7 @@ def race_view(surface: SurfaceConfig, steps: int, raw_start, runs, gradient_nois
         st.error(text.plain(exc, 300))
         return
     fair.best_lrs(cfg, race)
+    schedule.used(cfg, race)  # ReduceLROnPlateau: the lr each optimizer got from its own loss
     if land.surface.note:
         st.caption(land.surface.note)
     # Lazy tabs: only the open one is built (a slider move pays for one tab, not eight) and a link reopens it.

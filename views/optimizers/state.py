@@ -12,7 +12,7 @@ from views.ui import charts, widgets
 from viz.state_time import state_time
 
 SCHEDULED = ("An lr schedule is on: the effective step sizes here use the base lr; multiply them by the schedule's "
-             "factor at each step (its chart is on the left).")
+             "factor at each step (drawn on the left, or above the tabs for a schedule that follows the loss).")
 TEXT = (
     "The **effective step size** is the factor each coordinate's step is multiplied by, computed from the "
     "optimizer's state exactly as torch computes its denominator. **Adagrad** divides by the root of the *sum* "
