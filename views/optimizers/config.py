@@ -61,15 +61,20 @@ class NoiseConfig:
 
 @dataclass(frozen=True)
 class ScheduleConfig:
-    """An lr schedule of core.optim.schedules in torch's names; cyclic's max_lr is `peak` x each optimizer's lr."""
+    """An lr schedule of core.optim.schedules in torch's names, relative to each optimizer's lr: cyclic's max_lr is
+    `peak` x that lr, ReduceLROnPlateau's min_lr `floor` x that lr (OneCycleLR's max_lr is that lr itself)."""
 
     name: str = "constant"
-    params: tuple[tuple[str, float | int | str], ...] = ()  # sorted (torch name, value) pairs
+    params: tuple[tuple[str, float | int | str | bool | tuple], ...] = ()  # sorted (torch name, value) pairs
     peak: float = 3.0
+    floor: float = 0.0
 
     def for_lr(self, lr: float) -> tuple[str, dict]:
         """(name, params) of one run at base lr `lr`."""
-        return self.name, dict(self.params) | ({"max_lr": self.peak * lr} if self.name == "cyclic" else {})
+        extra = {"max_lr": self.peak * lr} if self.name == "cyclic" else {}
+        if self.name in ("plateau", "performance"):
+            extra = {"min_lr": self.floor * lr}
+        return self.name, dict(self.params) | extra
 
 
 LR_MODES = {"as set": "each lr as set on the left", "shared": "one shared lr", "best": "each at its own best lr"}

@@ -13,7 +13,7 @@ from core.optim.presets import COURSE, LR_GRID, PRESETS, default_lr, lr_choices
 from core.optim.registry import OPTIMIZERS
 from core.surfaces.registry import SURFACES
 from core.surfaces.surface import Surface
-from views.optimizers import cost
+from views.optimizers import cost, lr_entry
 from views.optimizers.config import LR_MODES, RunConfig, SurfaceConfig
 from views.ui import budget, widgets
 
@@ -87,7 +87,8 @@ def surface() -> SurfaceConfig:
                                                                      key="angle")))
     if name == "custom":
         cfg = SurfaceConfig(name, expr=widgets.text_input("f(x, y) =", cfg.expr, key="expr",
-                                                          help="x, y, numbers, + - * / **, sin, cos, exp, log…"))
+                                                          help="x, y, numbers, + - * / **, sin, cos, exp, log…, abs, "
+                                                               "relu, max(a, b), min(a, b), where(x > y, a, b)"))
     return cfg
 
 
@@ -141,8 +142,7 @@ def runs(surface_name: str, names: list[str]) -> tuple[RunConfig, ...]:
     with st.expander("Hyper-parameters (torch names and defaults)", expanded=False):
         for n in names:
             spec = OPTIMIZERS[n]
-            lr = widgets.select_slider(f"{spec.title}: lr", lr_choices(), default_lr(surface_name, n), key=f"lr_{n}",
-                                       format_func=lambda v: f"{v:g}")
+            lr = lr_entry.lr_input(f"{spec.title}: lr", lr_choices(), default_lr(surface_name, n), key=f"lr_{n}")
             second = None
             if spec.second:
                 hp = spec.hyper[spec.second]
@@ -171,8 +171,7 @@ def lr_mode() -> tuple[str, float]:
         return _best_within_budget(), 0.01
     if mode != "shared":
         return mode, 0.01
-    return mode, float(widgets.select_slider("Shared lr", list(LR_GRID), 0.01, key="lr_all",
-                                             format_func=lambda v: f"{v:g}"))
+    return mode, lr_entry.lr_input("Shared lr", LR_GRID, 0.01, key="lr_all")
 
 
 def _best_within_budget() -> str:

@@ -6,13 +6,14 @@ re-reads its function's source).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 import streamlit as st
 
 from core.optim.fair_race import FairRace, lr_sensitivity
+from core.optim.results import TOL, paths_summary, results_table
 from core.optim.run import run_batch
 from core.optim.sweep import sweep
 from core.optim.trajectory import Trajectory
@@ -69,6 +70,9 @@ class Race:
     trajs: list[Trajectory]  # one per run (noise path 0), every step: the step inspector opens any of them
     bundle: dict[str, list[np.ndarray]]  # title -> points (<= 401, 2) of the other noise paths, as drawn
     fair: FairRace | None  # the lr sweep behind "each at its own best lr"
+    # title -> core.optim.results.paths_summary of all its noise paths at TOL (only the race itself has them all
+    # at full resolution); empty for exact gradients
+    spread: dict[str, dict] = field(default_factory=dict)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)  # a Surface holds functions: shared
@@ -110,7 +114,10 @@ def _computed(cfg: RaceConfig) -> Race:
     # The other noise paths are only ever drawn, faint and thinned: keep them at that resolution.
     bundle = {r.title: [thin(finite_rows(t.points)) for t in trajs[i * paths + 1:(i + 1) * paths]]
               for i, r in enumerate(runs)}
-    return Race(runs, trajs[::paths], bundle if paths > 1 else {}, None)
+    surface = landscape(cfg.surface).surface
+    spread = {r.title: paths_summary(trajs[i * paths:(i + 1) * paths], surface, TOL)
+              for i, r in enumerate(runs)} if paths > 1 else {}
+    return Race(runs, trajs[::paths], bundle if paths > 1 else {}, None, spread)
 
 
 def prefix(traj: Trajectory, steps: int) -> Trajectory:
@@ -138,6 +145,12 @@ def race(cfg: RaceConfig) -> Race:
         return replace(_computed(settled), fair=fair_race)
     long = _computed(replace(settled, steps=ahead(cfg)))
     return Race(runs, [prefix(t, cfg.steps) for t in long.trajs], {}, fair_race)
+
+
+def results(land: Landscape, race: Race) -> list[dict]:
+    """The race's results table (core.optim.results at TOL): one row per run, its noise paths' summary if any."""
+    named = {r.title: t for r, t in zip(race.runs, race.trajs, strict=True)}
+    return results_table(named, land.surface, TOL, race.spread)
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)

@@ -1,4 +1,5 @@
-"""The Paths tab: every run on the contour (click it to start there), the loss curves, the trajectories as CSV."""
+"""The Paths tab: every run on the contour (click it to start there) beside the loss curves and the results table,
+so that a projector at 1280x720 shows all three at once; the trajectories and the table as CSV."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from functools import partial
 
 import streamlit as st
 
-from core.optim.export import trajectories_csv
+from core.optim.export import results_csv, trajectories_csv
+from core.optim.results import TOL, minimum_loss
+from views.optimizers import data
 from views.optimizers.config import RaceConfig
 from views.optimizers.data import Landscape, Race
 from views.ui import charts, frame
@@ -14,6 +17,9 @@ from viz.contours import contour
 from viz.losses import losses
 
 CONTOUR = "contour"  # the contour chart's key: its point selection is the clicked start
+# Heights that put the contour beside the loss curve and the table (7 rows) on one screen: the map fills its
+# column, the curve and the table share the other; a projector's charts are capped at 480 px (viz.theme).
+MAP_HEIGHT, LOSS_HEIGHT, ROW_HEIGHT, SHOWN_ROWS = 460, 230, 27, 8
 
 
 def take_click() -> None:
@@ -47,18 +53,94 @@ def outcome_line(race: Race) -> None:
         st.caption(line)
 
 
+def tol_header(tol: float) -> str:
+    """The steps-to-tolerance column's header, naming the tolerance."""
+    return f"steps to {tol:g}"
+
+
+def reached(row: dict, minimum: bool) -> str:
+    """The steps column's cell: the step the run got within tol ("—" if never), and how it left the box if it did."""
+    steps = "" if not minimum else "—" if row["steps_to_tol"] is None else str(row["steps_to_tol"])
+    if not row["left"]:
+        return steps
+    left = f"{row['left']} at step {row['left_at']}"
+    return f"{steps}, then {left}" if steps not in ("", "—") else left
+
+
+def shown_rows(rows: list[dict], tol: float, minimum: bool) -> list[dict]:
+    """core.optim.results rows as the page's table: short headers, how a run left the box in the app's words,
+    the noise paths' summary when there is one; the distance and steps only where the surface has a minimum."""
+    out = []
+    for r in rows:
+        row = {"optimizer": r["optimizer"], "x": r["final_x"], "y": r["final_y"], "f": r["final_loss"]}
+        if minimum:
+            row["to min"] = r["distance_to_minimum"]
+        row[tol_header(tol)] = reached(r, minimum)
+        if "paths" in r:
+            n = r["paths"]
+            if minimum:
+                row |= {"paths reaching tol": f"{r['paths_reached_tol']}/{n}",
+                        "median steps (paths)": r["paths_median_steps_to_tol"]}
+            row |= {"median final f (paths)": r["paths_median_final_loss"], "paths that left": f"{r['paths_left']}/{n}"}
+        out.append(row)
+    return out
+
+
+def results(land: Landscape, race: Race) -> list[dict]:
+    """The results table (core.optim.results at TOL) and a sentence defining its columns; returns its rows."""
+    rows = data.results(land, race)
+    minimum = len(land.surface.minima) > 0
+    number = st.column_config.NumberColumn
+    fmt = {"optimizer": st.column_config.TextColumn(width=84, pinned=True),
+           tol_header(TOL): st.column_config.TextColumn(alignment="right", width=118, help=(
+               f"first step with f − f* ≤ {TOL:g}; a run that left the box: diverged (overflowed or flew off) or "
+               "escaped (downhill, below every loss in the box), at that step"))}
+    fmt |= {k: number(format="%.3g", width=48) for k in ("x", "y")}
+    fmt |= {"f": number(format="%.2e", width=64, help="final loss"),
+            "to min": number(format="%.3g", width=56, help="distance from the final point to the nearest minimum"),
+            "median final f (paths)": number(format="%.2e")}
+    charts.table(shown_rows(rows, TOL, minimum), column_config=fmt, row_height=ROW_HEIGHT, placeholder="—",
+                 height=ROW_HEIGHT * min(len(rows) + 1, SHOWN_ROWS) + 3)
+    where = (f"f* = {minimum_loss(land.surface):.3g}, the loss at the known minimum" if minimum else
+             "this surface has no known minimum, so no distance or steps to it")
+    paths = " Noise: the row is path 0; the paths columns sum up all its paths." if race.spread else ""
+    st.caption(f"x, y, f: the final point and its loss; to min: its distance to the nearest known minimum ({where}); "
+               f"steps: the first step with f − f* ≤ {TOL:g}.{paths}")
+    return rows
+
+
 def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
-    """Contour with the paths (and noise bundles), the losses against the floor, the CSV download."""
+    """Contour with the paths (and noise bundles) beside the losses against the floor and the results table; the
+    two CSV downloads."""
     titles = [r.title for r in race.runs]
     named = dict(zip(titles, race.trajs, strict=True))
-    charts.cached_chart(CONTOUR, cfg, lambda: contour(land.xs, land.ys, land.z, {t: tr.points for t, tr in
-                                                                                 named.items()},
-                                                      land.surface.minima, cfg.start, bundle=race.bundle,
-                                                      picture=land.picture),
-                        on_select="rerun", selection_mode="points", options={"scrollZoom": True})
-    outcome_line(race)
-    charts.cached_chart("losses", cfg, lambda: losses({t: tr.losses for t, tr in named.items()}, land.floor,
-                                                      {t: tr.diverged_at for t, tr in named.items()},
-                                                      escaped={t for t, tr in named.items() if tr.escaped}))
-    st.download_button("Download trajectories (CSV)", partial(trajectories_csv, named),  # built on click only
-                       file_name=f"normlab-{cfg.surface.name}.csv", mime="text/csv")
+    plane, side = st.columns([9, 11], gap="small")
+    with plane:
+        charts.cached_chart(CONTOUR, cfg, partial(_map, cfg, land, race), on_select="rerun",
+                            selection_mode="points", options={"scrollZoom": True})
+        outcome_line(race)
+    with side:
+        charts.cached_chart("losses", cfg, lambda: _no_legend(losses(
+            {t: tr.losses for t, tr in named.items()}, land.floor, {t: tr.diverged_at for t, tr in named.items()},
+            height=LOSS_HEIGHT, escaped={t for t, tr in named.items() if tr.escaped})))
+        rows = results(land, race)
+        st.download_button("Download trajectories (CSV)", partial(trajectories_csv, named),  # built on click only
+                           file_name=f"normlab-{cfg.surface.name}.csv", mime="text/csv")
+        st.download_button("Download results table (CSV)", partial(results_csv, rows),
+                           file_name=f"normlab-{cfg.surface.name}-results.csv", mime="text/csv")
+
+
+def _map(cfg: RaceConfig, land: Landscape, race: Race):
+    """The contour with every path, its legend under the map: in half the tab's width, a legend beside the map
+    took a third of the width from it."""
+    paths = {r.title: t.points for r, t in zip(race.runs, race.trajs, strict=True)}
+    fig = contour(land.xs, land.ys, land.z, paths, land.surface.minima, cfg.start, bundle=race.bundle,
+                  picture=land.picture, height=MAP_HEIGHT)
+    return fig.update_layout(legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.12, yanchor="top"),
+                             margin=dict(r=5))
+
+
+def _no_legend(fig):
+    """The loss curves without their legend: beside the contour, whose legend names the same colours, the curves
+    get the column's width."""
+    return fig.update_layout(showlegend=False, margin=dict(r=10, t=30))

@@ -1,0 +1,71 @@
+"""The results table under the Paths tab: the numbers of core.optim.results for the race shown, the noise paths'
+summary when noise is on, no distance or steps where the surface has no minimum; and its CSV."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.optim.presets import COURSE, PRESETS, default_lr
+from core.optim.registry import OPTIMIZERS
+from core.optim.results import TOL, results_table
+from core.optim.run import run_batch
+from core.surfaces.registry import get_surface
+from tests.apptest import open_page
+from views.optimizers.paths import reached, tol_header
+
+PAGE = "views/optimizers/page.py"
+
+
+def _open(**query):
+    at = open_page(PAGE, timeout=120, query=query)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _cell(v):
+    return None if v != v else v  # the table's NaN is the core's None
+
+
+def test_the_table_is_the_race_in_core():
+    at = _open(steps="200")
+    shown = at.dataframe[0].value
+    beale = get_surface("beale")
+    trajs = run_batch([(n, {"lr": default_lr("beale", n)}) for n in COURSE], beale, (1.0, 1.5), 200)
+    rows = results_table({OPTIMIZERS[n].title: t for n, t in zip(COURSE, trajs, strict=True)}, beale, TOL)
+    assert list(shown["optimizer"]) == [r["optimizer"] for r in rows]
+    assert list(shown.columns) == ["optimizer", "x", "y", "f", "to min", tol_header(TOL)]
+    for (_, got), want in zip(shown.iterrows(), rows, strict=True):
+        for col, key in (("x", "final_x"), ("y", "final_y"), ("f", "final_loss"), ("to min", "distance_to_minimum")):
+            assert _cell(got[col]) == pytest.approx(want[key], rel=1e-12)
+        assert got[tol_header(TOL)] == reached(want, True)
+    assert {b.label for b in at.get("download_button")} >= {"Download trajectories (CSV)",
+                                                            "Download results table (CSV)"}
+
+
+def test_the_steps_cell_says_how_a_run_left():
+    base = {"steps_to_tol": None, "left": None, "left_at": None}
+    assert reached(base, True) == "—" and reached(base, False) == ""
+    assert reached(base | {"steps_to_tol": 218}, True) == "218"
+    assert reached(base | {"left": "diverged", "left_at": 7}, True) == "diverged at step 7"
+    assert reached(base | {"steps_to_tol": 3, "left": "diverged", "left_at": 7}, True) == "3, then diverged at step 7"
+    assert reached(base | {"left": "escaped", "left_at": 39}, False) == "escaped at step 39"
+
+
+def test_saddle_has_no_minimum_columns_and_says_who_escaped():
+    at = _open(example="saddle")
+    shown = at.dataframe[0].value
+    assert "to min" not in shown.columns
+    cells = dict(zip(shown["optimizer"], shown[tol_header(TOL)], strict=True))
+    p = PRESETS["saddle"]
+    trajs = run_batch(p.runs(), get_surface("saddle"), p.start, p.steps)
+    want = {OPTIMIZERS[n].title: f"escaped at step {t.diverged_at}" if t.escaped else "" for n, t in
+            zip(p.optimizers, trajs, strict=True)}
+    assert cells == want and any(want.values())
+
+
+def test_noise_adds_the_paths_summary():
+    at = _open(steps="100", nz_sigma="0.5", nz_paths="4")
+    shown = at.dataframe[0].value
+    assert {"paths reaching tol", "median steps (paths)", "median final f (paths)", "paths that left"} <= set(
+        shown.columns)
+    assert all(v.endswith("/4") for v in shown["paths that left"])
