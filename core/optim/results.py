@@ -8,7 +8,9 @@ Definitions (one row per run; surface.minima are the surface's known minima, f* 
 - steps_to_tol: the first step k with f(x_k) - f* <= tol (None if never, or without known minima). Step 0 is the
   start, so a run starting within tol counts 0. tol: that tolerance, in every row (an exported table says it).
 - left: "diverged" (overflowed or flew off: see core.optim.trajectory) or "escaped" (left the box downhill,
-  below every loss in it), at step left_at; None for a run that stayed in.
+  below every loss in it); None for a run that stayed in. left_at: for a diverged run the step it blew up
+  (Trajectory.diverged_at); for an escaped run the first step off the surface's view box, where the map shows it
+  leave (the run itself stops later, at ten times the box: a caption and the table must name the same step).
 
 Noisy races run several paths per optimizer: `paths_summary` aggregates one optimizer's paths (how many reached
 tol, the median step they did, the median final loss of those that stayed in, how many left the box).
@@ -37,6 +39,22 @@ def steps_to_tol(losses: np.ndarray, f_star: float | None, tol: float) -> int | 
     return int(hit[0]) if len(hit) else None
 
 
+def off_map_at(points: np.ndarray, box: tuple[float, float, float, float]) -> int | None:
+    """First step k whose point points[k] (T+1, 2) lies outside box (xmin, xmax, ymin, ymax) or is NaN; None if none."""
+    x, y = np.asarray(points, float).T
+    with np.errstate(invalid="ignore"):
+        inside = (x >= box[0]) & (x <= box[1]) & (y >= box[2]) & (y <= box[3])
+    out = np.flatnonzero(~inside)
+    return int(out[0]) if len(out) else None
+
+
+def left_at(traj: Trajectory, surface) -> int | None:
+    """The step a run left (see the module docstring): off the map if it escaped, its blow-up if it diverged."""
+    if traj.diverged_at is None:
+        return None
+    return off_map_at(traj.points, surface.box) if traj.escaped else traj.diverged_at
+
+
 def _left(traj: Trajectory) -> str | None:
     if traj.diverged_at is None:
         return None
@@ -54,7 +72,7 @@ def run_result(name: str, traj: Trajectory, surface, tol: float = TOL) -> dict:
     return {"optimizer": name, "steps": len(traj.points) - 1, "final_x": x, "final_y": y,
             "final_loss": float(traj.losses[-1]) if inside else None, "distance_to_minimum": distance,
             "steps_to_tol": steps_to_tol(traj.losses, f_star, tol), "tol": tol, "left": _left(traj),
-            "left_at": traj.diverged_at}
+            "left_at": left_at(traj, surface)}
 
 
 def paths_summary(trajs: list[Trajectory], surface, tol: float = TOL) -> dict:

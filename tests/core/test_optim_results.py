@@ -9,7 +9,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from core.optim.results import TOL, minimum_loss, paths_summary, results_table, run_result, steps_to_tol
+from core.optim.results import TOL, minimum_loss, off_map_at, paths_summary, results_table, run_result, steps_to_tol
 from core.optim.run import run, run_batch
 from core.surfaces.registry import get_surface
 
@@ -82,7 +82,12 @@ def test_escaped_run_on_the_saddle():
     saddle = get_surface("saddle")
     trajs = run_batch([("adadelta", {"lr": 1.0}), ("sgd", {"lr": 0.01})], saddle, (-1.8, 1e-3), 300)
     rows = results_table(dict(zip(["Adadelta", "SGD"], trajs, strict=True)), saddle)
-    assert trajs[0].escaped and rows[0]["left"] == "escaped" and rows[0]["left_at"] == trajs[0].diverged_at
+    assert trajs[0].escaped and rows[0]["left"] == "escaped"
+    # an escape is dated where the map shows it: the first step off the view box, before the run stops at 10x it
+    k = rows[0]["left_at"]
+    assert k < trajs[0].diverged_at and off_map_at(trajs[0].points[:k], saddle.box) is None
+    x, y = trajs[0].points[k]
+    assert not (saddle.box[0] <= x <= saddle.box[1] and saddle.box[2] <= y <= saddle.box[3])
     assert trajs[1].diverged_at is None and rows[1]["left"] is None
     # no known minimum: no distance, no steps to it, but the final point is there
     assert rows[1]["distance_to_minimum"] is None and rows[1]["steps_to_tol"] is None

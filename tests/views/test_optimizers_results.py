@@ -7,7 +7,7 @@ import pytest
 
 from core.optim.presets import COURSE, PRESETS, default_lr
 from core.optim.registry import OPTIMIZERS
-from core.optim.results import TOL, results_table
+from core.optim.results import TOL, off_map_at, results_table
 from core.optim.run import run_batch
 from core.surfaces.registry import get_surface
 from tests.apptest import open_page
@@ -58,9 +58,10 @@ def test_saddle_has_no_minimum_columns_and_says_who_escaped():
     cells = dict(zip(shown["optimizer"], shown[tol_header(TOL)], strict=True))
     p = PRESETS["saddle"]
     trajs = run_batch(p.runs(), get_surface("saddle"), p.start, p.steps)
-    want = {OPTIMIZERS[n].title: f"escaped at step {t.diverged_at}" if t.escaped else "" for n, t in
-            zip(p.optimizers, trajs, strict=True)}
+    want = {OPTIMIZERS[n].title: f"escaped at step {off_map_at(t.points, get_surface('saddle').box)}"
+            if t.escaped else "" for n, t in zip(p.optimizers, trajs, strict=True)}
     assert cells == want and any(want.values())
+    assert "escaped at step 39" in cells["Adadelta"] and "leaves the box at step 39" in p.caption  # table = caption
 
 
 def test_noise_adds_the_paths_summary():

@@ -41,7 +41,7 @@ def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
     st.caption("The race plays in your browser: press ▶ Play, or drag the step slider to scrub.")
     if widgets.toggle("Build the animated race", False, key="race"):
         charts.chart(figure(cfg), RACE)
-        outcome_line(race)
+        outcome_line(race, land.surface)
     # Drawn only when clicked, on Streamlit's download thread, so the page rerun does not pay for it.
     st.download_button("Download the race as a GIF (for slides)", icon=":material/gif_box:",
                        data=partial(race_gif, land.xs, land.ys, land.z, paths, land.surface.minima, cfg.start),

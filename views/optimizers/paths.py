@@ -8,7 +8,7 @@ from functools import partial
 import streamlit as st
 
 from core.optim.export import results_csv, trajectories_csv
-from core.optim.results import TOL, minimum_loss
+from core.optim.results import TOL, left_at, minimum_loss
 from views.optimizers import data
 from views.optimizers.config import RaceConfig
 from views.optimizers.data import Landscape, Race
@@ -30,25 +30,25 @@ def take_click() -> None:
         st.session_state.update(x0=float(round(pts[0]["x"], 3)), y0=float(round(pts[0]["y"], 3)))
 
 
-def _left(title: str, traj) -> str:
-    """How one run left the box, in the app's wording."""
-    return f"{title}: escaped downhill at step {traj.diverged_at}" if traj.escaped else frame.diverged(
+def _left(title: str, traj, surface) -> str:
+    """How one run left the box, in the app's wording (an escape at the step it goes off the map, as the table)."""
+    return f"{title}: escaped downhill at step {left_at(traj, surface)}" if traj.escaped else frame.diverged(
         title, traj.diverged_at)
 
 
-def left_the_box(race: Race) -> str | None:
+def left_the_box(race: Race, surface) -> str | None:
     """One line naming every run that left the plotted box: escaped downhill, or diverged (None if none did)."""
     gone = [(r.title, t) for r, t in zip(race.runs, race.trajs, strict=True) if t.diverged_at is not None]
     if not gone:
         return None
     kinds = {True: "escaped: went downhill, below every loss in the box", False: "diverged: overflowed or flew off"}
     why = [text for kind, text in kinds.items() if any(t.escaped == kind for _, t in gone)]
-    return "Left the box — " + "; ".join(_left(title, t) for title, t in gone) + f" ({'; '.join(why)})."
+    return "Left the box — " + "; ".join(_left(title, t, surface) for title, t in gone) + f" ({'; '.join(why)})."
 
 
-def outcome_line(race: Race) -> None:
+def outcome_line(race: Race, surface) -> None:
     """left_the_box as one caption under the chart (above it, each warning pushed the map down a line)."""
-    line = left_the_box(race)
+    line = left_the_box(race, surface)
     if line:
         st.caption(line)
 
@@ -118,7 +118,7 @@ def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
     with plane:
         charts.cached_chart(CONTOUR, cfg, partial(_map, cfg, land, race), on_select="rerun",
                             selection_mode="points", options={"scrollZoom": True})
-        outcome_line(race)
+        outcome_line(race, land.surface)
     with side:
         charts.cached_chart("losses", cfg, lambda: _no_legend(losses(
             {t: tr.losses for t, tr in named.items()}, land.floor, {t: tr.diverged_at for t, tr in named.items()},

@@ -13,4 +13,4 @@ def show(land: Landscape, race: Race) -> None:
     titles = [r.title for r in race.runs]
     charts.chart(surface3d(land.xs, land.ys, land.z, {t: tr.points for t, tr in zip(titles, race.trajs, strict=True)},
                            {t: tr.losses for t, tr in zip(titles, race.trajs, strict=True)}), "surface3d")
-    outcome_line(race)
+    outcome_line(race, land.surface)
