@@ -40,3 +40,6 @@ PAGES.append(PageSpec("views/dynamics/page.py", "Training dynamics", ":material/
 PAGES.append(PageSpec("views/activations/page.py", "Activations & inputs", ":material/function:",
                       "Sigmoid to maxout: slopes, saturation, dead ReLUs, vanishing gradients; centring and whitening.",
                       "activations", 3, "Pre-activation mean"))
+PAGES.append(PageSpec("views/why_bn/page.py", "Why BN helps", ":material/psychology:",
+                      "Internal covariate shift or a smoother landscape? Optimizers on a real net over its loss.",
+                      "why-bn", 1, torch=True))
