@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.apptest import chart_specs, open_page
+from tests.apptest import chart_specs, open_page, settle
 from views import PAGES
 from views.home.gallery import GALLERY
 
@@ -26,7 +26,8 @@ def test_example_link_applies_the_preset(ex):
     spec = BY_PATH[ex.page]
     timeout = 120 if spec.torch else 60
     default = _first_chart(open_page(spec.script, timeout))
-    at = open_page(spec.script, timeout, query={"example": ex.name})
+    # A card that starts an experiment (a background job) shows its chart once the job is done, as in a browser.
+    at = settle(open_page(spec.script, timeout, query={"example": ex.name}))
     assert not at.exception and not at.error
     assert "example" not in at.query_params
     assert not [i for i in at.info if "presets" in i.value]

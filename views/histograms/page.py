@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from views.histograms import batch_size, controls, init_lab, live
-from views.ui import frame, widgets
+from views.histograms.promises import section as promises
+from views.ui import frame, links, widgets
 
 INTRO = (
     "Two copies of one network start from **identical weights** and see the **same mini-batches** with the same "
     "optimizer; only the second normalizes each layer. Press **Play**: without normalization the distribution "
     "feeding each layer drifts while the weights change and learning crawls (the *internal covariate shift* of "
     "Ioffe & Szegedy, 2015, Figure 1); with batch norm it stays put and accuracy climbs fast. The **Init lab** "
-    "shows why initialization matters at all, the **Batch-size experiment** where batch norm breaks."
+    "shows why initialization matters at all, the **Batch-size experiment** where batch norm breaks, and **BN's "
+    "promises** tests what batch norm claims to give, one experiment each."
 )
 
 with frame.page("Activation histograms", INTRO):
+    links.apply_example(promises.apply_example, list(promises.EXAMPLES))  # a home-gallery link names an experiment
     cfg, lr = controls.pair()
     # URL-bound and lazy: a link reopens the tab it was made on, and only the open tab is built (the live view's
     # fragments run only while it is open).
-    live_tab, lab_tab, sweep_tab = widgets.tabs(["Live training", "Init lab", "Batch-size experiment"], key="htab")
+    live_tab, lab_tab, sweep_tab, promises_tab = widgets.tabs(
+        ["Live training", "Init lab", "Batch-size experiment", promises.TAB], key="htab")
     if live_tab.open:
         with live_tab:
             live.live(cfg, lr)
     frame.tab(lab_tab, init_lab.INTRO, controls.lab, init_lab.init_lab)
     frame.tab(sweep_tab, batch_size.INTRO, lambda: batch_size.network(controls.batch_size(cfg, lr)),
               batch_size.experiment)
+    frame.tab(promises_tab, promises.INTRO, promises.choose, promises.show)

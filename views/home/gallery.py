@@ -34,4 +34,18 @@ GALLERY: list[Example] = [
     Example("activations", "dead_relus", "Dead ReLUs", "Pre-activations centred at −1.5: 93% of ReLU inputs pass no "
                                                        "gradient."),
     Example("activations", "gelu_dip", "GELU's dip", "Slope above 1 near 1.4, slightly negative near −1.4."),
+    Example("histograms", "bn_lr_tolerance", "BN: higher learning rates", "Ten learning rates from 0.001 to 30: "
+                                                                            "batch norm trains over a band at least "
+                                                                            "10 times wider than the plain net's."),
+    Example("histograms", "bn_init", "BN: any initialization", "Six initializations × three activations: the plain "
+                                                               "net fails at normal_0.01, its batch-norm twin trains "
+                                                               "in every cell."),
+    Example("histograms", "bn_regularizer", "BN as a regularizer", "Train and test accuracy on 50 digits for plain, "
+                                                                   "dropout, batch-norm and both nets."),
+    Example("histograms", "bn_bias", "BN: the redundant bias", "Twin nets with and without the bias before batch "
+                                                               "norm, trained on the same batches."),
+    Example("why-bn", "course", "Seven rules on a real net", "SGD to Adam train the digits MLP from the same "
+                                                             "weights on the same batches."),
+    Example("optimizers", "nonsmooth", "Non-smooth valley", "Walls meeting in a kink: SGD bounces across the floor "
+                                                            "for good, Adagrad and Adam narrow in."),
 ]
