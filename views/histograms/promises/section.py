@@ -35,7 +35,8 @@ INTRO = (
     "the layer before it **redundant**. Each experiment below tests one promise: plain networks and their "
     "batch-norm twins start from the same weights and see the same mini-batches, so the norm is the only "
     "difference. One click trains them all in the background (results are shared with everyone who asks for the "
-    "same settings); every sentence under a chart is read from its numbers.")
+    "same settings); every sentence under a chart is read from its numbers. *Why* batch norm helps at all is "
+    "argued on the [Why BN helps page](/why-bn).")
 
 
 @dataclass(frozen=True)
