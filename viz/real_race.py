@@ -21,7 +21,7 @@ def label(run, net: str, nets: int) -> str:
     return f"{name}: diverged at step {run.diverged_at}" if run.diverged_at is not None else name
 
 
-def curves_figure(races: dict, height: int = 420) -> go.Figure:
+def curves_figure(races: dict, height: int = 380) -> go.Figure:
     """Two panels over the update step: the smoothed training loss (log) and the test accuracy; one colour per
     rule, one dash per net (``races``: net name -> core.real_race.RealRace, same rules in the same order)."""
     lay = grid(1, 2, hspace=0.1, col_titles=[f"training loss (mean of the last {SMOOTH} mini-batches)",
@@ -45,7 +45,7 @@ def curves_figure(races: dict, height: int = 420) -> go.Figure:
                                  legendgroup=name, hovertemplate=f"{name}<extra></extra>", xaxis="x", yaxis="y"))
     lay["xaxis"].update(title=dict(text="update step"))
     lay["xaxis2"].update(title=dict(text="update step"))
-    lay["yaxis"].update(type="log", title=dict(text="cross-entropy"))
+    lay["yaxis"].update(type="log", dtick="D2", title=dict(text="cross-entropy"))  # minor labels 2 and 5 only
     lay["yaxis2"].update(range=[0, 1.02], tickformat=".0%", title=dict(text="held-out digits"))
     lay |= dict(legend=dict(orientation="h", y=-0.2, yanchor="top", x=0, font=dict(size=13)),
                 margin=dict(l=10, r=10, t=40, b=60))

@@ -43,21 +43,28 @@ def apply_example(name: str) -> None:
 
 def controls() -> PlaneConfig | None:
     """The tab's URL-bound settings as one frozen config (None with a sentence when no optimizer is chosen)."""
-    a, b, c = st.columns([3, 2, 2])
+    # One row of the settings a teacher changes while talking (the chart must stay on a 720 px projector); the
+    # learning rates and the plane's settings fold into one expander.
+    a, b, c, d = st.columns([3, 3, 2, 2])
     with a:
         rules = widgets.multiselect("Optimizers", list(OPTIMIZERS), list(DEFAULT_RULES), key="rr_rules",
                                     format_func=lambda k: OPTIMIZERS[k].title,
                                     help="Every rule trains its own copy of the net, in lockstep.")
     with b:
-        net = widgets.radio("Network", list(NET_CHOICES), key="rr_net", index=2, format_func=NET_CHOICES.get)
-        arch = widgets.radio("Architecture", list(ARCH_CHOICES), key="rr_arch", horizontal=True,
-                             format_func=ARCH_CHOICES.get)
+        net = widgets.radio("Network", list(NET_CHOICES), key="rr_net", index=2, format_func=NET_CHOICES.get,
+                            horizontal=True)
     with c:
+        arch = widgets.radio("Architecture", list(ARCH_CHOICES), key="rr_arch", format_func=ARCH_CHOICES.get,
+                             horizontal=True)
+    with d:
         steps = widgets.slider("Steps", 50, 1000, 50, 50, key="rr_steps", help="Updates, batch 60.")
-        kind = widgets.radio("Plane", list(PLANES), key="rr_plane", format_func=PLANES.get)
-        grid = widgets.select_slider("Grid points a side", GRIDS, 41, key="rr_grid")
-    with st.expander("Learning rates", icon=":material/tune:"):
-        st.caption("Each default is one notch below the best of a 500-step search on the plain MLP (seed 0; the "
+    with st.expander("Learning rates and the loss plane", icon=":material/tune:"):
+        p, g = st.columns([3, 2])
+        with p:
+            kind = widgets.radio("Plane", list(PLANES), key="rr_plane", format_func=PLANES.get, horizontal=True)
+        with g:
+            grid = widgets.select_slider("Grid points a side", GRIDS, 41, key="rr_grid")
+        st.caption("Each default lr is one notch below the best of a 500-step search on the plain MLP (seed 0; the "
                    "lowest mean loss of the last 50 steps).")
         cols = st.columns(4)
         lrs = {}
@@ -81,9 +88,11 @@ def show(cfg: PlaneConfig | None) -> None:
     if races is None:
         return
     names = [NETS[n] for n in cfg.race.norms]
-    for sentence in race_claims(dict(zip(names, races, strict=True))):
-        st.markdown(sentence)
+    said = st.container()  # the sentences above the chart; on a projector below it, so the chart stays on screen
     charts.chart(curves_figure(dict(zip(names, races, strict=True))), "rr_curves")
+    with st.container() if frame.presenting() else said:
+        for sentence in race_claims(dict(zip(names, races, strict=True))):
+            st.markdown(sentence)
     for race, name in zip(races, names, strict=True):
         for run in race.runs:
             if run.diverged_at is not None:
