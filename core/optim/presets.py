@@ -125,7 +125,7 @@ PRESETS: dict[str, Preset] = {
                              "are still inside after 300 steps."),
     "goh": _goh_preset(),
     # SGD at 5x the surface's default lr, so its bounce across the kink (lr x 5 peak to peak) is wide enough to see.
-    "nonsmooth": Preset("Non-smooth valley", "v_valley", (-4.5, 1.55), ("sgd", "momentum", "adagrad", "adam"),
+    "nonsmooth": Preset("Kinked valley", "v_valley", (-4.5, 1.55), ("sgd", "momentum", "adagrad", "adam"),
                         hyper={"sgd": {"lr": 0.05}, "momentum": {"lr": 0.01}, "adagrad": {"lr": 0.5}},
                         caption="The gradient across the kinked floor stays ±5 however close a run gets: SGD flips y "
                                 "at every step from step 7 on, swinging exactly lr × 5 = 0.25 peak to peak to the "

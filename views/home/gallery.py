@@ -46,6 +46,6 @@ GALLERY: list[Example] = [
                                                                "norm, trained on the same batches."),
     Example("why-bn", "course", "Seven rules on a real net", "SGD to Adam train the digits MLP from the same "
                                                              "weights on the same batches."),
-    Example("optimizers", "nonsmooth", "Non-smooth valley", "Walls meeting in a kink: SGD bounces across the floor "
+    Example("optimizers", "nonsmooth", "Kinked valley", "Walls meeting in a kink: SGD bounces across the floor "
                                                             "for good, Adagrad and Adam narrow in."),
 ]

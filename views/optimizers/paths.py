@@ -72,10 +72,12 @@ def shown_rows(rows: list[dict], tol: float, minimum: bool) -> list[dict]:
     the noise paths' summary when there is one; the distance and steps only where the surface has a minimum."""
     out = []
     for r in rows:
-        row = {"optimizer": r["optimizer"], "x": r["final_x"], "y": r["final_y"], "f": r["final_loss"]}
+        # What a race is about first (the final loss, when it got there), the final point after: in a narrow
+        # column the table scrolls sideways and the first columns are the ones read.
+        row = {"optimizer": r["optimizer"], "f": r["final_loss"], tol_header(tol): reached(r, minimum)}
         if minimum:
             row["to min"] = r["distance_to_minimum"]
-        row[tol_header(tol)] = reached(r, minimum)
+        row |= {"x": r["final_x"], "y": r["final_y"]}
         if "paths" in r:
             n = r["paths"]
             if minimum:
@@ -104,8 +106,8 @@ def results(land: Landscape, race: Race) -> list[dict]:
     where = (f"f* = {minimum_loss(land.surface):.3g}, the loss at the known minimum" if minimum else
              "this surface has no known minimum, so no distance or steps to it")
     paths = " Noise: the row is path 0; the paths columns sum up all its paths." if race.spread else ""
-    st.caption(f"x, y, f: the final point and its loss; to min: its distance to the nearest known minimum ({where}); "
-               f"steps: the first step with f − f* ≤ {TOL:g}.{paths}")
+    st.caption(f"f: the final loss; steps: the first step with f − f* ≤ {TOL:g}; to min: the final point's distance to "
+               f"the nearest known minimum ({where}); x, y: the final point.{paths}")
     return rows
 
 
@@ -114,7 +116,7 @@ def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
     two CSV downloads."""
     titles = [r.title for r in race.runs]
     named = dict(zip(titles, race.trajs, strict=True))
-    plane, side = st.columns([9, 11], gap="small")
+    plane, side = st.columns([3, 2], gap="small")
     with plane:
         charts.cached_chart(CONTOUR, cfg, partial(_map, cfg, land, race), on_select="rerun",
                             selection_mode="points", options={"scrollZoom": True})
