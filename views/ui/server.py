@@ -12,14 +12,17 @@ sweep, ~1 s) holds the others up for its duration. Fragment reruns (live trainin
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
 
 RUN_SLOTS = 1
+TRIM_S = 30.0  # seconds between two hand-backs of freed heap memory to the OS
 _slots = threading.BoundedSemaphore(RUN_SLOTS)
 
 
@@ -42,3 +45,25 @@ def freeze_startup_objects() -> None:
     """
     gc.collect()
     gc.freeze()
+    _start_trimming()
+
+
+def _start_trimming() -> None:
+    """A daemon thread giving freed heap memory back to the OS every TRIM_S (glibc's malloc_trim; a no-op elsewhere).
+
+    glibc keeps what freed sessions and results leave behind in its arenas, so the process's RSS stayed at its
+    peak after a burst of distinct links even once their sessions and cache entries were gone (make load,
+    adversary). Trimming from a thread of its own costs a page run nothing.
+    """
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: its allocator returns memory its own way
+        return
+
+    def loop() -> None:
+        while True:
+            time.sleep(TRIM_S)
+            trim(0)
+
+    threading.Thread(target=loop, name="normlab-malloc-trim", daemon=True).start()
+
