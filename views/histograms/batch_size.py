@@ -57,12 +57,17 @@ def experiment(cfg: BatchSizeConfig) -> None:
                 "the Group Norm paper's setting above.", icon=":material/info:")
         return
     est = cost.estimate(cfg)
-    if not budget.fits(est.promise_s):
-        st.warning(budget.refuse(est.promise_s, f"This sweep ({est.cells} networks × {cfg.steps} steps)",
-                                 cost.nearest(cfg, est)), icon=":material/timer_off:")
-    elif _run_button(cfg, est):
-        st.session_state[PENDING] = cfg
+    # The button is drawn into a slot above the job's progress but after the job is followed: drawn first, it kept
+    # the disabled look of a job that had just delivered its result until the next click.
+    slot = st.container()
     _follow(cfg, est)
+    with slot:
+        if not budget.fits(est.promise_s):
+            st.warning(budget.refuse(est.promise_s, f"This sweep ({est.cells} networks × {cfg.steps} steps)",
+                                     cost.nearest(cfg, est)), icon=":material/timer_off:")
+        elif _run_button(cfg, est):
+            st.session_state[PENDING] = cfg
+            st.rerun()  # the job starts in the next run, where _follow sees it pending
     _show(cfg, st.session_state.get(RESULT))
 
 
