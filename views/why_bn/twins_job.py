@@ -83,17 +83,22 @@ def run(exp: Experiment, cfg) -> Any:
     except ValueError as exc:  # a setting the experiment cannot take: one sentence
         st.error(str(exc))
         return st.session_state.get(exp.result_key)
-    if not budget.fits(promise_s):
-        st.warning(budget.refuse(promise_s, f"This run ({exp.what(cfg)})", nearest(exp, cfg)),
-                   icon=":material/timer_off:")
-    else:
-        row = st.container(horizontal=True, vertical_alignment="center")
-        if row.button("Run", icon=":material/science:", key=f"{exp.key}_run",
-                      disabled=st.session_state.get(exp.pending_key) == cfg):
-            st.session_state[exp.pending_key] = cfg
-        row.caption(f"{exp.what(cfg)}: about {budget.seconds(promise_s)} on this server (timed here; the run "
-                    "never takes longer). Results are shared with everyone.")
+    # The button goes into a slot above the progress, drawn after the job is followed: drawn first, it kept the
+    # disabled look of a job that had just delivered its result until the next click.
+    slot = st.container()
     _follow(exp, cfg, promise_s)
+    with slot:
+        if not budget.fits(promise_s):
+            st.warning(budget.refuse(promise_s, f"This run ({exp.what(cfg)})", nearest(exp, cfg)),
+                       icon=":material/timer_off:")
+        else:
+            row = st.container(horizontal=True, vertical_alignment="center")
+            if row.button("Run", icon=":material/science:", key=f"{exp.key}_run",
+                          disabled=st.session_state.get(exp.pending_key) == cfg):
+                st.session_state[exp.pending_key] = cfg
+                st.rerun()  # the job starts in the next run, where _follow sees it pending
+            row.caption(f"{exp.what(cfg)}: about {budget.seconds(promise_s)} on this server (timed here; the run "
+                        "never takes longer). Results are shared with everyone.")
     result = st.session_state.get(exp.result_key)
     if result is None and st.session_state.get(exp.pending_key) is None:
         st.info("Press **Run** to train the networks and measure them.", icon=":material/info:")
