@@ -68,7 +68,7 @@ def _v_valley() -> Surface:
                    minima=np.array([[3.0, 0.0]]), starts=((-4.5, 1.55), (-4.5, -2.05)),
                    note="Non-smooth: the walls 5|y| meet in a kink along the floor, so the gradient across it is "
                         "±5 however close a run gets (0 exactly on it, torch's convention for abs). Typed as a "
-                        "custom surface it reads 5*abs(y) + 0.2*(x - 3)**2.")
+                        "custom surface it reads `5*abs(y) + 0.2*(x - 3)**2`.")
 
 
 HIMMELBLAU_MINIMA = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)]
