@@ -6,7 +6,7 @@ import time
 import pytest
 
 from core.optim.presets import PRESETS
-from tests.apptest import open_page
+from tests.apptest import chart_specs, open_page
 
 PAGE = "views/optimizers/page.py"
 
@@ -31,13 +31,13 @@ def at():
 
 
 def test_closed_tabs_cost_nothing(at):
-    assert len(at.get("plotly_chart")) == 2  # contour and losses; the other tabs are built when opened
+    assert len(chart_specs(at)) == 2  # contour and losses; the other tabs are built when opened
     assert not at.latex and not [s for s in at.slider if s.key in ("k", "eq_k")]
 
 
 def test_default_race_draws_the_seven(at):
     assert len(at.button_group(key="opt").value) == 7
-    assert len(at.get("plotly_chart")) >= 2
+    assert len(chart_specs(at)) >= 2
 
 
 def _preset(at, name: str):

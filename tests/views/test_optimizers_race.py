@@ -26,7 +26,7 @@ def test_runs_leaving_the_saddle_downhill_are_one_escape_line_under_the_map():
     assert not at.exception
     assert not [w.value for w in at.warning if "diverged" in w.value]  # no warning pushes the map down
     order = [(getattr(e, "type", ""), str(getattr(e, "value", ""))) for e in _flat(at.main)]
-    charts = [i for i, (t, _) in enumerate(order) if t == "plotly_chart"]
+    charts = [i for i, (t, _) in enumerate(order) if t in ("plotly_chart", "bidi_component")]  # map; live loss chart
     (line,) = [i for i, (t, v) in enumerate(order) if t == "caption" and v.startswith("Left the box")]
     assert charts[0] < line < charts[1]  # between the map and the loss chart
     said = order[line][1]

@@ -124,7 +124,7 @@ def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
     with side:
         charts.cached_chart("losses", cfg, lambda: _no_legend(losses(
             {t: tr.losses for t, tr in named.items()}, land.floor, {t: tr.diverged_at for t, tr in named.items()},
-            height=LOSS_HEIGHT, escaped={t for t, tr in named.items() if tr.escaped})))
+            height=LOSS_HEIGHT, escaped={t for t, tr in named.items() if tr.escaped})), in_place=True)
         rows = results(land, race)
         st.download_button("Download trajectories (CSV)", partial(trajectories_csv, named),  # built on click only
                            file_name=f"normlab-{cfg.surface.name}.csv", mime="text/csv")

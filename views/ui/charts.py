@@ -83,14 +83,16 @@ def _literal(x) -> bool:
     return False
 
 
-def cached_chart(key: str, inputs: Hashable, build: Callable, **kw):
+def cached_chart(key: str, inputs: Hashable, build: Callable, *, in_place: bool = False, **kw):
     """``chart`` of ``build()`` (a figure builder taking no arguments), cached as a plain dict under (key, inputs).
 
     ``inputs`` must determine the figure completely (e.g. the frozen config of the computation it draws): the
     builder is not hashed. Plain inputs are keyed by their repr (Streamlit's hashing of a few dozen values costs
-    ~0.3 ms a call).
+    ~0.3 ms a call). ``in_place``: drawn with ``live`` (updated in place, no remount; for charts nobody clicks).
     """
     spec = _shared_figure(key, repr(inputs), build) if _literal(inputs) else _figure_dict(key, inputs, build)
+    if in_place:
+        return live(spec, key, where=kw.get("where"))
     return chart(spec, key, **kw)
 
 
