@@ -43,18 +43,20 @@ def refuse(estimate_s: float, what: str, nearest: str) -> str:
             f"may use while others share it; {nearest} fits.")
 
 
-def rate(name: str, probe: Callable[[], float]) -> float:
+def rate(name: str, probe: Callable[[], float], *, clock: Callable[[], float] = time.perf_counter,
+         tries: int = 3) -> float:
     """Seconds per cost unit for ``name``: ``probe()`` runs a small computation and returns its size in units.
 
-    Timed once per process (best of three, so a moment of load does not inflate every later estimate).
+    Timed once per process (best of ``tries``, so a moment of load does not inflate every later estimate), on
+    ``clock``: wall time by default, ``time.thread_time`` for the work's own CPU cost whatever else runs meanwhile.
     """
     with _LOCK:
         if name in _RATES:
             return _RATES[name]
     best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
+    for _ in range(tries):
+        t0 = clock()
         units = probe()
-        best = min(best, (time.perf_counter() - t0) / max(units, 1e-12))
+        best = min(best, (clock() - t0) / max(units, 1e-12))
     with _LOCK:
         return _RATES.setdefault(name, best)

@@ -30,7 +30,6 @@ Work = Callable[..., Any]  # work(tick, stop_at[, publish]) -> a result with .co
 LIVE_S = 1.0  # seconds between two redraws of a running experiment's live state
 _LIVE: OrderedDict[str, Any] = OrderedDict()  # job key -> the latest state its job published (a few kept)
 _LIVE_MAX = 16
-_RATES: dict[str, float] = {}
 _MEASURED: dict[str, Any] = {}
 _LOCK = threading.Lock()
 
@@ -69,16 +68,7 @@ def timed(name: str, probe: Callable[[], float]) -> float:
     CPU time of this thread, best of two (the first call also warms up), once per process: the work's own cost
     on a free core, whatever else runs meanwhile (``promise_s`` adds how busy the machine is).
     """
-    with _LOCK:
-        if name in _RATES:
-            return _RATES[name]
-    best = float("inf")
-    for _ in range(2):
-        t0 = time.thread_time()
-        units = probe()
-        best = min(best, (time.thread_time() - t0) / max(units, 1e-12))
-    with _LOCK:
-        return _RATES.setdefault(name, best)
+    return budget.rate(name, probe, clock=time.thread_time, tries=2)
 
 
 def once(name: str, measure: Callable[[], Any]) -> Any:
