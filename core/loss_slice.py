@@ -115,9 +115,11 @@ def _affine(h: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None) -> torch.T
     if h.dim() == 2:  # the input is shared by every weight set: one GEMM against all of them
         g, out, d = w.shape
         z = (w.reshape(g * out, d) @ h.T).reshape(g, out, len(h))
-    else:
-        z = torch.bmm(w, h)
-    return z if b is None else z.add_(b[..., None])
+        return z if b is None else z.add_(b[..., None])
+    if b is None:
+        return torch.bmm(w, h)
+    # the bias as the GEMM's C operand: one pass fewer over the (G, out, n) block than bmm then add_
+    return torch.baddbmm(b[..., None].expand(len(w), w.shape[1], h.shape[2]), w, h)
 
 
 # In place: allocating a fresh (G, w, n) block per op costs more than the activation itself.
@@ -179,16 +181,19 @@ def loss_slice(net: torch.nn.Module, directions: tuple[torch.Tensor, torch.Tenso
         losses = _losses_of(net, x, y)
         # the first layer of a plane: z(c + a d1 + b d2) = z(c) + a z(d1) + b z(d2) (biases included, all linear)
         zc, z_a, z_b = _first_layer(net, torch.stack([c, d1, d2]), x) if _fast(net) else (None, None, None)
+        basis = torch.stack([c, d1, d2])  # (3, P)
+        z_basis = None if zc is None else torch.stack([zc, z_a, z_b]).reshape(3, -1)  # (3, w n)
         out = torch.empty(len(a), dtype=torch.float64)
         for start in range(0, len(a), chunk):
             s = slice(start, start + chunk)
             # (G, P) weight sets of this chunk: one batched forward for all of them
-            flat = torch.addcmul(torch.addcmul(c, a[s, None], d1), b[s, None], d2)
+            # (G, 3) coefficients of (centre, d1, d2): one small GEMM writes each block in a single pass
+            coef = torch.stack([torch.ones(len(a[s])), a[s], b[s]], dim=1)
+            flat = coef @ basis
             if zc is None:
                 out[s] = losses(flat).double()
             else:
-                z1 = torch.addcmul(torch.addcmul(zc, a[s, None, None], z_a), b[s, None, None], z_b)
-                out[s] = losses(flat, z1).double()
+                out[s] = losses(flat, (coef @ z_basis).reshape(len(coef), *zc.shape)).double()
             if progress is not None:
                 progress(min(start + chunk, len(a)) / len(a))
     finally:
