@@ -42,4 +42,4 @@ PAGES.append(PageSpec("views/activations/page.py", "Activations & inputs", ":mat
                       "activations", 3, "Pre-activation mean"))
 PAGES.append(PageSpec("views/why_bn/page.py", "Why BN helps", ":material/psychology:",
                       "Internal covariate shift or a smoother landscape? Optimizers on a real net over its loss.",
-                      "why-bn", 1, torch=True))
+                      "why-bn", 1, "Steps", torch=True))

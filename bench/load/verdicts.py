@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from bench.load.student import StudentResult
 
 ANSWER_S = 5.0  # a heavy link answers (result, progress or refusal) within this
-GROWTH_MB = 300.0  # RSS growth allowed over the first checkpoint of distinct links
-FLAT_MB = 50.0  # growth from the first to the last checkpoint still read as a plateau
+# RSS growth over the class's own allowed at every checkpoint of distinct links (25, 100): a plateau under it, not a
+# slope. Between checkpoints the shared caches may still fill up to their byte budgets (views/ui/cache.py).
+GROWTH_MB = 300.0
 MIN_RATE, MAX_LATENCY = 2.0, 1.0  # lecture: chart updates per second per tab, p95 update latency (s)
 
 
@@ -34,7 +35,7 @@ def class_p95(results: list[StudentResult], timeout: float) -> float | None:
 CLASS = "| target | N | phase | moves | median s | p95 s | max s | timed out | errors | p95 target |"
 LINKS = "| tab | link | answer s | what it showed | result s | errors | answer ≤ 5 s |"
 MEMORY = ("| target | RSS before MB | after links (MB) | peak MB | after close MB | growth at first checkpoint MB "
-          "| first → last MB | ≤ 300 MB and flat |")
+          "| first → last MB | ≤ 300 MB at every checkpoint |")
 LECTURE = ("| target | N | tabs updating | updates/s min | updates/s median | p95 latency s | longest gap s "
            "| errors | open p95 s | RSS before → loaded → after MB | ≥ 2/s, p95 ≤ 1 s, 0 errors |")
 
@@ -74,7 +75,7 @@ def _memory_row(run: AdversaryRun) -> str:
     known = [run.rss_at[k] for k in done if run.rss_at[k] is not None]
     growth = known[0] - run.rss_before if known and run.rss_before is not None else None
     flat = known[-1] - known[0] if len(known) > 1 else None
-    ok = growth is not None and growth <= GROWTH_MB and (flat is None or flat <= FLAT_MB)
+    ok = growth is not None and max(known) - run.rss_before <= GROWTH_MB
     cells = [run.target, mb(run.rss_before), at, mb(run.rss_peak), mb(run.rss_after),
              "n/a" if growth is None else f"{growth:+.0f}", "n/a" if flat is None else f"{flat:+.0f}", _yes(ok)]
     return "| " + " | ".join(cells) + " |"

@@ -5,6 +5,10 @@ student. A job runs in a worker thread instead; the page shows "about N s", a pr
 fragment (fragment reruns do not take the slot), and reruns itself when the result is there. Jobs are keyed by their
 settings: a second student asking for the same key watches the same job. A job nobody has watched for ABANDON_S
 (tab closed, settings changed) or that every watcher cancelled stops at its next ``progress.update``.
+
+A job thread shares the interpreter with page runs: while it computes, a page run gets about half the GIL and takes
+twice as long. So at each ``progress.update`` a job first waits (up to YIELD_S) until no page run is running or
+waiting for the run slot: students' ticks go first, the job fills the gaps between them.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from typing import Any
 import streamlit as st
 
 from views.ui.cache import _Store
+from views.ui.server import TURNS
 
 WORKERS = 1  # one job at a time: on two cores the page runs keep the other
 ABANDON_S = 6.0  # a job whose page stopped polling for this long has no one left to show it to
 POLL_S = 0.5
+YIELD_S = 1.0  # the longest a job waits at one progress update for page runs to finish (it must still progress)
 _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="normlab-job")
 _LOCK = threading.Lock()
 _RUNNING: dict[str, Job] = {}
@@ -74,6 +80,7 @@ class Progress:
         self._job.frac, self._job.text = min(max(float(frac), 0.0), 1.0), text
         if not self._job.wanted():
             raise Cancelled(self._job.key)
+        TURNS.idle(YIELD_S)
 
 
 def _session() -> str:

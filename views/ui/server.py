@@ -7,7 +7,9 @@ interrupted by the next move before it finishes, its work is lost, and no chart 
 dragging. Runs that queue here finish in about their own cost, one after another, and a run that is replaced
 while it waits has done no work. Measured with `make load` (optimizer + normalization pages, N = 30 on one
 replica): p95 0.84 s with one slot, 5.0 s with two, 52-57 s without. The price: a long uncached run (a first
-sweep, ~1 s) holds the others up for its duration. Fragment reruns (live training) bypass app.py and this.
+sweep, ~1 s) holds the others up for its duration, so the queue is fair by recent use (views/ui/turns.py): a
+session that just held the slot long waits behind those that did not. Fragment reruns (live training) bypass
+app.py and this.
 """
 
 from __future__ import annotations
@@ -21,15 +23,22 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from views.ui.turns import Turns
+
 RUN_SLOTS = 1
-TRIM_S = 30.0  # seconds between two hand-backs of freed heap memory to the OS
-_slots = threading.BoundedSemaphore(RUN_SLOTS)
+TRIM_S = 5.0  # seconds between two garbage collections and hand-backs of freed heap memory to the OS
+M_ARENA_MAX = -8  # glibc's mallopt parameter: the most malloc arenas (one per thread by default, up to 8 per core)
+TURNS = Turns(RUN_SLOTS)
 
 
 @contextmanager
-def run_slot() -> Iterator[None]:
-    """Hold one of the process's run slots for the duration of a page run (waits, without the GIL, for a free one)."""
-    with _slots:
+def run_slot(who: str | None = None) -> Iterator[None]:
+    """Hold one of the process's run slots for the duration of a page run of session ``who`` (default: the
+    current script's session), in the fair order of views/ui/turns.py."""
+    if who is None:
+        ctx = st.runtime.scriptrunner.get_script_run_ctx()
+        who = ctx.session_id if ctx is not None else "local"
+    with TURNS.turn(who):
         yield
 
 
@@ -49,21 +58,28 @@ def freeze_startup_objects() -> None:
 
 
 def _start_trimming() -> None:
-    """A daemon thread giving freed heap memory back to the OS every TRIM_S (glibc's malloc_trim; a no-op elsewhere).
+    """A daemon thread that every TRIM_S collects cyclic garbage and gives freed heap memory back to the OS (glibc's
+    malloc_trim; only the collection elsewhere).
 
-    glibc keeps what freed sessions and results leave behind in its arenas, so the process's RSS stayed at its
-    peak after a burst of distinct links even once their sessions and cache entries were gone (make load,
-    adversary). Trimming from a thread of its own costs a page run nothing.
+    With ``runner.postScriptGC`` off and the start-up heap frozen, Python's own full collections come rarely (they
+    count objects, not bytes), so the reference cycles a run leaves (figures, delta generators) kept the large arrays
+    they point at: 25 distinct heavy links grew a replica by 530-1000 MB from run to run, and by 234 MB once a
+    collection ran every 5 s (make load, adversary). A full collection of the unfrozen heap takes a few ms; glibc
+    then keeps what was freed in its arenas unless trimmed. Both from a thread of its own cost a page run nothing.
     """
     try:
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
+        libc = ctypes.CDLL("libc.so.6")
+        trim = libc.malloc_trim
+        libc.mallopt(M_ARENA_MAX, 2)  # each script thread got an arena of its own that kept its freed pages
     except (OSError, AttributeError):  # not glibc: its allocator returns memory its own way
-        return
+
+        def trim(_pad: int) -> None:
+            return None
 
     def loop() -> None:
         while True:
             time.sleep(TRIM_S)
+            gc.collect()
             trim(0)
 
-    threading.Thread(target=loop, name="normlab-malloc-trim", daemon=True).start()
-
+    threading.Thread(target=loop, name="normlab-gc-trim", daemon=True).start()
