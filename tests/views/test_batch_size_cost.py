@@ -11,9 +11,9 @@ import torch
 from core.batch_size_cost import experiment_seconds, rates
 from core.batch_size_experiment import BatchSizeConfig, batch_size_experiment
 from views.histograms import batch_size_cost as cost
-from views.histograms.batch_size import PAPER, _Stopped, _work
+from views.histograms.batch_size import PAPER, work
 from views.histograms.controls import PRESETS
-from views.ui import jobs
+from views.ui import experiment, jobs
 
 torch.set_num_threads(1)  # as app.py sets it
 FACTOR = 3.0  # the machine is shared and noisy: the model must land within this factor, either way
@@ -69,11 +69,11 @@ def test_the_cost_grows_with_every_size_it_depends_on():
 def test_the_job_never_runs_past_its_promise():
     cfg = _config(PRESETS["CS231n init"], steps=100)  # several seconds of work, even on a quiet machine
     est = cost.estimate(cfg)
-    short = replace(est, promise_s=cost.SLACK_S + 1.0)  # a promise the sweep cannot keep in full
+    short = replace(est, promise_s=experiment.SLACK_S + 1.0)  # a promise the sweep cannot keep in full
     assert est.seconds > 2 * short.promise_s
     t0 = time.perf_counter()
-    with pytest.raises(_Stopped) as stopped:
-        _work(cfg, short)(_Progress())
+    with pytest.raises(experiment.Stopped) as stopped:
+        experiment.job(work(short), cfg, short.promise_s)(_Progress())
     elapsed = time.perf_counter() - t0
     assert elapsed <= short.promise_s + 0.5, elapsed  # the deadline, plus at most one tick of steps
     assert not stopped.value.result.complete
@@ -87,7 +87,8 @@ class _Progress:
 def test_cancel_stops_the_job_within_a_tick():
     cfg = _config(PRESETS["CS231n init"], steps=200)
     est = cost.estimate(cfg)
-    job = jobs.submit(f"test-cancel {cfg!r}", _work(cfg, est), estimate_s=est.promise_s, label="test")
+    fn = experiment.job(work(est), cfg, est.promise_s)
+    job = jobs.submit(f"test-cancel {cfg!r}", fn, estimate_s=est.promise_s, label="test")
     deadline = time.monotonic() + 30
     while job.frac == 0 and time.monotonic() < deadline:  # wait until it is training
         time.sleep(0.05)

@@ -3,23 +3,20 @@
 Rates are measured once per process per optimizer (``core.batch_size_cost.measured``: tiny runs, CPU time, best
 of three), so the promise follows this machine, the optimizer and the preset. They are what the work costs on a
 free core; on a shared server the job also waits for a core, so the estimate is scaled by how busy the machine is
-now (``busy``). The promise is that estimate with a margin, and the job stops at it (views.histograms.batch_size),
-so the sweep never takes longer than the page said.
+now (views.ui.experiment's ``busy``). The promise is that estimate with a margin (``promise``), and the run stops
+at it (views.ui.experiment), so the sweep never takes longer than the page said.
 """
 
 from __future__ import annotations
 
-import math
-import os
 from dataclasses import dataclass, replace
 
 from core.batch_size_cost import Sizes, cell_seconds, experiment_seconds, rates, steps_that_fit
 from core.batch_size_experiment import BatchSizeConfig, cell_order
 from core.datasets import load
 from views.ui import budget
+from views.ui.experiment import MARGIN, busy, promise
 
-MARGIN = 1.5  # promise / estimate: a moment of load does not break the promise (the job stops at it anyway)
-SLACK_S = 0.5  # the job stops this long before its promise: a cell's last steps and its evaluation fit in it
 STEP_GRID = 50  # the Steps per run slider moves by 50 (views/histograms/controls.py)
 WIDTHS = (8, 16, 32, 64, 100, 128, 256, 500, 512)  # the sidebar's Width marks
 
@@ -38,24 +35,6 @@ def sizes(cfg: BatchSizeConfig) -> Sizes:
     """The shape of ``cfg``'s dataset: inputs, classes, test rows."""
     split = load(cfg.dataset, seed=cfg.seed)
     return Sizes(split.n_features, split.n_classes, len(split.y_test))
-
-
-def busy() -> float:
-    """How many times longer CPU-bound work takes now than on a free core, from the load average per core.
-
-    The square root of (load + the job) per core: the load counts threads that mostly wait, and on this 2-core
-    machine sweeps at load 5 to 10 ran 1.4 to 2.1 times their CPU time, not 3 to 5 times.
-    """
-    try:
-        cores = len(os.sched_getaffinity(0))
-        return max(1.0, math.sqrt((os.getloadavg()[0] + 1.0) / cores))
-    except (AttributeError, OSError):  # no load average on this platform: assume a free core
-        return 1.0
-
-
-def promise(seconds: float) -> float:
-    """The whole seconds the page promises for an estimate of ``seconds``."""
-    return float(math.ceil(seconds * MARGIN + 1.0))
 
 
 def estimate(cfg: BatchSizeConfig) -> Estimate:

@@ -11,7 +11,7 @@ from core.bn_promises.bias import BIAS_SETUP, EPS64, BiasConfig, BiasResult, bia
 from core.bn_promises.common import MAX_STEPS
 from core.networks import ACTIVATIONS
 from views.histograms.promises import runner
-from views.ui import charts, frame, widgets
+from views.ui import frame, widgets
 from viz.bn_promises_b import bias_figure
 
 NAME = "bias"
@@ -69,31 +69,14 @@ def show() -> None:
 def body(cfg: BiasConfig) -> None:
     """Run with its promise, then the last result's chart and claims."""
     what = f"2 float64 networks × {cfg.setup.steps} steps"
-    result = runner.run(NAME, cfg, _work(cfg), seconds=seconds(cfg), label="The redundant bias", what=what,
-                        nearest=lambda: _nearest(cfg))
+    result = runner.run(NAME, cfg, bias_redundancy, seconds=seconds(cfg), label="The redundant bias", what=what,
+                        nearest=lambda: runner.nearest(cfg, STEPS, seconds, "Steps", "a quieter moment"))
     if result is None:
         return
-    for sentence in claims(result):  # above the chart: what it shows, read from its records
-        st.markdown(sentence)
-    charts.chart(bias_figure(result), "promise_bias_chart")
-    if result.diverged_at is not None:
+    runner.draw(result, claims(result), bias_figure(result), "promise_bias_chart")
+    if result.diverged_at is not None:  # a run that diverged is complete: no "stopped" caption above
         st.warning(frame.diverged("Both twins", result.diverged_at) + " (the curves end there). Lower the "
                    "learning rate.")
-    elif not result.complete:
-        st.caption(f"Stopped at the promised time after {result.steps_done} of {result.config.setup.steps} steps "
-                   "(the server was busier than when it timed itself); fewer steps finish sooner.")
-
-
-def _work(cfg: BiasConfig):
-    def work(tick, stop_at):
-        return bias_redundancy(cfg, tick=tick, stop_at=stop_at)
-    return work
-
-
-def _nearest(cfg: BiasConfig) -> str:
-    fit = [k for k in range(STEPS[0], cfg.setup.steps, STEPS[2])
-           if runner.fits(seconds(replace(cfg, setup=replace(cfg.setup, steps=k))))]
-    return f"**Steps** {fit[-1]}" if fit else "a quieter moment"
 
 
 def coincide(result: BiasResult) -> bool:

@@ -18,7 +18,7 @@ from core.bn_promises.init_dependence import (
 )
 from core.networks import ACTIVATIONS, INITS
 from views.histograms.promises import runner
-from views.ui import cache, charts, frame, widgets
+from views.ui import frame, widgets
 from viz.bn_promises import init_heatmaps
 
 NAME = "init"
@@ -70,43 +70,10 @@ def body(cfg: InitDependenceConfig) -> None:
         st.warning("Pick at least one initialization and one activation.", icon=":material/warning:")
         return
     nets = 2 * len(cfg.inits) * len(cfg.activations)
-    result = runner.run(NAME, cfg, _work(cfg), seconds=seconds(cfg),
-                        label="Initialization dependence", what=f"{nets} networks × {cfg.setup.steps} steps",
-                        nearest=lambda: _nearest(cfg), live=_live(cfg))
-    if result is None:
-        return
-    for sentence in claims(result):
-        st.markdown(sentence)
-    charts.chart(init_heatmaps(result), "promise_init_chart")
-    if not result.complete:
-        st.caption(f"Stopped at the promised time after {result.steps_done} of {result.config.setup.steps} steps "
-                   "(the server was busier than when it timed itself); fewer steps finish sooner.")
-
-
-def _work(cfg: InitDependenceConfig):
-    def work(tick, stop_at, publish):
-        return init_dependence(cfg, tick=tick, stop_at=stop_at, publish=publish)
-    return work
-
-
-@cache.shared("promise_init_start", max_mb=4)
-def _untrained(cfg: InitDependenceConfig):
-    return untrained(cfg)
-
-
-def _live(cfg: InitDependenceConfig):
-    def draw(state) -> None:
-        state = state if state is not None else _untrained(cfg)
-        st.caption(f"Live: every net at step {state.steps_done} of {cfg.setup.steps}; the result's sentences come "
-                   "when the last step is done.")
-        charts.chart(init_heatmaps(state), "promise_init_live")
-    return draw
-
-
-def _nearest(cfg: InitDependenceConfig) -> str:
-    """The most steps (on the slider's grid) whose promise fits the job budget, else fewer cells."""
-    fit = [k for k in range(STEPS[0], cfg.setup.steps, STEPS[2])
-           if runner.fits(seconds(replace(cfg, setup=replace(cfg.setup, steps=k))))]
-    if fit:
-        return f"**Steps per run** {fit[-1]}"
-    return "fewer initializations or activations"
+    result = runner.run(NAME, cfg, init_dependence, seconds=seconds(cfg), label="Initialization dependence",
+                        what=f"{nets} networks × {cfg.setup.steps} steps",
+                        nearest=lambda: runner.nearest(cfg, STEPS, seconds, "Steps per run",
+                                                       "fewer initializations or activations"),
+                        live=runner.live(cfg, untrained, init_heatmaps, "promise_init_live"))
+    if result is not None:
+        runner.draw(result, claims(result), init_heatmaps(result), "promise_init_chart")

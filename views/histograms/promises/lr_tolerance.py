@@ -10,7 +10,7 @@ from core.bn_promises.common import MAX_STEPS, TRAINED
 from core.bn_promises.lr_tolerance import DEFAULT, LRS, LrToleranceConfig, claims, cost, lr_tolerance, untrained
 from core.networks import ACTIVATIONS, INITS
 from views.histograms.promises import runner
-from views.ui import cache, charts, frame, widgets
+from views.ui import frame, widgets
 from viz.bn_promises import lr_band_chart
 
 NAME = "lr"
@@ -56,40 +56,8 @@ def show() -> None:
 def body(cfg: LrToleranceConfig) -> None:
     """Run with its promise, the live chart while it trains, then the chart and what it shows."""
     what = f"{2 * len(cfg.lrs)} networks × {cfg.setup.steps} steps"
-    result = runner.run(NAME, cfg, _work(cfg), seconds=seconds(cfg), label="Learning-rate tolerance", what=what,
-                        nearest=lambda: _nearest(cfg), live=_live(cfg))
-    if result is None:
-        return
-    for sentence in claims(result):  # above the chart: what it shows, read from its points
-        st.markdown(sentence)
-    charts.chart(lr_band_chart(result), "promise_lr_chart")
-    if not result.complete:
-        st.caption(f"Stopped at the promised time after {result.steps_done} of {result.config.setup.steps} steps "
-                   "(the server was busier than when it timed itself); fewer steps finish sooner.")
-
-
-def _work(cfg: LrToleranceConfig):
-    def work(tick, stop_at, publish):
-        return lr_tolerance(cfg, tick=tick, stop_at=stop_at, publish=publish)
-    return work
-
-
-@cache.shared("promise_lr_start", max_mb=4)
-def _untrained(cfg: LrToleranceConfig):
-    return untrained(cfg)
-
-
-def _live(cfg: LrToleranceConfig):
-    def draw(state) -> None:
-        state = state if state is not None else _untrained(cfg)
-        st.caption(f"Live: every net at step {state.steps_done} of {cfg.setup.steps}; the result's sentences come "
-                   "when the last step is done.")
-        charts.chart(lr_band_chart(state), "promise_lr_live")
-    return draw
-
-
-def _nearest(cfg: LrToleranceConfig) -> str:
-    """The most steps (a multiple of 100) whose promise fits the job budget."""
-    fit = [k for k in range(STEPS[0], cfg.setup.steps, STEPS[2])
-           if runner.fits(seconds(replace(cfg, setup=replace(cfg.setup, steps=k))))]
-    return f"**Steps per run** {fit[-1]}" if fit else "a quieter moment"
+    result = runner.run(NAME, cfg, lr_tolerance, seconds=seconds(cfg), label="Learning-rate tolerance", what=what,
+                        nearest=lambda: runner.nearest(cfg, STEPS, seconds, "Steps per run", "a quieter moment"),
+                        live=runner.live(cfg, untrained, lr_band_chart, "promise_lr_live"))
+    if result is not None:
+        runner.draw(result, claims(result), lr_band_chart(result), "promise_lr_chart")

@@ -16,7 +16,7 @@ from core.bn_promises.regularization import (
     units,
 )
 from views.histograms.promises import runner
-from views.ui import charts, frame, widgets
+from views.ui import frame, widgets
 from viz.bn_promises_b import gap_figure
 
 NAME = "reg"
@@ -81,32 +81,14 @@ def body(cfg: RegularizationConfig) -> None:
         st.warning(str(exc), icon=":material/warning:")
         return
     what = f"4 networks × {cfg.setup.steps} steps"
-    result = runner.run(NAME, cfg, _work(cfg), seconds=seconds(cfg), label="BN as a regularizer", what=what,
-                        nearest=lambda: _nearest(cfg))
+    result = runner.run(NAME, cfg, regularization_gap, seconds=seconds(cfg), label="BN as a regularizer", what=what,
+                        nearest=lambda: runner.nearest(cfg, STEPS, seconds, "Steps", "a quieter moment"))
     if result is None:
         return
-    for sentence in claims(result):  # above the chart: what it shows, read from its curves
-        st.markdown(sentence)
-    charts.chart(gap_figure(result), "promise_reg_chart")
+    runner.draw(result, claims(result), gap_figure(result), "promise_reg_chart")
     diverged = [frame.diverged(c.name, c.diverged_at) for c in result.curves if c.diverged_at is not None]
     if diverged:
         st.warning("; ".join(diverged) + " (its line ends there). Lower the learning rate.")
-    if not result.complete:
-        st.caption(f"Stopped at the promised time after {result.steps_done} of {result.config.setup.steps} steps "
-                   "(the server was busier than when it timed itself); fewer steps finish sooner.")
-
-
-def _work(cfg: RegularizationConfig):
-    def work(tick, stop_at):
-        return regularization_gap(cfg, tick=tick, stop_at=stop_at)
-    return work
-
-
-def _nearest(cfg: RegularizationConfig) -> str:
-    """The most steps (a multiple of 100) whose promise fits the job budget."""
-    fit = [k for k in range(STEPS[0], cfg.setup.steps, STEPS[2])
-           if runner.fits(seconds(replace(cfg, setup=replace(cfg.setup, steps=k))))]
-    return f"**Steps** {fit[-1]}" if fit else "a quieter moment"
 
 
 def noise(result: RegularizationResult, *names: str) -> float:
