@@ -114,6 +114,12 @@ def marks(minima: np.ndarray, start) -> list[dict]:
     return out
 
 
+# Where a map's legend goes: beside it (the default), or under it in wrapping rows for a map in half a page's width,
+# where a legend beside it took a third of the width from the map (the plot then reaches to 5 px of the right edge).
+LEGENDS = {"right": ({}, {}), "below": (dict(orientation="h", x=0.0, xanchor="left", y=-0.12, yanchor="top"),
+                                         dict(r=5))}
+
+
 def plane_layout(xs, ys, height: int = 620) -> dict:
     """Square x-y axes over the surface's box, legend on the right, pan by default (scroll zooms)."""
     return dict(
@@ -133,14 +139,17 @@ def plane_layout(xs, ys, height: int = 620) -> dict:
 
 def contour(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, pick: int = PICK,
             height: int = 620, bundle: dict[str, list[np.ndarray]] | None = None,
-            picture: dict | None = None) -> go.Figure:
+            picture: dict | None = None, legend: str = "right") -> go.Figure:
     """The log-scaled map of z (len(ys), len(xs)), one coloured path (T+1, 2) per optimizer, minima and start.
 
     pick > 0 adds an invisible pick x pick grid of markers so a click can choose a new start.
     bundle: optimizer name -> more runs (T+1, 2) of it (other noise seeds), drawn faint under its bold path.
     picture: the map as a layout image (viz.contour_image.image_layer of the same grid), if already made. An image,
     not a contour trace: a redraw after a slider move then re-traces no contour lines, and the PNG is smaller.
+    legend: a key of LEGENDS, "right" (beside the map) or "below" (under it, for a map in a narrow column).
     """
+    if legend not in LEGENDS:
+        raise ValueError(f"legend must be one of {', '.join(LEGENDS)}, got {legend!r}.")
     data = [pick_grid(xs, ys, pick)] if pick else []
     for i, name in enumerate(paths):
         data += bundle_traces(name, (bundle or {}).get(name, []), i)
@@ -148,6 +157,8 @@ def contour(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, 
         data += path_traces(name, pts, i)
     data = [single(t) for t in data]
     layout = plane_layout(xs, ys) | {"images": [picture if picture is not None else image_layer(xs, ys, z)]}
+    place, margin = LEGENDS[legend]
+    layout["legend"], layout["margin"] = layout["legend"] | place, layout["margin"] | margin
     if pick:
         layout["hoverdistance"] = HOVER_PX
     return figure(data + marks(minima, start), layout, height)

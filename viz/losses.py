@@ -35,11 +35,12 @@ def gap_line(v: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def losses(values: dict[str, np.ndarray], floor: float, diverged: dict[str, int | None],
-           height: int = 340, escaped: frozenset[str] | set[str] = frozenset()) -> go.Figure:
+           height: int = 340, escaped: frozenset[str] | set[str] = frozenset(), legend: bool = True) -> go.Figure:
     """f - floor (floor = lowest known value) per step (T+1,) on a log axis; a cross marks each divergence.
 
     A run that falls below the floor (escaped: left the box downhill) ends its line with a downward triangle where
-    it crossed the floor instead of lying at FLOOR as if it had converged.
+    it crossed the floor instead of lying at FLOOR as if it had converged. legend=False draws none (beside a chart
+    whose legend names the same colours, the curves then get the whole width).
     """
     data = []
     for i, (name, v) in enumerate(values.items()):
@@ -62,4 +63,6 @@ def losses(values: dict[str, np.ndarray], floor: float, diverged: dict[str, int 
                   yaxis=dict(type="log", title=dict(text="f − f*"), exponentformat="power"),
                   legend=dict(x=1.02, xanchor="left", y=1.0, font=dict(size=14)),
                   margin=dict(l=70, r=10, t=30, b=50), title=dict(text="Loss gap per step (log scale)", x=0.01))
+    if not legend:
+        layout["showlegend"] = False
     return figure(data, layout, height)

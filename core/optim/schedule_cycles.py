@@ -51,7 +51,7 @@ def supports_momentum(optimizer) -> bool:
     return "momentum" in optimizer.defaults or "betas" in optimizer.defaults
 
 
-def torch_cyclic(opt, base_lr=None, max_lr=None, cycle_momentum=False, **kw):
+def torch_cyclic(opt, base_lr=None, max_lr=None, cycle_momentum=True, **kw):
     base = opt.param_groups[0]["lr"] if base_lr is None else base_lr
     return tls.CyclicLR(opt, base, 10.0 * base if max_lr is None else max_lr,
                         cycle_momentum=cycle_momentum and supports_momentum(opt), **kw)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.optim.plateau import Plateau
+from core.optim.registry import get
 from core.optim.schedules import SCHEDULES, lrs, momenta, momentum_key, resolve
 
 
@@ -71,3 +72,14 @@ def plan(schedule, batch, n_configs: int, per: int, steps: int) -> Plan | None:
                                             (steps, 1))
             out.hypers[which][:, r] = moms[key]
     return None if steps == 0 or names == {"constant"} else out
+
+
+def slower_form(name: str, params: dict, optimizers) -> str | None:
+    """Why a small race of `optimizers` (registry names) on schedule (name, params) leaves core.optim.float_loop for
+    the batched form, as `plan` decides it: "loss" (the lr follows each run's loss), "momentum" (it cycles the
+    momentum or beta1 of one of them), or None (the float loop, at most setting the lr)."""
+    params = resolve(name, **params)
+    if SCHEDULES[name].feedback:
+        return "loss"
+    cycles = SCHEDULES[name].momenta is not None and momenta(name, 1, **params) is not None
+    return "momentum" if cycles and any(momentum_key(get(o).defaults) for o in optimizers) else None

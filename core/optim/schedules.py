@@ -62,8 +62,10 @@ def _lambda(factor) -> Callable:
     return lambda opt, **kw: tls.LambdaLR(opt, lambda e: factor(e, **kw))
 
 
+# torch's defaults but step_size_up (torch's 2000 is a long training run; a race is a few hundred steps) and the lrs
+# (None: the run's lr, see schedule_cycles); like torch, both cycle the momentum unless told not to.
 _CYCLIC = {"base_lr": None, "max_lr": None, "step_size_up": 100, "step_size_down": None, "mode": "triangular",
-           "gamma": 1.0, "cycle_momentum": False, "base_momentum": 0.8, "max_momentum": 0.9}
+           "gamma": 1.0, "cycle_momentum": True, "base_momentum": 0.8, "max_momentum": 0.9}
 _ONECYCLE = {"max_lr": None, "total_steps": 500, "pct_start": 0.3, "anneal_strategy": "cos", "cycle_momentum": True,
              "base_momentum": 0.85, "max_momentum": 0.95, "div_factor": 25.0, "final_div_factor": 1e4,
              "three_phase": False}

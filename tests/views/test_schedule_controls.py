@@ -69,12 +69,27 @@ def test_a_cycle_shorter_than_the_race_says_what_happens_after_it():
     assert any("past total_steps = 200" in c.value for c in at.caption)
 
 
-def test_cyclic_momentum_is_off_unless_asked_and_drawn_when_on():
+def test_cyclic_momentum_is_drawn_when_on():
     at = open_page(PAGE, timeout=120, query={"sch_name": "Cyclic", "sch_cmom": "true", "sch_cbmom": "0.6"})
     _ok(at)
     lr, mom = _schedule_chart(at)["data"]
     assert _y(mom).min() == pytest.approx(0.6) and _y(mom).max() == pytest.approx(0.9)
     assert np.argmax(_y(lr)) == np.argmin(_y(mom))  # momentum moves opposite to the lr
+
+
+def test_cyclic_cycles_momentum_by_default_as_torch_and_an_old_link_without_it_opens_so():
+    """torch's CyclicLR default; a link made when the page's default was off (no sch_cmom) opens with it on."""
+    at = open_page(PAGE, timeout=120, query={"sch_name": "Cyclic"})
+    _ok(at)
+    lr, mom = _schedule_chart(at)["data"]
+    np.testing.assert_allclose(_y(mom), momenta("cyclic", 500, step_size_up=100, max_lr=3.0), rtol=1e-6)
+    assert _y(mom).min() == pytest.approx(0.8) and _y(mom).max() == pytest.approx(0.9)  # torch's defaults
+    assert at.toggle(key="sch_cmom").value is True
+    assert any("SGD, RMSprop get it too" in c.value and "Adagrad, Adadelta, Rprop have no momentum" in c.value
+               for c in at.caption)
+    off = open_page(PAGE, timeout=120, query={"sch_name": "Cyclic", "sch_cmom": "false"})
+    _ok(off)
+    assert len(_schedule_chart(off)["data"]) == 1 and not any("dashed" in c.value for c in off.caption)
 
 
 @pytest.mark.parametrize("query, words", [

@@ -11,15 +11,20 @@ import streamlit as st
 from core.optim.engine import MAX_STEPS
 from core.optim.presets import COURSE, LR_GRID, PRESETS, default_lr, lr_choices
 from core.optim.registry import OPTIMIZERS
+from core.optim.schedule_plan import slower_form
+from core.optim.schedules import SCHEDULES
 from core.surfaces.registry import SURFACES
 from core.surfaces.surface import Surface
 from views.optimizers import cost, lr_entry
 from views.optimizers.config import LR_MODES, RunConfig, SurfaceConfig
-from views.ui import budget, widgets
+from views.ui import budget, links, widgets
 
 SURFACE_NAMES = [*SURFACES, "custom"]
 KAPPAS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
 LONGEST = MAX_STEPS // 4  # the Steps slider's end: 4x below the engine's limit keeps a race under a second
+CYCLE_KEYS = {"cyclic": "sch_cmom", "onecycle": "sch_omom"}  # views.optimizers.schedule's momentum toggles
+_TOGGLE = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+SLOWER_WHY = {"momentum": "with a cycled momentum", "loss": "with an lr that follows each loss"}
 
 
 PRESET = "preset"  # the preset pills' key: the preset whose run the page shows, if any
@@ -104,25 +109,50 @@ def optimizers() -> list[str]:
     chosen = widgets.pills("Optimizers", list(OPTIMIZERS), list(COURSE), key="opt",
                            format_func=lambda k: OPTIMIZERS[k].title, wrap=True)
     names = [k for k in OPTIMIZERS if k in chosen]
-    st.session_state[SIZE] = race_size() | {"optimizers": len(names)}
+    st.session_state[SIZE] = race_size() | {"optimizers": len(names), "names": tuple(names)}
     return names
 
 
+def _held(key: str, read, default):
+    """A control drawn further down the column: its value, or on a link's first run (before it exists) the link's."""
+    if key in st.session_state:
+        return st.session_state[key]
+    given = links.values(key)
+    try:
+        return read(given[-1]) if given else default
+    except (KeyError, ValueError):  # a bad link value: the control will say so and show its default
+        return default
+
+
+def schedule_slower(names) -> str | None:
+    """How the schedule chosen below slows a race of `names` (core.optim.schedule_plan.slower_form; None: not)."""
+    by_title = {s.title: k for k, s in SCHEDULES.items()}  # a link names the schedule by its title
+    name = _held("sch_name", by_title.__getitem__, "constant")
+    params = {}
+    if name in CYCLE_KEYS:  # both toggles are on by default, as torch's cycle_momentum
+        params["cycle_momentum"] = bool(_held(CYCLE_KEYS[name], lambda t: _TOGGLE[t.lower()], True))
+    return slower_form(name, params, names)
+
+
 def steps() -> int:
-    """Steps per run: the slider's value, or the most that the racing optimizers can run within a page run."""
+    """Steps per run: the slider's value, or the most that the racing optimizers can run within a page run (on
+    the schedule chosen below: one that cycles a momentum or follows the loss makes a race slower)."""
     wanted = int(widgets.slider("Steps", 10, LONGEST, 500, key="steps"))
-    n = len(st.session_state.get("opt") or COURSE)  # the Optimizers box's value (drawn before or after this)
-    fit = cost.most_steps(n, 1, wanted)
+    names = list(st.session_state.get("opt") or COURSE)  # the Optimizers box's value (drawn before or after this)
+    n, slower = len(names), schedule_slower(names)
+    fit = cost.most_steps(n, 1, wanted, slower=slower)
     if fit < wanted:
-        st.caption(cost.too_long(cost.seconds(wanted, n), f"{wanted} steps of {n} optimizers", f"{fit} steps",
+        what = f"{wanted} steps of {n} optimizers" + (f" {SLOWER_WHY[slower]}" if slower else "")
+        st.caption(cost.too_long(cost.seconds(wanted, n, slower=slower), what, f"{fit} steps",
                                  f"the race runs {fit}"))
     st.session_state[SIZE] = race_size() | {"steps": fit}
     return fit
 
 
 def race_size() -> dict:
-    """This run's racing optimizers and steps so far ({"optimizers", "steps"}), for the controls drawn after."""
-    return st.session_state.get(SIZE, {"optimizers": len(COURSE), "steps": 500})
+    """This run's racing optimizers and steps so far ({"optimizers", "names", "steps"}), for the controls drawn
+    after."""
+    return st.session_state.get(SIZE, {"optimizers": len(COURSE), "names": tuple(COURSE), "steps": 500})
 
 
 def raw_start() -> tuple[float | None, float | None]:

@@ -133,7 +133,7 @@ def prefix(traj: Trajectory, steps: int) -> Trajectory:
 def ahead(cfg: RaceConfig) -> int:
     """The steps to run for cfg: the next multiple of AHEAD while that fits a page run, else cfg.steps."""
     longer = -(-cfg.steps // AHEAD) * AHEAD
-    fits = budget.fits_inline(cost.seconds(longer, len(cfg.runs)))
+    fits = budget.fits_inline(cost.seconds(longer, len(cfg.runs), slower=cost.race_slower(cfg)))
     return longer if cfg.steps and fits else cfg.steps
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from core.optim.noise import NOISES
 from views.optimizers import cost
 from views.optimizers.config import NoiseConfig
-from views.optimizers.controls import race_size
+from views.optimizers.controls import race_size, schedule_slower
 from views.ui import frame, widgets
 
 SIGMAS = (0.0, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
@@ -41,8 +41,10 @@ def _within_budget(paths: int) -> int:
     n, steps = race_size()["optimizers"], race_size()["steps"]
     if not n:
         return paths
-    fit = cost.most_rows(steps, n, paths)
+    slower = schedule_slower(race_size().get("names", ()))  # a plateau or momentum-cycling race runs slower
+    fit = cost.most_rows(steps, n, paths, slower=slower)
     if fit < paths:
-        st.caption(cost.too_long(cost.seconds(steps, n, paths), f"{paths} noisy paths of {n} optimizers over "
-                                 f"{steps} steps", f"{fit} path{'s' if fit > 1 else ''}", f"the race draws {fit}"))
+        what = f"{paths} noisy paths of {n} optimizers over {steps} steps"
+        st.caption(cost.too_long(cost.seconds(steps, n, paths, slower=slower), what,
+                                 f"{fit} path{'s' if fit > 1 else ''}", f"the race draws {fit}"))
     return fit

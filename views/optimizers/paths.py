@@ -122,9 +122,10 @@ def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
                             selection_mode="points", options={"scrollZoom": True})
         outcome_line(race, land.surface)
     with side:
-        charts.cached_chart("losses", cfg, lambda: _no_legend(losses(
+        # No legend on the curves: beside the contour, whose legend names the same colours, they get the width.
+        charts.cached_chart("losses", cfg, lambda: losses(
             {t: tr.losses for t, tr in named.items()}, land.floor, {t: tr.diverged_at for t, tr in named.items()},
-            height=LOSS_HEIGHT, escaped={t for t, tr in named.items() if tr.escaped})), in_place=True)
+            height=LOSS_HEIGHT, escaped={t for t, tr in named.items() if tr.escaped}, legend=False), in_place=True)
         rows = results(land, race)
         st.download_button("Download trajectories (CSV)", partial(trajectories_csv, named),  # built on click only
                            file_name=f"normlab-{cfg.surface.name}.csv", mime="text/csv")
@@ -136,13 +137,5 @@ def _map(cfg: RaceConfig, land: Landscape, race: Race):
     """The contour with every path, its legend under the map: in half the tab's width, a legend beside the map
     took a third of the width from it."""
     paths = {r.title: t.points for r, t in zip(race.runs, race.trajs, strict=True)}
-    fig = contour(land.xs, land.ys, land.z, paths, land.surface.minima, cfg.start, bundle=race.bundle,
-                  picture=land.picture, height=MAP_HEIGHT)
-    return fig.update_layout(legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.12, yanchor="top"),
-                             margin=dict(r=5))
-
-
-def _no_legend(fig):
-    """The loss curves without their legend: beside the contour, whose legend names the same colours, the curves
-    get the column's width."""
-    return fig.update_layout(showlegend=False, margin=dict(r=10, t=30))
+    return contour(land.xs, land.ys, land.z, paths, land.surface.minima, cfg.start, bundle=race.bundle,
+                   picture=land.picture, height=MAP_HEIGHT, legend="below")

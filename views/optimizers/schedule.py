@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from core.optim.registry import OPTIMIZERS
 from core.optim.schedule_text import format_numbers, parse_numbers
+from core.optim.schedule_used import last_lr, lr_cuts, used_lrs
 from core.optim.schedules import SCHEDULES, lrs, momenta, momentum_key
 from views.optimizers.config import RaceConfig, ScheduleConfig
 from views.optimizers.controls import LONGEST
@@ -30,6 +30,14 @@ CUTS = (0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 THRESHOLDS = (0.0, 1e-4, 1e-3, 1e-2, 0.1)
 FLOORS = (0.0, 1e-4, 1e-3, 1e-2, 0.1)
 WITHOUT_MOMENTUM = [s.title for s in OPTIMIZERS.values() if momentum_key(s.defaults) is None]
+# Optimizers with a momentum of 0 the page has no control for: torch cycles it all the same (it turns them into
+# momentum methods while the schedule runs).
+AT_ZERO = [s.title for s in OPTIMIZERS.values() if momentum_key(s.defaults) == "momentum" and s.second != "momentum"
+           and s.defaults["momentum"] == 0.0]
+CYCLE_HELP = ("torch's cycle_momentum, on by default as in torch: the momentum (β₁ for the Adam family) moves from "
+              f"max_momentum to base_momentum and back, opposite to the lr; {', '.join(AT_ZERO)} (momentum 0 "
+              f"otherwise) get it too. {', '.join(WITHOUT_MOMENTUM)} have none: torch would refuse, so here only "
+              "their lr cycles.")
 
 
 def _fmt(v) -> str:
@@ -65,9 +73,7 @@ def _typed(label: str, default: tuple, key: str, whole: bool, help: str) -> tupl
 
 def _momentum(prefix: str, on: bool, base: float, top: float) -> dict:
     """cycle_momentum and its range (torch's base_momentum, max_momentum)."""
-    cycle = widgets.toggle("Cycle momentum / β₁", on, key=f"sch_{prefix}mom",
-                           help="torch's cycle_momentum: momentum (SGD, RMSprop) or β₁ (Adam family) moves opposite "
-                                "to the lr")
+    cycle = widgets.toggle("Cycle momentum / β₁", on, key=f"sch_{prefix}mom", help=CYCLE_HELP)
     if not cycle:
         return {"cycle_momentum": False}
     lo, hi = _side_by_side(lambda: _pick("base_momentum", MOMENTA, base, f"sch_{prefix}bmom"),
@@ -82,7 +88,7 @@ def _cyclic() -> dict:
                       "the page's lrs sit near the stable edge: a high peak throws SGD out"))
     mode = widgets.radio("mode", MODES, key="sch_mode", horizontal=True)
     gamma = _pick("gamma", GAMMAS_CYCLE, 0.999, "sch_gcyc") if mode == "exp_range" else 1.0
-    return {"step_size_up": up, "mode": mode, "gamma": gamma, "peak": float(peak), **_momentum("c", False, 0.8, 0.9)}
+    return {"step_size_up": up, "mode": mode, "gamma": gamma, "peak": float(peak), **_momentum("c", True, 0.8, 0.9)}
 
 
 def _onecycle() -> dict:
@@ -162,8 +168,9 @@ def _caption(cfg: ScheduleConfig, steps: int) -> None:
         return
     line = f"`{spec.torch_name}`, lr relative to each optimizer's lr"
     if params.get("cycle_momentum"):
-        line += (f"; momentum (β₁ for the Adam family) dashed. {', '.join(WITHOUT_MOMENTUM)} have no momentum: "
-                 "torch refuses to cycle it, so only their lr follows the schedule")
+        line += (f"; momentum (β₁ for the Adam family) dashed. {', '.join(AT_ZERO)} get it too, from momentum 0, as "
+                 f"in torch. {', '.join(WITHOUT_MOMENTUM)} have no momentum: torch refuses to cycle it, so only their "
+                 "lr follows the schedule")
     st.caption(line + ".")
     if cfg.name == "onecycle" and steps > params["total_steps"]:
         st.caption(f"The race runs {steps} steps, past total_steps = {params['total_steps']}: torch's OneCycleLR "
@@ -200,13 +207,9 @@ def used(cfg: RaceConfig, race) -> None:
     got, lines = {}, []
     for r, tr in zip(race.runs, race.trajs, strict=True):
         name, params = cfg.schedule.for_lr(r.lr)
-        steps = len(tr.losses) - 1
-        lr = lrs(name, r.lr, steps, losses=tr.losses[1:], **params)
-        if tr.diverged_at is not None:
-            lr[tr.diverged_at:] = np.nan  # the lr of steps after the run left
-        got[r.title] = lr
-        cuts = int(np.sum(np.diff(lr[np.isfinite(lr)]) < 0))
-        lines.append(f"{r.title}: {cuts} cut{'s' * (cuts != 1)}" + (f", lr {lr[np.isfinite(lr)][-1]:.3g} at the end"
+        got[r.title] = lr = used_lrs(name, r.lr, tr.losses, tr.diverged_at, **params)
+        cuts = lr_cuts(lr)
+        lines.append(f"{r.title}: {cuts} cut{'s' * (cuts != 1)}" + (f", lr {last_lr(lr):.3g} at the end"
                                                                     if cuts else ""))
     path = " (noise path 0; every path is cut on its own loss)" if cfg.noise.sigma else ""
     st.caption(f"The lr each optimizer got from its own loss{path}: " + "; ".join(lines) + ".")
