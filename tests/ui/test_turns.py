@@ -3,7 +3,7 @@
 import threading
 import time
 
-from views.ui.turns import HALF_LIFE_S, Turns
+from views.ui.turns import Turns
 
 
 class _Clock:
@@ -14,14 +14,17 @@ class _Clock:
         return self.t
 
 
-def test_usage_is_the_held_time_decayed_by_half_lives():
+def test_a_session_clock_advances_by_the_time_its_runs_held_the_slot():
     clock = _Clock()
     turns = Turns(clock=clock)
     with turns.turn("heavy"):
         clock.t += 2.0
-    assert turns.usage("heavy") == 2.0 and turns.usage("fresh") == 0.0
-    clock.t += HALF_LIFE_S
-    assert abs(turns.usage("heavy") - 1.0) < 1e-12
+    assert turns.tag("heavy") == 2.0 and turns.tag("fresh") == 0.0
+    with turns.turn("fresh"):  # the slot's virtual time moves to the tag of the run started last
+        clock.t += 0.1
+    with turns.turn("heavy"):
+        clock.t += 1.0
+    assert abs(turns.tag("heavy") - 3.0) < 1e-9 and turns.tag("idle") == 2.0  # an idle session saved no credit
 
 
 def _run_queue(turns, holder_done, names):
@@ -89,3 +92,21 @@ def test_idle_waits_for_the_runs_and_gives_up_after_its_timeout():
     threading.Timer(0.1, release.set).start()
     assert turns.idle(5)
     t.join(5)
+
+
+def test_a_heavy_session_waits_only_until_the_light_ones_used_as_much():
+    """No starvation: light sessions coming back again and again pass a waiting heavy run only until their clocks
+    reach its tag (fixed when it queued), however often they return."""
+    clock = _Clock()
+    turns = Turns(clock=clock)
+    with turns.turn("heavy"):
+        clock.t += 1.0
+    waiting_tag = turns.tag("heavy")  # its next run queues now, behind two students who keep moving
+    light_runs = 0
+    while min(turns.tag("s1"), turns.tag("s2")) < waiting_tag:
+        who = min(("s1", "s2"), key=turns.tag)
+        with turns.turn(who):
+            clock.t += 0.1
+        light_runs += 1
+        assert light_runs < 100, "the heavy run would starve"
+    assert light_runs == 20  # each student ran 1 s worth (ten 0.1 s ticks), then the heavy run goes first

@@ -27,7 +27,7 @@ from views.ui.server import TURNS
 WORKERS = 1  # one job at a time: on two cores the page runs keep the other
 ABANDON_S = 6.0  # a job whose page stopped polling for this long has no one left to show it to
 POLL_S = 0.5
-YIELD_S = 1.0  # the longest a job waits at one progress update for page runs to finish (it must still progress)
+YIELD_S = 0.25  # the longest a job waits at one progress update for page runs to finish (it must still progress)
 _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="normlab-job")
 _LOCK = threading.Lock()
 _RUNNING: dict[str, Job] = {}

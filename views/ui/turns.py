@@ -1,10 +1,12 @@
-"""Whose page run goes next: a fair queue for the process's run slot, by each session's recent use of it.
+"""Whose page run goes next: a fair queue for the process's run slot (start-time fair queuing by session).
 
 A plain semaphore serves waiting runs in arrival order, so one tab opening heavy links (each run up to
 budget.RUN_S) takes every other turn and a class queued behind it waited seconds (make load, adversary: p95 3.8-4.2 s
-from 100 distinct heavy links alone). Here the free slot goes to the waiting run whose session held the slot least
-over the last few HALF_LIFE_S (decayed seconds), arrival order among equals: a student's 30 ms tick overtakes the
-queue of a session that just held the slot for a second, and that session still gets every turn nobody else wants.
+from 100 distinct heavy links alone). Here every session has a virtual clock that advances by the seconds its runs
+held the slot; a waiting run is tagged with max(its session's clock, the tag of the run last started) and the
+smallest tag goes next (arrival order among equals). A student's 30 ms tick thus overtakes a session that just held
+the slot for a second, that session still gets its turn once the others used as much (no one starves: a tag is fixed
+while the tags of later arrivals only grow), and a session that was idle comes back with no credit saved up.
 Background jobs ask last of all (``idle``): they wait for a moment when no page run is running or waiting.
 """
 
@@ -17,25 +19,22 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-HALF_LIFE_S = 10.0  # a session's use of the slot counts half after this long: a heavy link's weight fades in ~30 s
-FORGET_S = 120.0  # sessions not seen for this long are dropped from the ledger (it stays small)
-
 
 class Turns:
-    """``slots`` page runs at once; waiting runs served least recent use first (ties: arrival order)."""
+    """``slots`` page runs at once; waiting runs served by start tag (ties: arrival order)."""
 
     def __init__(self, slots: int = 1, clock=time.monotonic):
         self._cond = threading.Condition()
         self._free = slots
-        self._queue: list[tuple[float, int]] = []  # heap of (priority, ticket)
+        self._queue: list[tuple[float, int]] = []  # heap of (start tag, ticket)
         self._tickets = itertools.count()
-        self._used: dict[str, tuple[float, float]] = {}  # session -> (decayed seconds held, at time)
+        self._now = 0.0  # virtual time: the tag of the run started last
+        self._clock_of: dict[str, float] = {}  # session -> its virtual clock (finish tag of its last run)
         self._clock = clock
 
-    def usage(self, who: str) -> float:
-        """Seconds ``who`` held the slot, each weighted by 0.5 ** (age / HALF_LIFE_S)."""
-        held, at = self._used.get(who, (0.0, 0.0))
-        return held * 0.5 ** ((self._clock() - at) / HALF_LIFE_S)
+    def tag(self, who: str) -> float:
+        """The start tag a run of ``who`` arriving now gets."""
+        return max(self._now, self._clock_of.get(who, 0.0))
 
     @property
     def busy(self) -> bool:
@@ -47,12 +46,13 @@ class Turns:
     def turn(self, who: str) -> Iterator[None]:
         """Hold a slot for one page run of session ``who`` (waits, without the GIL, for its turn)."""
         with self._cond:
-            entry = (self.usage(who), next(self._tickets))
+            entry = (self.tag(who), next(self._tickets))
             heapq.heappush(self._queue, entry)
             while not (self._free > 0 and self._queue[0] == entry):
                 self._cond.wait()
             heapq.heappop(self._queue)
             self._free -= 1
+            self._now = max(self._now, entry[0])
             self._cond.notify_all()  # with several slots the next in line may start too
         start = self._clock()
         try:
@@ -60,10 +60,9 @@ class Turns:
         finally:
             with self._cond:
                 self._free += 1
-                now = self._clock()
-                self._used[who] = (self.usage(who) + now - start, now)
-                if len(self._used) > 256:
-                    self._forget(now)
+                self._clock_of[who] = entry[0] + self._clock() - start
+                if len(self._clock_of) > 256:  # sessions whose clock fell behind would restart at _now anyway
+                    self._clock_of = {k: v for k, v in self._clock_of.items() if v > self._now}
                 self._cond.notify_all()
 
     def idle(self, timeout: float) -> bool:
@@ -76,8 +75,3 @@ class Turns:
                     return False
                 self._cond.wait(left)
             return True
-
-    def _forget(self, now: float) -> None:
-        for who, (_, at) in list(self._used.items()):
-            if now - at > FORGET_S:
-                del self._used[who]
