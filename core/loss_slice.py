@@ -101,11 +101,15 @@ def _first_layer(net: torch.nn.Module, flat: torch.Tensor, x: torch.Tensor) -> t
 
 
 def _bn_eval(z: torch.Tensor, norm: torch.nn.Module, prefix: str, params: dict) -> torch.Tensor:
-    """Eval-mode batch norm of z (G, w, n) with the module's running statistics and stacked gamma, beta (G, w)."""
+    """Eval-mode batch norm of z (G, w, n), in place, with the module's running statistics and stacked gamma,
+    beta (G, w)."""
     if isinstance(norm, torch.nn.Identity):
         return z
-    z = (z - norm.running_mean[:, None]) * torch.rsqrt(norm.running_var + norm.eps)[:, None]
-    return z * params[prefix + "norm.weight"][..., None] + params[prefix + "norm.bias"][..., None]
+    # gamma (z - mean) / sqrt(var + eps) + beta as one scale and one shift per (weight set, feature), applied in
+    # place: two passes over the (G, w, n) block instead of four fresh ones (it cost more than the GEMMs).
+    scale = params[prefix + "norm.weight"] * torch.rsqrt(norm.running_var + norm.eps)  # (G, w)
+    shift = params[prefix + "norm.bias"] - norm.running_mean * scale
+    return z.mul_(scale[..., None]).add_(shift[..., None])
 
 
 def _affine(h: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None) -> torch.Tensor:

@@ -11,7 +11,8 @@ and backward. Each rule then steps with its real ``torch.optim`` class on its ow
 flat vectors, which every one of the 13 rules treats exactly as the separate tensors (they are element-wise, with
 one step counter per tensor). Batch norm trains with batch statistics and updates each rule's running statistics;
 test accuracy is measured in eval mode with them. A rule whose loss stops being finite stops there
-(``diverged_at``); the others go on.
+(``diverged_at``); the others go on. ``resume=`` a shorter race of the same settings goes on from where it stopped
+(``core.race_resume``): the result equals the race trained from scratch bit for bit.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from core.datasets import load
 from core.loss_slice import flat_params
 from core.networks import Net, NetSpec, build, copy_shared_weights
 from core.optim.registry import OPTIMIZERS
+from core.race_resume import RaceState, capture, check_resume, restore
 
 __all__ = ["DEFAULT_LR", "ARCHS", "MAX_STEPS", "RealRun", "RealRace", "net_spec", "race_real"]
 
@@ -88,6 +90,7 @@ class RealRace:
     steps: int  # updates trained (fewer than asked when stopped early)
     complete: bool
     seed: int  # initial weights, data split and batch order
+    state: RaceState | None = None  # where training stands: a longer race goes on from here (``resume``)
 
     def net(self, r: int) -> Net:
         """Rule r's final network (weights and buffers), in eval mode."""
@@ -124,10 +127,13 @@ def _check(rules: Sequence[str], lrs: Sequence[float], steps: int, batch_size: i
 
 def race_real(rules: Sequence[str], lrs: Sequence[float] | None = None, *, arch: str = "mlp", norm: str = "none",
               steps: int = 500, batch_size: int = 60, seed: int = 0, record_every: int = 25, eval_every: int = 25,
-              progress: Callable[[float], None] | None = None, stop_at: float | None = None) -> RealRace:
+              progress: Callable[[float], None] | None = None, stop_at: float | None = None,
+              resume: RealRace | None = None) -> RealRace:
     """Train one net per rule (same initial weights from ``seed``, same batches) for ``steps`` updates; weights
     recorded every ``record_every`` updates, test set every ``eval_every``; stops early at ``time.monotonic() >=
-    stop_at`` (``complete`` False); ``progress(fraction)`` every few steps."""
+    stop_at`` (``complete`` False); ``progress(fraction)`` every few steps (the share done of the updates this call
+    trains). ``resume``: a shorter race of the same settings to go on from (``core.race_resume``); the result is
+    the race trained from scratch, bit for bit."""
     rules = tuple(rules)
     _check(rules, [DEFAULT_LR.get(r, 1.0) for r in rules] if lrs is None else lrs, steps, batch_size)
     lrs = tuple(float(DEFAULT_LR[r]) for r in rules) if lrs is None else tuple(float(v) for v in lrs)
@@ -165,14 +171,22 @@ def race_real(rules: Sequence[str], lrs: Sequence[float] | None = None, *, arch:
         return loss.double().numpy(), (logits.argmax(2) == yt).double().mean(1).numpy()
 
     rng = np.random.default_rng([int(seed), 104729])  # batch order: the stream core.train_loop uses
-    order, cursor = rng.permutation(len(x)), 0
     losses = np.full((n_rules, steps), np.nan)
-    alive = np.ones(n_rules, bool)
-    diverged: list[int | None] = [None] * n_rules
-    evals, records = [(0, *evaluate())], [(0, flat.clone())]
-    done = 0
+    if resume is None:
+        order, cursor = rng.permutation(len(x)), 0
+        diverged: list[int | None] = [None] * n_rules
+        evals, records = [(0, *evaluate())], [(0, flat.clone())]
+        done = 0
+    else:
+        state = check_resume(resume, rules, lrs, spec, seed, steps, batch_size, record_every, eval_every)
+        order, cursor, trained, diverged, evals, records = restore(resume, state, flat, opts, buffers, rng,
+                                                                   record_every, eval_every)
+        done = resume.steps
+        losses[:, :done] = trained
+    alive = np.array([d is None for d in diverged])
+    first = done
     net.train(True)
-    for k in range(1, steps + 1):
+    for k in range(first + 1, steps + 1):
         if cursor + batch_size > len(order):  # a new epoch: reshuffle, drop the ragged end
             order, cursor = rng.permutation(len(x)), 0
         idx = torch.from_numpy(order[cursor:cursor + batch_size])
@@ -195,17 +209,19 @@ def race_real(rules: Sequence[str], lrs: Sequence[float] | None = None, *, arch:
         if k % eval_every == 0 or k == steps:
             evals.append((k, *evaluate()))
         if progress is not None and k % 10 == 0:
-            progress(k / steps)
+            progress((k - first) / (steps - first))
         if stop_at is not None and time.monotonic() >= stop_at:
             break
     if records[-1][0] != done:
         records.append((done, flat.clone()))
     if evals[-1][0] != done:
         evals.append((done, *evaluate()))
-    return _result(spec, rules, lrs, losses[:, :done], evals, records, diverged, buffers, done, done == steps, seed)
+    state = capture(lrs, batch_size, record_every, eval_every, flat, opts, rng, order, cursor)
+    return _result(spec, rules, lrs, losses[:, :done], evals, records, diverged, buffers, done, done == steps, seed,
+                   state)
 
 
-def _result(spec, rules, lrs, losses, evals, records, diverged, buffers, done, complete, seed) -> RealRace:
+def _result(spec, rules, lrs, losses, evals, records, diverged, buffers, done, complete, seed, state) -> RealRace:
     weights = torch.stack([w for _, w in records]).numpy()  # (K, R, P)
     test_loss = np.array([e[1] for e in evals])  # (E, R)
     test_acc = np.array([e[2] for e in evals])
@@ -219,4 +235,4 @@ def _result(spec, rules, lrs, losses, evals, records, diverged, buffers, done, c
     runs = tuple(RealRun(rule, lr, losses[r].copy(), test_loss[:, r].copy(), test_acc[:, r].copy(), diverged[r])
                  for r, (rule, lr) in enumerate(zip(rules, lrs, strict=True)))
     bufs = tuple({n: b[r].clone() for n, b in buffers.items()} for r in range(len(rules)))
-    return RealRace(spec, runs, eval_steps, record_steps, weights, bufs, done, complete, int(seed))
+    return RealRace(spec, runs, eval_steps, record_steps, weights, bufs, done, complete, int(seed), state)

@@ -9,7 +9,7 @@ from viz.contour_image import image_layer
 from viz.contours import marks, path_traces, single
 from viz.grid_layout import grid, ref
 from viz.smoothness import with_gaps
-from viz.theme import INK, PAPER, color, figure
+from viz.theme import color, figure
 
 SMOOTH = 20  # the loss curve: mean of the last 20 mini-batch losses (ConvNetJS's trainer demo draws that)
 DASH = {0: "solid", 1: "dash"}  # first net (plain) solid, second (batch norm) dashed
@@ -77,8 +77,10 @@ def plane_figure(plane, race, net: str = "", height: int = 520) -> go.Figure:
     layout = dict(
         xaxis=dict(range=[xs[0], xs[-1]], title=dict(text=axes[0]), showgrid=False, zeroline=False),
         yaxis=dict(range=[ys[0], ys[-1]], title=dict(text=axes[1]), showgrid=False, zeroline=False),
-        # below the map: two planes share the page's width side by side
-        legend=dict(orientation="h", x=0, y=-0.18, yanchor="top", font=dict(size=13, color=INK), bgcolor=PAPER),
+        # below the map (two planes share the page's width side by side), on the page: no colour of its own, so its
+        # text takes the theme's (views.ui.charts.live draws it with the page's text colour; theme placeholders
+        # such as viz.theme.INK are swapped by st.plotly_chart only)
+        legend=dict(orientation="h", x=0, y=-0.18, yanchor="top", font=dict(size=13)),
         margin=dict(l=55, r=10, t=50 if net else 20, b=50), plot_bgcolor="rgba(0,0,0,0)",
         images=[image_layer(xs, ys, plane.z)])
     return figure(data, layout, height, title=net)

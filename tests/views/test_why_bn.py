@@ -9,7 +9,7 @@ import torch
 from tests.apptest import chart_specs, open_page
 from views.why_bn import data
 from views.why_bn.config import PlaneConfig, RaceConfig
-from views.why_bn.race import plane_claims, race_claims
+from views.why_bn.race_claims import plane_claims, race_claims
 
 torch.set_num_threads(1)  # as app.py sets it
 PAGE = "views/why_bn/page.py"
@@ -46,12 +46,15 @@ def test_no_optimizer_is_one_sentence():
 def test_the_plane_job_finishes_and_its_caption_reads_the_plane():
     cfg = PlaneConfig(RaceConfig(("sgd", "adam"), (1.0, 0.01), "mlp", ("none",), 100, 0), "pca", 21)
     at = _open(rr_net="no normalization", rr_steps="100", rr_grid="21")
+    assert not at.exception and len(chart_specs(at)) >= 2, "the curves and a coarse plane come at once"
     end = time.monotonic() + 120
-    while len(chart_specs(at)) < 2 and time.monotonic() < end:
+    while any("coarse" in c.value for c in at.caption) and time.monotonic() < end:
         time.sleep(1.0)
         at.run()
     assert not at.exception and len(chart_specs(at)) >= 2
+    assert not any("coarse" in c.value for c in at.caption), "the full grid replaced the coarse one"
     plane, race = data.plane(cfg, "none"), data.race(cfg.race, "none")
+    assert plane.z.shape == (21, 21)
     shown = " ".join(m.value for m in at.markdown)
     assert all(c in shown for c in plane_claims(plane, race))
 
@@ -79,3 +82,44 @@ def test_the_link_to_the_histograms_page_names_its_promises_tab():
     from views.why_bn.page_text import INTRO
 
     assert f"(/histograms?htab={quote_plus(TAB)})" in INTRO
+
+
+def test_a_longer_race_keeps_a_subset_of_a_shorter_ones_records_and_evaluations():
+    # what lets a tick of Steps go on from the cached shorter race (views.why_bn.data.start)
+    cfgs = [RaceConfig(("sgd",), (1.0,), "mlp", ("none",), s, 0) for s in range(50, 1001, 50)]
+    for a, b in zip(cfgs, cfgs[1:], strict=False):
+        assert b.record_every % a.record_every == 0 and b.eval_every % a.eval_every == 0
+    for c in cfgs:
+        assert 10 <= c.steps // c.record_every <= 20 and c.steps // c.eval_every <= 20
+
+
+def test_a_tick_trains_the_new_steps_only_and_equals_the_race_from_scratch(monkeypatch):
+    import dataclasses
+
+    from core.real_race import race_real
+
+    short = RaceConfig(("sgd", "adam"), (1.0, 0.01), "mlp", ("batch",), 50, 7)  # a seed no other test caches
+    longer = dataclasses.replace(short, steps=150)
+    assert data.start(longer, "batch") is None
+    data.race(short, "batch")
+    assert data.start(longer, "batch").steps == 50
+    resumed = []
+    monkeypatch.setattr(data, "race_real", lambda *a, **kw: resumed.append(kw["resume"]) or race_real(*a, **kw))
+    got = data.race(longer, "batch")
+    assert resumed[0].steps == 50
+    scratch = race_real(longer.rules, longer.lrs, norm="batch", steps=150, seed=7, record_every=longer.record_every,
+                        eval_every=longer.eval_every)
+    np.testing.assert_array_equal(got.weights, scratch.weights)
+    for a, b in zip(got.runs, scratch.runs, strict=True):
+        np.testing.assert_array_equal(a.losses, b.losses)
+        np.testing.assert_array_equal(a.test_acc, b.test_acc)
+
+
+def test_the_next_notch_of_steps_is_ready_after_a_view():
+    from tests.apptest import settle
+    from views.why_bn.race_plane import coarse
+
+    settle(_open(rr_net="batch norm", rr_steps="200"))
+    nxt = PlaneConfig(RaceConfig(("sgd", "adam"), (1.0, 0.01), "mlp", ("batch",), 250, 0), "pca", 41)
+    assert data.cached(nxt.race, "batch") and data.plane_cached(coarse(nxt), "batch")
+    assert not data.plane_cached(nxt, "batch"), "only the cheap coarse grid is prepared ahead"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 NETS = {"none": "no normalization", "batch": "batch norm"}
+STEP_GRID, STEPS_MAX = 50, 1000  # the Steps slider: 50 to 1000 by 50
 
 
 @dataclass(frozen=True)
@@ -19,15 +20,26 @@ class RaceConfig:
     seed: int
     batch_size: int = 60
 
+    # Both schedules are powers of two that grow with the steps, so a longer race's records and evaluations are a
+    # subset of a shorter one's: a race of more steps goes on from the cached shorter race (core.race_resume).
     @property
     def record_every(self) -> int:
-        """Weights recorded 20 times along the race: a path of 21 points, ~2.2 MB per rule of the MLP."""
-        return max(1, self.steps // 20)
+        """Weights recorded 10 to 20 times along the race (plus the start and the end), at most ~2.4 MB per rule
+        of the MLP."""
+        return _power_of_two(self.steps / 20, up=True)
 
     @property
     def eval_every(self) -> int:
-        """The held-out digits measured 10 times along the race (at least 10 updates apart)."""
-        return max(10, self.steps // 10)
+        """The held-out digits measured 10 to 20 times along the race (every 8 updates in races under 160)."""
+        return max(8, _power_of_two(self.steps / 10, up=False))
+
+
+def _power_of_two(x: float, up: bool) -> int:
+    """The power of two at or above (``up``) or at or below ``x``, at least 1."""
+    k = 0
+    while 2 ** (k + 1) <= x:
+        k += 1
+    return 2 ** k if not up or 2 ** k >= x else 2 ** (k + 1)
 
 
 @dataclass(frozen=True)

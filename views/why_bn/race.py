@@ -2,13 +2,15 @@
 same batches; loss and accuracy curves, then the paths over the loss of Li et al.'s PCA plane.
 
 Settings (URL keys ``rr_*``) -> ``RaceConfig`` / ``PlaneConfig`` -> the race inline when its measured cost fits a
-page run, else a background job (estimate, progress, Cancel; results shared), else refused with the steps that fit;
-the plane the same way. The sentences above each chart are ``race_claims`` / ``plane_claims``, read from the data.
+page run, else a background job (estimate, progress, Cancel; results shared), else refused with the steps that fit.
+A race goes on from the longest cached shorter one (views.why_bn.data), and the next notch of Steps trains ahead in
+the background, so a tick of Steps trains little or nothing. The curves go out first; the plane follows on a coarse
+grid, replaced in place by the full grid from a background job. The sentences above each chart are
+``race_claims`` / ``plane_claims``, read from the data.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from core.optim.presets import COURSE, LR_GRID
@@ -16,10 +18,11 @@ from core.optim.registry import OPTIMIZERS
 from core.real_race import DEFAULT_LR
 from core.trajectory_plane import PLANES
 from views.ui import budget, charts, frame, jobs, widgets
-from views.why_bn import data
+from views.why_bn import data, race_plane
 from views.why_bn import race_cost as cost
-from views.why_bn.config import NETS, PlaneConfig, RaceConfig
-from viz.real_race import curves_figure, plane_figure
+from views.why_bn.config import NETS, STEP_GRID, STEPS_MAX, PlaneConfig, RaceConfig
+from views.why_bn.race_claims import race_claims
+from viz.real_race import curves_figure
 
 INTRO = (
     "The same digits network (the BN paper's 3 × 100 sigmoid MLP, or a small CNN) starts from **one set of "
@@ -31,8 +34,11 @@ DEFAULT_RULES = ("sgd", "adam")
 NET_CHOICES = {"none": "no normalization", "batch": "batch norm", "both": "both (same axes)"}
 ARCH_CHOICES = {"mlp": "3 × 100 MLP", "cnn": "small CNN"}
 GRIDS = (21, 31, 41, 61)
+# an empty chart: it loads the plotly.js the in-place charts (views.ui.charts.live) draw with
+LOADER = {"data": [], "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "xaxis": {"visible": False},
+                                 "yaxis": {"visible": False}, "paper_bgcolor": "rgba(0,0,0,0)",
+                                 "plot_bgcolor": "rgba(0,0,0,0)"}}
 EXAMPLES = {"course": dict(rr_rules=list(COURSE), rr_net="none", rr_steps=50)}
-CLEAR = 0.05  # accuracy gaps of 5 points or more are worth a sentence
 
 
 def apply_example(name: str) -> None:
@@ -57,7 +63,8 @@ def controls() -> PlaneConfig | None:
         arch = widgets.radio("Architecture", list(ARCH_CHOICES), key="rr_arch", format_func=ARCH_CHOICES.get,
                              horizontal=True)
     with d:
-        steps = widgets.slider("Steps", 50, 1000, 50, 50, key="rr_steps", help="Updates, batch 60.")
+        steps = widgets.slider("Steps", STEP_GRID, STEPS_MAX, STEP_GRID, STEP_GRID, key="rr_steps",
+                               help="Updates, batch 60.")
     with st.expander("Learning rates and the loss plane", icon=":material/tune:"):
         p, g = st.columns([3, 2])
         with p:
@@ -84,42 +91,41 @@ def show(cfg: PlaneConfig | None) -> None:
     if cfg is None:
         st.info("Choose at least one optimizer.", icon=":material/info:")
         return
+    race_plane.want(cfg)
     races = _races(cfg.race)
     if races is None:
         return
-    names = [NETS[n] for n in cfg.race.norms]
+    named = dict(zip([NETS[n] for n in cfg.race.norms], races, strict=True))
     said = st.container()  # the sentences above the chart; on a projector below it, so the chart stays on screen
-    charts.chart(curves_figure(dict(zip(names, races, strict=True))), "rr_curves")
+    # Nobody clicks on the curves or the planes: a tick updates them in place (no remount, no blank panel), and
+    # cfg determines each figure, so a rerun that changes nothing in it sends the cached spec.
+    charts.cached_chart("rr_curves", cfg.race, lambda: curves_figure(named), in_place=True)
     with st.container() if frame.presenting() else said:
-        for sentence in race_claims(dict(zip(names, races, strict=True))):
+        for sentence in race_claims(named):
             st.markdown(sentence)
-    for race, name in zip(races, names, strict=True):
+    for race, name in zip(races, named, strict=True):
         for run in race.runs:
             if run.diverged_at is not None:
                 st.warning(frame.diverged(f"{run.title} ({name})", run.diverged_at) + "; the others go on. A "
                            "lower learning rate keeps it.")
-    planes = _planes(cfg)
-    if planes is None:
-        return
-    cols = st.columns(len(planes))
-    for col, plane, race, name in zip(cols, planes, races, names, strict=True):
-        with col:
-            for sentence in plane_claims(plane, race):
-                st.markdown(sentence)
-            charts.chart(plane_figure(plane, race, name if len(planes) > 1 else ""), f"rr_plane_{name}")
-    st.caption(f"Loss: cross-entropy on the first {cfg.n_examples} training digits, in eval mode (batch norm with "
-               "its running statistics, as Li et al. evaluate). Light = low loss, log-scaled greys.")
+    race_plane.ahead(cfg)  # queued before the plane's job: it is short, and the next tick needs it first
+    race_plane.show(cfg, races)
+    # the plotly.js the in-place charts draw with: an empty chart that never changes, never remounted
+    charts.chart(LOADER, "rr_plotly_js", options={"displayModeBar": False, "staticPlot": True})
 
 
 def _races(cfg: RaceConfig):
-    """Every net's race: inline when it fits a page run, else a job, else refused (None while not ready)."""
-    est = cost.race_seconds(cfg)
+    """Every net's race: inline when it fits a page run, else a job, else refused (None while not ready). A race
+    goes on from the longest cached shorter one, so only its new steps are charged."""
+    if all(data.cached(cfg, n) for n in cfg.norms):
+        return [data.race(cfg, n) for n in cfg.norms]
+    est = cost.race_seconds(cfg, {n: s.steps for n in cfg.norms if (s := data.start(cfg, n)) is not None})
     if budget.fits_inline(est):
         return [data.race(cfg, n) for n in cfg.norms]
     promise = cost.job_promise(est)
     if not budget.fits(promise):
         steps = cost.steps_that_fit(cfg)
-        nearest = f"**Steps** {steps}" if steps >= cost.STEP_GRID else "fewer optimizers"
+        nearest = f"**Steps** {steps}" if steps >= STEP_GRID else "fewer optimizers"
         st.warning(budget.refuse(promise, f"This race ({len(cfg.rules)} optimizers × {cfg.steps} steps)", nearest),
                    icon=":material/timer_off:")
         return None
@@ -133,76 +139,3 @@ def _races(cfg: RaceConfig):
         return out
 
     return jobs.show(jobs.submit(f"why_bn.race:{cfg!r}", work, estimate_s=promise, label="Race"))
-
-
-def _planes(cfg: PlaneConfig):
-    """Every net's plane, the same way as the races."""
-    est = cost.plane_seconds(cfg)
-    if budget.fits_inline(est):
-        return [data.plane(cfg, n) for n in cfg.race.norms]
-    promise = cost.job_promise(est)
-    if not budget.fits(promise):
-        st.warning(budget.refuse(promise, f"A {cfg.grid} × {cfg.grid} slice", "a smaller grid"),
-                   icon=":material/timer_off:")
-        return None
-
-    def work(progress: jobs.Progress):
-        out, k = [], len(cfg.race.norms)
-        for i, n in enumerate(cfg.race.norms):
-            def tick(f, i=i, n=n):
-                progress.update((i + f) / k, f"{NETS[n]} net: {f:.0%} of {cfg.grid * cfg.grid} grid points")
-            out.append(data.plane(cfg, n, tick))
-        return out
-
-    return jobs.show(jobs.submit(f"why_bn.plane:{cfg!r}", work, estimate_s=promise, label="Loss slice"))
-
-
-def race_claims(races: dict) -> list[str]:
-    """What the curves show, from the data: who ends highest, and batch norm vs none per rule when both ran."""
-    out = []
-    for name, race in races.items():
-        acc = {run.title: run.test_acc[-1] for run in race.runs if np.isfinite(run.test_acc[-1])}
-        if not acc:
-            continue
-        best, worst = max(acc, key=acc.get), min(acc, key=acc.get)
-        where = f" ({name})" if len(races) > 1 else ""
-        line = f"**After {race.steps} steps{where} {best} ends highest**: {acc[best]:.0%} of the held-out digits"
-        out.append(line + (f"; {worst} {acc[worst]:.0%}." if worst != best else "."))
-    if len(races) == 2:
-        plain, bn = races.values()
-        gaps = {p.title: b.test_acc[-1] - p.test_acc[-1] for p, b in zip(plain.runs, bn.runs, strict=True)}
-        up = [t for t, g in gaps.items() if g >= CLEAR]
-        down = [t for t, g in gaps.items() if g <= -CLEAR]
-        if up:
-            out.append("With batch norm " + _names(up) + f" end{'s' if len(up) == 1 else ''} at least "
-                       f"{CLEAR * 100:.0f} points higher than without (same weights, same batches).")
-        if down:
-            out.append("Here batch norm ends lower for " + _names(down) + ".")
-        if not up and not down:
-            out.append(f"Batch norm and no normalization end within {CLEAR * 100:.0f} points of each other for "
-                       "every rule.")
-    return out
-
-
-def _names(titles: list[str]) -> str:
-    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
-
-
-def plane_claims(plane, race) -> list[str]:
-    """What the plane picture shows, from the plane: the variance it holds, or how little a random plane sees."""
-    ref = race.runs[plane.reference].title
-    if plane.kind == "pca":
-        line = (f"The plane holds **{plane.ratio.sum():.0%} of the variance** of the recorded weights (PC 1 "
-                f"{plane.ratio[0]:.0%}, PC 2 {plane.ratio[1]:.0%}); centre: {ref}'s final weights, training loss "
-                f"{plane.centre_loss:.3f}.")
-        others = [(r.title, o) for r, o in zip(race.runs, plane.off_plane, strict=True)
-                  if r.title != ref and np.isfinite(o)]
-        if others:
-            far = max(others, key=lambda t: t[1])
-            line += (f" The other paths are projections: for {far[0]}, {far[1]:.0%} of the distance from its final "
-                     "weights to the centre lies outside the plane.")
-        return [line]
-    reach = max((float(np.abs(p).max()) for p in plane.paths if len(p)), default=0.0)
-    return [f"In two random filter-normalized directions around {ref}'s final weights the paths span at most "
-            f"**{reach:.2g}** of the [−1, 1] box: a random plane misses the directions training moves in (Li et "
-            "al.'s reason for PCA directions)."]

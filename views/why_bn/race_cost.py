@@ -2,7 +2,7 @@
 
 Each rate is timed once per process in CPU seconds of the calling thread (best of two tiny runs of the real
 code: ``race_real`` for a few steps, ``loss_slice`` for one chunk), so an estimate follows this machine and the
-chosen rules; a job's promise scales it by how busy the machine is now (views.histograms.batch_size_cost.busy).
+chosen rules; a job's promise scales it by how busy the machine is now (views.ui.experiment.busy).
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ import torch
 from core.loss_slice import CHUNK, filter_normalized_direction, loss_slice
 from core.networks import build
 from core.real_race import net_spec, race_real
-from views.histograms.batch_size_cost import busy, promise
 from views.ui import budget
-from views.why_bn.config import PlaneConfig, RaceConfig
+from views.ui.experiment import busy, promise
+from views.why_bn.config import STEP_GRID, PlaneConfig, RaceConfig
 
 PROBE_STEPS = (10, 30)  # two probe races: their difference is the training alone, the shorter one adds the set-up
-STEP_GRID = 50  # the Steps slider moves by 50
 _RATES: dict[tuple, float] = {}
 _LOCK = threading.Lock()
 
@@ -54,13 +53,16 @@ def step_seconds(cfg: RaceConfig, norm: str) -> tuple[float, float]:
     return per, max(short - per * PROBE_STEPS[0], 0.0)
 
 
-def race_seconds(cfg: RaceConfig) -> float:
+def race_seconds(cfg: RaceConfig, trained: dict[str, int] | None = None) -> float:
     """Seconds of the whole race (every net) on a free core: set-up, training, one evaluation every
-    ``eval_every`` steps (the set-up and two evaluations are charged as one evaluation each, on the safe side)."""
+    ``eval_every`` steps (the set-up and two evaluations are charged as one evaluation each, on the safe side).
+    ``trained``: per net, the steps of the cached race it goes on from (views.why_bn.data.start); only the
+    steps after them are trained and evaluated."""
     total = 0.0
     for n in cfg.norms:
         per, fixed = step_seconds(cfg, n)
-        total += fixed * (1 + cfg.steps / cfg.eval_every / 3) + per * cfg.steps
+        new = cfg.steps - (trained or {}).get(n, 0)
+        total += fixed * (1 + new / cfg.eval_every / 3) + per * new
     return total
 
 
