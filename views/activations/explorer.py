@@ -18,9 +18,6 @@ READING = (
 # Activations with a whole region of zero slope: only there can a unit die (Leaky ReLU, ELU, GELU, SiLU and maxout
 # keep a slope; sigmoid and tanh saturate but never reach 0). The others show the mean slope a gradient meets instead.
 ZERO_SLOPE = {"relu"}
-CLEAR = "rgba(0,0,0,0)"
-LOADER = {"data": [], "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": CLEAR,
-                                  "plot_bgcolor": CLEAR, "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 PATHS = ("Each layer draws a fresh z ~ N(μ, σ²) for 4000 random paths. The weights multiply in too: "
          "He initialization's variance 2/fan_in exists to cancel ReLU's E[f′(z)²] = ½; this chart "
          "isolates the activation's share.")
@@ -85,10 +82,5 @@ def _depth(cfg: ActConfig) -> None:
     with right:
         frame.prose(READING)
     right.caption(PATHS)
-    plotly_js()
+    charts.plotly_js("act_plotly_js")  # the plotly.js the in-place charts draw with
 
-
-def plotly_js() -> None:
-    """An empty plotly chart that never changes: it loads the plotly.js live charts draw with (until
-    views.ui.charts.live loads it itself), and is never remounted."""
-    charts.chart(LOADER, "act_plotly_js", options={"displayModeBar": False, "staticPlot": True})

@@ -20,9 +20,6 @@ INTRO = (
     "constant lr, never settles at ★ but keeps wandering in a noise ball. A **mini-batch** of b points "
     "averages the noise down (its variance shrinks like 1/b).")
 
-CLEAR = "rgba(0,0,0,0)"
-LOADER = {"data": [], "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": CLEAR,
-                                  "plot_bgcolor": CLEAR, "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
 def controls() -> GDConfig:
@@ -116,10 +113,5 @@ def _body(shown: bool) -> None:
     if cfg.optimizer == "sgd":
         st.caption(f"The bowl's curvatures are the eigenvalues of H = [[mean x², mean x], [mean x, 1]]; plain "
                    f"full-batch gradient descent converges only for lr < 2 / λmax = {d.data.max_stable_lr:.3g}.")
-    plotly_js()
+    charts.plotly_js("gd_plotly_js")  # the plotly.js the in-place charts draw with
 
-
-def plotly_js() -> None:
-    """An empty plotly chart that never changes: it loads the plotly.js live charts draw with (until
-    views.ui.charts.live loads it itself), and is never remounted."""
-    charts.chart(LOADER, "gd_plotly_js", options={"displayModeBar": False, "staticPlot": True})

@@ -123,7 +123,24 @@ export default function ({ data, parentElement }) {
     div.pending = null;
     div.busy = true;
     // The text follows the light or dark theme, in the page's font (as st.plotly_chart's theme sets them).
-    const s = d.spec, css = getComputedStyle(parentElement), color = css.color;
+    const css = getComputedStyle(parentElement), color = css.color;
+    // viz.theme's INK and PAPER placeholders become this theme's text and background colours, as Streamlit's
+    // plotly element swaps them (a legend box or a frame line drawn in them would stay near-black otherwise).
+    const app = document.querySelector(".stApp"), paper = app ? getComputedStyle(app).backgroundColor : "white";
+    const swap = (o) => {
+      if (typeof o === "string") {
+        const l = o.toLowerCase();
+        return l === "#000037" ? color : l === "#000038" ? paper : o;
+      }
+      if (Array.isArray(o)) return typeof o[0] === "number" ? o : o.map(swap);
+      if (o && typeof o === "object") {
+        const out = {};
+        for (const k in o) out[k] = swap(o[k]);
+        return out;
+      }
+      return o;
+    };
+    const s = { data: swap(d.spec.data), layout: swap(d.spec.layout || {}) };
     // Backgrounds the figure leaves open stay transparent, as st.plotly_chart's theme makes them: the page shows
     // through in light and dark alike.
     const clear = "rgba(0,0,0,0)";
@@ -152,6 +169,17 @@ export default function ({ data, parentElement }) {
 }
 """
 _LIVE = st.components.v2.component("normlab_live_chart", js=_JS, isolate_styles=False)
+
+
+_CLEAR = "rgba(0,0,0,0)"
+_LOADER = {"data": [], "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": _CLEAR,
+                                  "plot_bgcolor": _CLEAR, "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+
+
+def plotly_js(key: str) -> None:
+    """An empty plotly chart that never changes: it loads the plotly.js ``live`` charts draw with on a view that has
+    no ``st.plotly_chart`` of its own, and is never remounted (10 px, no modebar)."""
+    chart(_LOADER, key, options={"displayModeBar": False, "staticPlot": True})
 
 
 def live(spec: dict, key: str, where=None) -> None:

@@ -34,10 +34,6 @@ DEFAULT_RULES = ("sgd", "adam")
 NET_CHOICES = {"none": "no normalization", "batch": "batch norm", "both": "both (same axes)"}
 ARCH_CHOICES = {"mlp": "3 × 100 MLP", "cnn": "small CNN"}
 GRIDS = (21, 31, 41, 61)
-# an empty chart: it loads the plotly.js the in-place charts (views.ui.charts.live) draw with
-LOADER = {"data": [], "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "xaxis": {"visible": False},
-                                 "yaxis": {"visible": False}, "paper_bgcolor": "rgba(0,0,0,0)",
-                                 "plot_bgcolor": "rgba(0,0,0,0)"}}
 EXAMPLES = {"course": dict(rr_rules=list(COURSE), rr_net="none", rr_steps=50)}
 
 
@@ -110,8 +106,7 @@ def show(cfg: PlaneConfig | None) -> None:
                            "lower learning rate keeps it.")
     race_plane.ahead(cfg)  # queued before the plane's job: it is short, and the next tick needs it first
     race_plane.show(cfg, races)
-    # the plotly.js the in-place charts draw with: an empty chart that never changes, never remounted
-    charts.chart(LOADER, "rr_plotly_js", options={"displayModeBar": False, "staticPlot": True})
+    charts.plotly_js("rr_plotly_js")  # the plotly.js the in-place charts draw with
 
 
 def _races(cfg: RaceConfig):
