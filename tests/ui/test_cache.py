@@ -96,3 +96,20 @@ def test_nbytes_counts_the_buffer_a_view_keeps_alive():
     base = np.zeros((16, 5000, 2))
     thinned = [base[i, ::10] for i in range(16)]  # 16 small views of one large buffer
     assert base.nbytes <= cache.nbytes(thinned) < base.nbytes + 16 * 1000  # the base once, not 16 x 8 kB
+
+
+def test_peek_reads_a_held_value_without_computing_or_touching_the_order():
+    from views.ui import cache
+
+    calls = []
+
+    @cache.shared("test.peek", max_mb=1)
+    def square(x):
+        calls.append(x)
+        return x * x
+
+    assert cache.peek(square, cache._key((3,), {})) is None and calls == []
+    square(3)
+    square(4)
+    assert cache.peek(square, cache._key((3,), {})) == 9 and calls == [3, 4]
+    assert list(square.store.entries)[0] == cache._key((3,), {})  # still the least recently used

@@ -164,6 +164,14 @@ def has(fn: Callable, *args, **kwargs) -> bool:
     return _key(args, kwargs) in fn.store.entries
 
 
+def peek(fn: Callable, key: str) -> Any:
+    """The value ``fn`` (a ``shared`` wrapper) holds under its own ``key`` string, or None (no LRU touch, no
+    computation): e.g. a shorter run to resume from."""
+    with fn.store.lock:
+        hit = fn.store.entries.get(key)
+    return None if hit is None else hit[0]
+
+
 def stats() -> list[dict]:
     """One row per cache: name, entries, bytes held, byte budget, hits, misses."""
     return [{"name": s.name, "entries": len(s.entries), "bytes": s.bytes, "max_bytes": s.max_bytes,

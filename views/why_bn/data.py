@@ -32,18 +32,16 @@ def race(cfg: RaceConfig, norm: str, progress=None) -> RealRace:
 def start(cfg: RaceConfig, norm: str) -> RealRace | None:
     """The longest cached race of ``cfg``'s settings with fewer steps (None if there is none): where a race of
     ``cfg`` starts. Every cached race of fewer steps has a finer record and evaluation schedule (config.py)."""
-    store = race.store
     for steps in range((cfg.steps - 1) // STEP_GRID * STEP_GRID, 0, -STEP_GRID):
-        with store.lock:
-            hit = store.entries.get(_by_args((dataclasses.replace(cfg, steps=steps), norm), {}))
-        if hit is not None and hit[0].state is not None:
-            return hit[0]
+        hit = cache.peek(race, _by_args((dataclasses.replace(cfg, steps=steps), norm), {}))
+        if hit is not None and hit.state is not None:
+            return hit
     return None
 
 
 def cached(cfg: RaceConfig, norm: str) -> bool:
     """Whether the race of ``cfg`` on the ``norm`` net is in the cache (no LRU touch)."""
-    return _by_args((cfg, norm), {}) in race.store.entries
+    return cache.peek(race, _by_args((cfg, norm), {})) is not None
 
 
 @cache.shared("why_bn.plane", max_mb=16, key=_by_args)  # a 41 x 41 grid and a few short paths: ~20 kB
@@ -55,4 +53,4 @@ def plane(cfg: PlaneConfig, norm: str, progress=None) -> Plane:
 
 def plane_cached(cfg: PlaneConfig, norm: str) -> bool:
     """Whether the plane of ``cfg`` on the ``norm`` net is in the cache (no LRU touch)."""
-    return _by_args((cfg, norm), {}) in plane.store.entries
+    return cache.peek(plane, _by_args((cfg, norm), {})) is not None
