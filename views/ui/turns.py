@@ -1,13 +1,14 @@
-"""Whose page run goes next: a fair queue for the process's run slot (start-time fair queuing by session).
+"""Whose page run goes next: arrival order, with a bounded delay for sessions that held the run slot long lately.
 
-A plain semaphore serves waiting runs in arrival order, so one tab opening heavy links (each run up to
-budget.RUN_S) takes every other turn and a class queued behind it waited seconds (make load, adversary: p95 3.8-4.2 s
-from 100 distinct heavy links alone). Here every session has a virtual clock that advances by the seconds its runs
-held the slot; a waiting run is tagged with max(its session's clock, the tag of the run last started) and the
-smallest tag goes next (arrival order among equals). A student's 30 ms tick thus overtakes a session that just held
-the slot for a second, that session still gets its turn once the others used as much (no one starves: a tag is fixed
-while the tags of later arrivals only grow), and a session that was idle comes back with no credit saved up.
-Background jobs ask last of all (``idle``): they wait for a moment when no page run is running or waiting.
+A plain semaphore serves waiting runs in arrival order, so a tab opening heavy links (each run up to budget.RUN_S)
+took every other turn and the class queued behind it waited seconds (make load, adversary: p95 3.8-4.2 s from 100
+distinct heavy links alone). Full fair queuing by session fixes that but is worse for a class: a student whose run
+missed the cache (0.3-1 s) then waits until each of the other 29 has used as much, ~30 s (measured: p95 28-66 s).
+So a waiting run is tagged with its arrival time plus the seconds its session held the slot recently (decayed with
+a HALF_LIFE_S half-life), at most MAX_DELAY_S; the smallest tag goes next. A student's tick overtakes the heavy tab's
+queued run, the heavy tab waits at most MAX_DELAY_S longer than in arrival order, and no one starves (tags are
+fixed, later arrivals only get later ones). Background jobs ask last of all (``idle``): they wait for a moment when
+no page run is running or waiting.
 """
 
 from __future__ import annotations
@@ -19,22 +20,30 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+HALF_LIFE_S = 10.0  # a session's use of the slot counts half after this long
+MAX_DELAY_S = 2.0  # the most a session's recent use delays its next run behind later arrivals
+FORGET_S = 120.0  # sessions not seen for this long are dropped from the ledger (it stays small)
+
 
 class Turns:
-    """``slots`` page runs at once; waiting runs served by start tag (ties: arrival order)."""
+    """``slots`` page runs at once; waiting runs served by arrival + min(MAX_DELAY_S, recent use) (ties: arrival)."""
 
     def __init__(self, slots: int = 1, clock=time.monotonic):
         self._cond = threading.Condition()
         self._free = slots
-        self._queue: list[tuple[float, int]] = []  # heap of (start tag, ticket)
+        self._queue: list[tuple[float, int]] = []  # heap of (tag, ticket)
         self._tickets = itertools.count()
-        self._now = 0.0  # virtual time: the tag of the run started last
-        self._clock_of: dict[str, float] = {}  # session -> its virtual clock (finish tag of its last run)
+        self._used: dict[str, tuple[float, float]] = {}  # session -> (decayed seconds held, at time)
         self._clock = clock
 
+    def usage(self, who: str) -> float:
+        """Seconds ``who`` held the slot, each weighted by 0.5 ** (age / HALF_LIFE_S)."""
+        held, at = self._used.get(who, (0.0, 0.0))
+        return held * 0.5 ** ((self._clock() - at) / HALF_LIFE_S)
+
     def tag(self, who: str) -> float:
-        """The start tag a run of ``who`` arriving now gets."""
-        return max(self._now, self._clock_of.get(who, 0.0))
+        """The tag a run of ``who`` arriving now gets: now, plus its session's recent use up to MAX_DELAY_S."""
+        return self._clock() + min(MAX_DELAY_S, self.usage(who))
 
     @property
     def busy(self) -> bool:
@@ -52,17 +61,18 @@ class Turns:
                 self._cond.wait()
             heapq.heappop(self._queue)
             self._free -= 1
-            self._now = max(self._now, entry[0])
-            self._cond.notify_all()  # with several slots the next in line may start too
+            if self._free > 0 and self._queue:
+                self._cond.notify_all()  # with several slots the next in line may start too
         start = self._clock()
         try:
             yield
         finally:
             with self._cond:
                 self._free += 1
-                self._clock_of[who] = entry[0] + self._clock() - start
-                if len(self._clock_of) > 256:  # sessions whose clock fell behind would restart at _now anyway
-                    self._clock_of = {k: v for k, v in self._clock_of.items() if v > self._now}
+                now = self._clock()
+                self._used[who] = (self.usage(who) + now - start, now)
+                if len(self._used) > 256:
+                    self._used = {k: v for k, v in self._used.items() if now - v[1] <= FORGET_S}
                 self._cond.notify_all()
 
     def idle(self, timeout: float) -> bool:
