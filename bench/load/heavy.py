@@ -127,7 +127,7 @@ async def visit(url: str, link: Link, timeout: float = 120, result_timeout: floa
     try:
         s, t0, run = await _open_link(url, link, timeout)
         v.dropped = dropped(s, link.query)
-        if link.click:
+        if link.click and link.click in s.buttons:  # no button: the page refused the setting (its answer below)
             n = len(s.runs)
             t0 = await s.click(link.click)
             run = await s.wait_run(lambda r: not r.fragment, after=n, timeout=timeout)
