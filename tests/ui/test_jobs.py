@@ -107,3 +107,23 @@ def test_the_page_shows_progress_and_cancel_then_offers_run_again():
     assert any("cancelled" in i.value for i in at.info)
     at.button(key="again_t-page").click().run()
     assert at.get("progress"), "Run again restarts the job"
+
+
+def test_a_job_waits_for_page_runs_no_longer_than_it_computed(monkeypatch):
+    """At each update a job yields to page runs, at most YIELD_S and at most its compute time since the last wait:
+    it keeps at least half its speed however busy the class."""
+    asked = []
+
+    class Busy:
+        def idle(self, timeout):
+            asked.append(timeout)
+            return False  # page runs never stop: every wait runs to its bound
+
+    monkeypatch.setattr(jobs, "TURNS", Busy())
+    clock = iter([0.0, 0.01, 0.01, 1.01, 1.01, 1.02])
+    monkeypatch.setattr(jobs.time, "monotonic", lambda: next(clock))
+    progress = jobs.Progress(jobs.Job("t-yield", "Test", 1))  # created at 0.0
+    monkeypatch.setattr(progress._job, "wanted", lambda: True)
+    progress.update(0.1)  # computed 0.01 s: waits at most 0.01 s
+    progress.update(0.5)  # computed 1 s: waits at most YIELD_S
+    assert asked == [0.01, jobs.YIELD_S]
