@@ -48,20 +48,26 @@ def _run_queue(turns, holder_done, names):
     return order
 
 
+def _held(turns, who):
+    """A thread holding the slot for ``who`` until the returned event is set (returned once it holds it)."""
+    release = threading.Event()
+
+    def hold():
+        with turns.turn(who):
+            release.wait(5)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    while not turns.busy:
+        time.sleep(0.005)
+    return t, release
+
+
 def test_a_light_session_overtakes_a_heavy_one_that_queued_first():
     turns = Turns()
     with turns.turn("heavy"):  # the heavy session held the slot for a while
         time.sleep(0.2)
-    done = threading.Event()
-
-    def hold():
-        with turns.turn("holder"):
-            done.wait(5)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    while not turns.busy:
-        time.sleep(0.005)
+    holder, done = _held(turns, "holder")
     order = _run_queue(turns, done, ["heavy", "student-1", "student-2"])
     holder.join(5)
     assert order == ["student-1", "student-2", "heavy"]  # equals keep their arrival order
@@ -80,16 +86,7 @@ def test_an_interrupted_run_gives_its_turn_back():
 
 def test_idle_waits_for_the_runs_and_gives_up_after_its_timeout():
     turns = Turns()
-    release = threading.Event()
-
-    def hold():
-        with turns.turn("student"):
-            release.wait(5)
-
-    t = threading.Thread(target=hold)
-    t.start()
-    while not turns.busy:
-        time.sleep(0.005)
+    t, release = _held(turns, "student")
     assert not turns.idle(0.05)  # a run holds the slot: the job keeps waiting, then goes on
     threading.Timer(0.1, release.set).start()
     assert turns.idle(5)
