@@ -3,6 +3,8 @@ of the live chart, the init lab's and the batch-size experiment's settings; each
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import streamlit as st
 
 from core.batch_size_experiment import BatchSizeConfig
@@ -78,7 +80,8 @@ def pair() -> tuple[PairConfig, float]:
 
 
 def layer_view(left, right) -> LayerView:
-    """The statistic radio and the all-layers toggle in ``left``, the layout radio (off while all show) in ``right``."""
+    """The statistic radio and the all-layers toggle in ``left``, the layout radio (off while all show) in ``right``
+    (both may be the same row)."""
     with left:
         kind = widgets.radio("Show", list(KINDS), key="kind", horizontal=True, format_func=KINDS.get)
         every = widgets.toggle("Show all layers", False, key="hall",
@@ -95,9 +98,11 @@ def shown_kind() -> str:
     return st.session_state.get("kind", "pre")
 
 
-def lab() -> LabConfig:
-    """The init lab's three settings in a row, with the app-wide seed."""
-    c = st.columns(3)
+def lab(shown: bool = True) -> LabConfig:
+    """The init lab's three settings in a row, with the app-wide seed. ``shown``: the tab is open; a closed tab
+    still draws them (they keep their link values) but without the row's three columns, four elements fewer to
+    send and render on every rerun of the live view."""
+    c = st.columns(3) if shown else [nullcontext()] * 3
     with c[0]:
         act = widgets.selectbox("Activation ", list(ACTIVATIONS), key="lab_act",
                                 index=list(ACTIVATIONS).index("tanh"))

@@ -3,6 +3,8 @@ with ``charts.live`` so that a new frame updates the chart in place while the vi
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import streamlit as st
 
 from views.histograms import controls, shared
@@ -26,10 +28,12 @@ def _figure(snap, snaps, view: LayerView, names):
 
 
 def view_controls(where=None) -> LayerView:
-    """The statistic radio and the all-layers toggle on the left, the layout radio on the right (page run), drawn
-    in ``where`` (a popover in presentation mode) or in place."""
-    with where if where is not None else st.container():
-        return controls.layer_view(*st.columns(2))
+    """The statistic radio, the all-layers toggle and the layout radio in one row (page run), drawn in ``where`` (a
+    popover in presentation mode) or in place. One wrapping row is one element to send and render on each rerun;
+    two columns were three."""
+    with where if where is not None else nullcontext():
+        row = st.container(horizontal=True, vertical_alignment="bottom")
+        return controls.layer_view(row, row)
 
 
 def status(trainer, step: int, names, view: LayerView) -> None:

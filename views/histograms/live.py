@@ -23,14 +23,15 @@ from views.histograms.saturation import saturation_section
 from views.histograms.shared import pair_cost, refusal
 from views.histograms.upload import OWN, own_split
 from views.histograms.upload import refusal as upload_refusal
-from views.ui import budget, frame
+from views.ui import budget, charts, frame
 
 # session_state[STATE] = {"config", "trainer", "step" (the recorded step shown), "playing"}: this session's seat.
 STATE = "hist_live"
 TICK_S = 0.25  # a new frame four times a second while playing
 SLOW_S = 3.0  # the curves below the histograms redraw every three seconds while playing
 AHEAD = 8  # frames trained ahead of the viewer: two seconds of play, so a frame is there when the tick comes
-
+# Every chart of the live view is drawn in place (views.ui.charts.live) with Streamlit's plotly.js, which only an
+# st.plotly_chart loads: charts.plotly_js's blank strip, which never changes, loads it.
 
 def _build(cfg: PairConfig, lr: float) -> PairedTrainer:
     """The pair of ``cfg`` at ``lr``, recording at the stride and evaluating at the cadence its cost allows."""
@@ -143,9 +144,9 @@ def _diverged(trainer: SharedTrainer) -> None:
                    "Training paused; the last good statistics stay on screen. Lower the learning rate or Reset.")
 
 
-def live(cfg: PairConfig, lr: float) -> None:
-    """The live tab: the upload prompt while there is no usable file, a refusal above the budget, else the buttons
-    and the live view."""
+def live(cfg: PairConfig, lr: float, pane) -> None:
+    """The live tab ``pane`` (drawn in it): the upload prompt while there is no usable file, a refusal above the
+    budget, else the buttons and the live view."""
     if cfg.dataset == OWN and not cfg.upload:
         if upload_refusal():
             st.error(f"This file cannot be used: {upload_refusal()}", icon=":material/block:")
@@ -167,9 +168,10 @@ def live(cfg: PairConfig, lr: float) -> None:
     view = view_controls(row.popover("View", icon=":material/tune:") if frame.presenting() else None)
     (_frame_playing if state["playing"] else _frame_paused)(view)
     (_curves_playing if state["playing"] else _curves_paused)()
-    # Drawn by the page run, not the ticking fragments: its chart and table would be remounted (blank) on every
-    # redraw. While playing it shows the step where Play was pressed; Pause brings it up to date.
+    # Drawn by the page run, not the ticking fragments: its table would be remounted (blank) on every redraw.
+    # While playing it shows the step where Play was pressed; Pause brings it up to date.
     snaps = state["trainer"].frames(state["step"])
     if state["playing"]:
         st.caption(f"Saturation below: at step {snaps[-1].step}, when Play was pressed; Pause updates it.")
-    saturation_section(snaps[-1], snaps, names(cfg), cfg.activation)
+    saturation_section(snaps[-1], snaps, names(cfg), cfg.activation, state["trainer"].key, pane)
+    charts.plotly_js("hist_plotly_js")

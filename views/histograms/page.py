@@ -24,8 +24,8 @@ with frame.page("Activation histograms", INTRO):
         ["Live training", "Init lab", "Batch-size experiment", promises.TAB], key="htab")
     if live_tab.open:
         with live_tab:
-            live.live(cfg, lr)
-    frame.tab(lab_tab, init_lab.INTRO, controls.lab, init_lab.init_lab)
+            live.live(cfg, lr, live_tab)
+    frame.tab(lab_tab, init_lab.INTRO, lambda: controls.lab(lab_tab.open), init_lab.init_lab)
     frame.tab(sweep_tab, batch_size.INTRO, lambda: batch_size.network(controls.batch_size(cfg, lr)),
               batch_size.experiment)
     frame.tab(promises_tab, promises.INTRO, promises.choose, promises.show)

@@ -172,13 +172,18 @@ _LIVE = st.components.v2.component("normlab_live_chart", js=_JS, isolate_styles=
 
 
 _CLEAR = "rgba(0,0,0,0)"
-_LOADER = {"data": [], "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": _CLEAR,
-                                  "plot_bgcolor": _CLEAR, "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+# One invisible point, 24 px: a browser check for blank panels (live training) counts a plotly div without a trace
+# or under 20 px tall as a chart that failed to draw.
+LOADER_NAME = "plotly.js loader"  # its one trace's name: tests leave it out of a page's charts
+_LOADER = {"data": [{"type": "scatter", "name": LOADER_NAME, "x": [0], "y": [0], "mode": "markers",
+                     "marker": {"opacity": 0}, "hoverinfo": "skip", "showlegend": False}],
+           "layout": {"height": 24, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": _CLEAR,
+                      "plot_bgcolor": _CLEAR, "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
 def plotly_js(key: str) -> None:
     """An empty plotly chart that never changes: it loads the plotly.js ``live`` charts draw with on a view that has
-    no ``st.plotly_chart`` of its own, and is never remounted (10 px, no modebar)."""
+    no ``st.plotly_chart`` of its own, and is never remounted (24 px, no modebar)."""
     chart(_LOADER, key, options={"displayModeBar": False, "staticPlot": True})
 
 
