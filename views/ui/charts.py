@@ -48,8 +48,10 @@ def chart(fig, key: str, *, where=None, options: dict | None = None, **kw):
     afterwards (a cached one is shared by every session).
     """
     target = where if where is not None else st
+    if not isinstance(fig, dict):
+        fig = plain(fig)  # what Streamlit's to_dict would send, with the template's unused trace defaults left out
     if frame.presenting():  # projector: larger fonts, thicker lines, a height that fits 720 px (a new dict, cache kept)
-        fig = presented(fig if isinstance(fig, dict) else plain(fig))
+        fig = presented(fig)
     return target.plotly_chart(_Plain(fig) if isinstance(fig, dict) else fig, key=key, width="stretch",
                                config=config(key, **(options or {})), **kw)
 
