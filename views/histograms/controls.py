@@ -3,8 +3,6 @@ of the live chart, the init lab's and the batch-size experiment's settings; each
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-
 import streamlit as st
 
 from core.batch_size_experiment import BatchSizeConfig
@@ -102,7 +100,7 @@ def lab(shown: bool = True) -> LabConfig:
     """The init lab's three settings in a row, with the app-wide seed. ``shown``: the tab is open; a closed tab
     still draws them (they keep their link values) but without the row's three columns, four elements fewer to
     send and render on every rerun of the live view."""
-    c = st.columns(3) if shown else [nullcontext()] * 3
+    c = widgets.row(3, shown)
     with c[0]:
         act = widgets.selectbox("Activation ", list(ACTIVATIONS), key="lab_act",
                                 index=list(ACTIVATIONS).index("tanh"))

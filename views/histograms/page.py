@@ -28,4 +28,4 @@ with frame.page("Activation histograms", INTRO):
     frame.tab(lab_tab, init_lab.INTRO, lambda: controls.lab(lab_tab.open), init_lab.init_lab)
     frame.tab(sweep_tab, batch_size.INTRO, lambda: batch_size.network(controls.batch_size(cfg, lr)),
               batch_size.experiment)
-    frame.tab(promises_tab, promises.INTRO, promises.choose, promises.show)
+    frame.tab(promises_tab, promises.INTRO, lambda: promises.choose(promises_tab.open), promises.show)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import streamlit as st
@@ -198,3 +199,9 @@ def text_input(label: str, value: str = "", *, key: str, max_chars: int = 200, *
     check(key, label, lambda v: len(v) <= max_chars, f"at most {max_chars} characters", value)
     share(key, value, lambda v: [v])
     return st.text_input(label, value, max_chars=max_chars, key=key, bind="query-params", **kw)
+
+
+def row(n: int, shown: bool = True) -> list:
+    """``n`` columns for controls side by side; for a closed tab's controls (drawn only so their link values stay)
+    ``n`` plain contexts instead: the same widgets without ``n + 1`` layout elements to send and render each rerun."""
+    return st.columns(n) if shown else [nullcontext()] * n

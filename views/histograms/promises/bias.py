@@ -33,9 +33,10 @@ STEPS = (50, 1000, 50)  # the steps slider: min, max, step
 COINCIDE = 1e-12  # curves "coincide" when every loss differs by less than this share of the loss (12 digits)
 
 
-def config() -> BiasConfig:
-    """The experiment's URL-bound controls -> its frozen config (seed from the sidebar)."""
-    s, cols = BIAS_SETUP, st.columns(5)
+def config(shown: bool = True) -> BiasConfig:
+    """The experiment's URL-bound controls -> its frozen config (seed from the sidebar); ``shown``: its tab is
+    open (a closed one draws them in no columns)."""
+    s, cols = BIAS_SETUP, widgets.row(5, shown)
     with cols[0]:
         act = widgets.selectbox("Activation", list(ACTIVATIONS), key="bias_act",
                                 index=list(ACTIVATIONS).index(s.activation))

@@ -34,10 +34,11 @@ LRS = (0.05, 0.1, 0.2, 0.5, 1.0)
 STEPS = (50, 1000, 50)  # the steps slider: min, max, step
 
 
-def config() -> InitDependenceConfig:
-    """The experiment's URL-bound controls -> its frozen config (seed from the sidebar)."""
+def config(shown: bool = True) -> InitDependenceConfig:
+    """The experiment's URL-bound controls -> its frozen config (seed from the sidebar); ``shown``: its tab is
+    open (a closed one draws them in no columns)."""
     s = DEFAULT
-    cols = st.columns(2)
+    cols = widgets.row(2, shown)
     with cols[0]:
         lr = widgets.select_slider("Learning rate", LRS, s.lr, key="initd_lr", help="Plain SGD, the same for all.")
     with cols[1]:

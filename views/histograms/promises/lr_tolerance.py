@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import streamlit as st
-
 from core.bn_promises.common import MAX_STEPS, TRAINED
 from core.bn_promises.lr_tolerance import DEFAULT, LRS, LrToleranceConfig, claims, cost, lr_tolerance, untrained
 from core.networks import ACTIVATIONS, INITS
@@ -24,10 +22,11 @@ INTRO = (
 STEPS = (100, MAX_STEPS // 2, 100)  # the steps slider: min, max, step
 
 
-def config() -> LrToleranceConfig:
-    """The experiment's URL-bound controls -> its frozen config (seed from the sidebar)."""
+def config(shown: bool = True) -> LrToleranceConfig:
+    """The experiment's URL-bound controls -> its frozen config (seed from the sidebar); ``shown``: its tab is
+    open (a closed one draws them in no columns)."""
     s = DEFAULT
-    cols = st.columns(3)
+    cols = widgets.row(3, shown)
     with cols[0]:
         init = widgets.selectbox("Initialization", list(INITS), key="lrt_init", index=list(INITS).index(s.init),
                                  help="; ".join(f"{k}: {v}" for k, v in INITS.items()))

@@ -37,10 +37,11 @@ STEPS = (100, MAX_STEPS // 2, 100)  # the steps slider: min, max, step
 FIT = 0.95  # a net "fits" its training rows when it gets at least this share right
 
 
-def config() -> RegularizationConfig:
-    """The experiment's URL-bound controls -> its frozen config (seed from the sidebar)."""
+def config(shown: bool = True) -> RegularizationConfig:
+    """The experiment's URL-bound controls -> its frozen config (seed from the sidebar); ``shown``: its tab is
+    open (a closed one draws them in no columns)."""
     d = RegularizationConfig()
-    cols = st.columns(5)
+    cols = widgets.row(5, shown)
     with cols[0]:
         n = widgets.select_slider("Training examples", SIZES, d.n_train, key="reg_n",
                                   help="The first rows of the digits' training split; the held-out rows test.")

@@ -52,13 +52,13 @@ def _module(label: str):
     return importlib.import_module(f"views.histograms.promises.{EXPERIMENTS[label]}")
 
 
-def choose() -> Choice:
+def choose(shown: bool = True) -> Choice:
     """The experiment selector and the chosen experiment's controls (URL-bound, drawn on every run so a link keeps
-    them whichever tab is open)."""
+    them whichever tab is open; ``shown``: this tab is open, else they are drawn without their columns)."""
     label = widgets.radio("Promise", list(EXPERIMENTS), key=KEY, horizontal=True)
     module, intro = _module(label), st.container()
     split = hasattr(module, "config") and hasattr(module, "body")
-    return Choice(label, intro, module.config() if split else None)
+    return Choice(label, intro, module.config(shown) if split else None)
 
 
 def show(choice: Choice) -> None:
