@@ -135,3 +135,31 @@ def test_typed_markdown_is_shown_as_text(page):
     at = _type(page, "lr_sgd", payload)
     note, shown = at.warning[0].value, literal(payload[:40], 40)  # the box takes 40 characters
     assert shown in note and "https://ev.il" not in note.replace(shown, "")
+
+
+def _columns_holding(at, key: str) -> int:
+    """How many columns enclose the widget ``key`` (0: drawn straight in its container)."""
+    def walk(node, depth):
+        for child in (getattr(node, "children", None) or {}).values():
+            if getattr(child, "key", None) == key:
+                return depth
+            found = walk(child, depth + (type(child).__name__ == "Column"))
+            if found is not None:
+                return found
+        return None
+
+    return walk(at._tree, 0)
+
+
+def test_closed_hyper_parameters_send_no_columns_and_open_ones_lay_the_lr_beside_its_box():
+    """The expander is collapsed by default: its lr rows go without columns (fewer elements every tick); opened (a
+    rerun), each slider and its typed box sit side by side again, with the same values."""
+    at = open_page(PAGE, timeout=120)
+    _ok(at)
+    assert _columns_holding(at, "lr_sgd") == 1  # only the page's left column: no row of its own
+    value = at.select_slider(key="lr_sgd").value
+    at.session_state["hp_open"] = True
+    at.run()
+    _ok(at)
+    assert _columns_holding(at, "lr_sgd") == 2 and _columns_holding(at, "lrt_lr_sgd") == 2
+    assert at.select_slider(key="lr_sgd").value == value

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -97,8 +98,9 @@ def _refuse_typed_link(key: str, name: str) -> None:
             pass
 
 
-def lr_input(name: str, grid: Sequence[float], default: float, *, key: str) -> float:
-    """The slider `name` over `grid` and the current value, the typed number beside it; returns the lr (exact)."""
+def lr_input(name: str, grid: Sequence[float], default: float, *, key: str, shown: bool = True) -> float:
+    """The slider `name` over `grid` and the current value, the typed number beside it; returns the lr (exact).
+    ``shown``: its container is open; a closed one gets the two without their columns (nothing to lay out)."""
     ss = st.session_state
     linked = _from_link(key, name)  # an exact value on the first run of a link: a stop of its own
     _refuse_typed_link(key, name)
@@ -106,15 +108,17 @@ def lr_input(name: str, grid: Sequence[float], default: float, *, key: str) -> f
     stops = sorted({*grid, float(current), float(default)})
     links.check(key, name, lambda t: parse(t) is not None, f"a number in [{label(LO)}, {label(HI)}]", label(default))
     links.share(key, default, lambda v: [label(v)])
-    slider, typed = st.columns([3, 2], vertical_alignment="bottom", gap="small")
+    slider, typed = (st.columns([3, 2], vertical_alignment="bottom", gap="small") if shown
+                     else (nullcontext(), nullcontext()))
     with slider:
         value = float(st.select_slider(name, stops, default, key=key, bind="query-params",
                                        format_func=label, help=HELP))
     # The box shows the slider's value (set before the box exists: a link, a preset or the slider moved it).
     if ss.get(f"lrt_{key}") != label(value):
         ss[f"lrt_{key}"] = label(value)
-    typed.text_input(f"{name}, typed", key=f"lrt_{key}", on_change=_typed, args=(key, name), max_chars=40,
-                     label_visibility="collapsed", placeholder="e.g. 3e-4")
+    with typed:
+        st.text_input(f"{name}, typed", key=f"lrt_{key}", on_change=_typed, args=(key, name), max_chars=40,
+                      label_visibility="collapsed", placeholder="e.g. 3e-4")
     note = ss.get(_NOTES, {}).pop(key, None)
     if note:
         st.warning(note)
