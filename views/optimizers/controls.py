@@ -23,7 +23,6 @@ SURFACE_NAMES = [*SURFACES, "custom"]
 KAPPAS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
 LONGEST = MAX_STEPS // 4  # the Steps slider's end: 4x below the engine's limit keeps a race under a second
 CYCLE_KEYS = {"cyclic": "sch_cmom", "onecycle": "sch_omom"}  # views.optimizers.schedule's momentum toggles
-_TOGGLE = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
 SLOWER_WHY = {"momentum": "with a cycled momentum", "loss": "with an lr that follows each loss"}
 
 
@@ -130,7 +129,7 @@ def schedule_slower(names) -> str | None:
     name = _held("sch_name", by_title.__getitem__, "constant")
     params = {}
     if name in CYCLE_KEYS:  # both toggles are on by default, as torch's cycle_momentum
-        params["cycle_momentum"] = bool(_held(CYCLE_KEYS[name], lambda t: _TOGGLE[t.lower()], True))
+        params["cycle_momentum"] = bool(_held(CYCLE_KEYS[name], widgets.parse_bool, True))
     return slower_form(name, params, names)
 
 

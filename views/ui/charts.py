@@ -52,8 +52,7 @@ def chart(fig, key: str, *, where=None, options: dict | None = None, **kw):
         fig = plain(fig)  # what Streamlit's to_dict would send, with the template's unused trace defaults left out
     if frame.presenting():  # projector: larger fonts, thicker lines, a height that fits 720 px (a new dict, cache kept)
         fig = presented(fig)
-    return target.plotly_chart(_Plain(fig) if isinstance(fig, dict) else fig, key=key, width="stretch",
-                               config=config(key, **(options or {})), **kw)
+    return target.plotly_chart(_Plain(fig), key=key, width="stretch", config=config(key, **(options or {})), **kw)
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)

@@ -23,7 +23,7 @@ from typing import Any
 import streamlit as st
 
 from views.ui.cache import _Store
-from views.ui.server import TURNS
+from views.ui.server import TURNS, session_id
 
 WORKERS = 1  # one job at a time: on two cores the page runs keep the other
 ABANDON_S = 6.0  # a job whose page stopped polling for this long has no one left to show it to
@@ -89,11 +89,6 @@ class Progress:
         self._since = time.monotonic()
 
 
-def _session() -> str:
-    ctx = st.runtime.scriptrunner.get_script_run_ctx()
-    return ctx.session_id if ctx is not None else "local"
-
-
 def _work(job: Job, fn: Callable[[Progress], Any]) -> None:
     job.started = time.monotonic()
     try:
@@ -112,7 +107,7 @@ def submit(key: str, fn: Callable[[Progress], Any], *, estimate_s: float, label:
 
     After this session pressed Cancel, reruns get a cancelled job (shown with "Run again") instead of a restart.
     """
-    who = _session()
+    who = session_id()
     job = Job(key, label, estimate_s)
     if cancelled(key):
         job.error = Cancelled(key)
@@ -160,7 +155,7 @@ def show(job: Job) -> Any:
 
 @st.fragment(run_every=POLL_S)
 def _watch(job: Job) -> None:
-    who = _session()
+    who = session_id()
     if job.done.is_set():
         st.rerun(scope="app")
     job.touch(who)

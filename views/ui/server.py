@@ -7,8 +7,8 @@ interrupted by the next move before it finishes, its work is lost, and no chart 
 dragging. Runs that queue here finish in about their own cost, one after another, and a run that is replaced
 while it waits has done no work. Measured with `make load` (optimizer + normalization pages, N = 30 on one
 replica): p95 0.84 s with one slot, 5.0 s with two, 52-57 s without. The price: a long uncached run (a first
-sweep, ~1 s) holds the others up for its duration, so the queue is fair by recent use (views/ui/turns.py): a
-session that just held the slot long waits behind those that did not. Fragment reruns (live training) bypass
+sweep, ~1 s) holds the others up for its duration, so a session that held the slot long lately waits up to 2 s
+behind later arrivals (views/ui/turns.py). Fragment reruns (live training) bypass
 app.py and this.
 """
 
@@ -31,14 +31,17 @@ M_ARENA_MAX = -8  # glibc's mallopt parameter: the most malloc arenas (one per t
 TURNS = Turns(RUN_SLOTS)
 
 
+def session_id() -> str:
+    """The id of the session whose script runs in this thread ("local" outside a session: tests, job threads)."""
+    ctx = st.runtime.scriptrunner.get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "local"
+
+
 @contextmanager
 def run_slot(who: str | None = None) -> Iterator[None]:
     """Hold one of the process's run slots for the duration of a page run of session ``who`` (default: the
-    current script's session), in the fair order of views/ui/turns.py."""
-    if who is None:
-        ctx = st.runtime.scriptrunner.get_script_run_ctx()
-        who = ctx.session_id if ctx is not None else "local"
-    with TURNS.turn(who):
+    current script's session), in the order of views/ui/turns.py."""
+    with TURNS.turn(session_id() if who is None else who):
         yield
 
 

@@ -20,6 +20,14 @@ from views.ui.text import literal
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
 
+def parse_bool(text: str) -> bool:
+    """A link's toggle value as ``toggle`` reads it: true/1/yes/on or false/0/no/off (ValueError otherwise)."""
+    t = text.lower()
+    if t in _TRUE or t in _FALSE:
+        return t in _TRUE
+    raise ValueError(f"not a toggle value: {text!r}")
+
+
 def _number_ok(lo: float | None, hi: float | None, integer: bool) -> Callable[[str], bool]:
     def ok(text: str) -> bool:
         x = float(text)

@@ -17,7 +17,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from views.ui import budget, charts, jobs
+from views.ui import budget, charts, jobs, server
 from views.why_bn import data
 from views.why_bn import race_cost as cost
 from views.why_bn.config import NETS, STEP_GRID, STEPS_MAX, PlaneConfig
@@ -27,11 +27,6 @@ from viz.real_race import plane_figure
 COARSE = 11  # the first grid: 7 % of the default 41 x 41 points
 _LATEST: OrderedDict[str, str] = OrderedDict()  # session id -> the plane job its latest run asked for
 _LOCK = threading.Lock()
-
-
-def _session() -> str:
-    ctx = st.runtime.scriptrunner.get_script_run_ctx()
-    return ctx.session_id if ctx is not None else "local"
 
 
 def _key(cfg: PlaneConfig) -> str:
@@ -44,8 +39,8 @@ def want(cfg: PlaneConfig) -> None:
     not share the machine with a grid nobody will see."""
     key = _key(cfg)
     with _LOCK:
-        _LATEST[_session()] = key
-        _LATEST.move_to_end(_session())
+        _LATEST[server.session_id()] = key
+        _LATEST.move_to_end(server.session_id())
         while len(_LATEST) > 512:  # sessions long gone
             _LATEST.popitem(last=False)
 
