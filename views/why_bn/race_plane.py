@@ -58,8 +58,7 @@ def coarse(cfg: PlaneConfig) -> PlaneConfig:
 def show(cfg: PlaneConfig, races: list) -> None:
     """Every net's plane with what it shows: the full grid from the cache, else the coarse grid now and the full one
     from a job; refused when even the job would be too long."""
-    norms, key = cfg.race.norms, _key(cfg)
-    want(cfg)
+    norms, key = cfg.race.norms, _key(cfg)  # the page asked ``want(cfg)`` first thing in its run
     if all(data.plane_cached(cfg, n) for n in norms):
         planes = [data.plane(cfg, n) for n in norms]
     else:
