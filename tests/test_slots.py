@@ -36,3 +36,39 @@ def test_an_interrupted_run_gives_its_slot_back():
         with _slots.run_slot():
             raise RuntimeError("rerun")
     assert not _slots.TURNS.busy
+
+
+def test_a_fragment_drawn_by_the_page_run_does_not_wait_for_its_own_slot():
+    """server.fragment's first run happens inside the page run that holds the slot: it must not queue behind it."""
+    done = threading.Event()
+
+    def page_run():
+        with _slots.run_slot(), _slots.run_slot():  # the page run, then its fragment's first run
+            done.set()
+
+    t = threading.Thread(target=page_run)
+    t.start()
+    t.join(5)
+    assert done.is_set() and not _slots.TURNS.busy
+
+
+def test_a_fragment_rerun_takes_its_turn_behind_a_page_run():
+    order, inside = [], threading.Event()
+
+    def page_run():
+        with _slots.run_slot():
+            inside.set()
+            time.sleep(0.2)
+            order.append("page run done")
+
+    def fragment_rerun():  # another session's slider tick: a fragment rerun starts outside any page run
+        inside.wait()
+        with _slots.run_slot("another session"):
+            order.append("fragment in")
+
+    threads = [threading.Thread(target=page_run), threading.Thread(target=fragment_rerun)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert order == ["page run done", "fragment in"]

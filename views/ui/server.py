@@ -8,17 +8,18 @@ dragging. Runs that queue here finish in about their own cost, one after another
 while it waits has done no work. Measured with `make load` (optimizer + normalization pages, N = 30 on one
 replica): p95 0.84 s with one slot, 5.0 s with two, 52-57 s without. The price: a long uncached run (a first
 sweep, ~1 s) holds the others up for its duration, so a session that held the slot long lately waits up to 2 s
-behind later arrivals (views/ui/turns.py). Fragment reruns (live training) bypass
-app.py and this.
+behind later arrivals (views/ui/turns.py). A slider's fragment (`fragment`) takes its turn too; the live view's
+timed fragments bypass app.py and this.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
@@ -29,6 +30,7 @@ RUN_SLOTS = 1
 TRIM_S = 5.0  # seconds between two garbage collections and hand-backs of freed heap memory to the OS
 M_ARENA_MAX = -8  # glibc's mallopt parameter: the most malloc arenas (one per thread by default, up to 8 per core)
 TURNS = Turns(RUN_SLOTS)
+_HELD = threading.local()  # whether this script thread holds a slot (a fragment drawn by the page run that has it)
 
 
 def session_id() -> str:
@@ -41,8 +43,29 @@ def session_id() -> str:
 def run_slot(who: str | None = None) -> Iterator[None]:
     """Hold one of the process's run slots for the duration of a page run of session ``who`` (default: the
     current script's session), in the order of views/ui/turns.py."""
-    with TURNS.turn(session_id() if who is None else who):
+    if getattr(_HELD, "on", False):  # a fragment's first run, inside the page run that holds the slot
         yield
+        return
+    with TURNS.turn(session_id() if who is None else who):
+        _HELD.on = True
+        try:
+            yield
+        finally:
+            _HELD.on = False
+
+
+def fragment(fn: Callable) -> Callable:
+    """``st.fragment(fn)`` whose reruns take their turn like page runs: a tick of a slider inside it reruns and
+    re-sends only the fragment (the browser handles a few deltas instead of the page's 70-90), and a class ticking
+    at once still queues instead of sharing the GIL 30 ways. A fragment may write into containers the page made
+    before calling it (Streamlit >= 1.67): the page keeps its layout, the fragment fills the slots it is given."""
+
+    @functools.wraps(fn)
+    def turned(*args, **kwargs):
+        with run_slot():
+            return fn(*args, **kwargs)
+
+    return st.fragment(turned)
 
 
 @st.cache_resource(show_spinner=False)
