@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from core.optim.noise import NOISES
@@ -26,25 +28,25 @@ def controls() -> NoiseConfig:
                                  help="Runs that differ only in their noise draws (used when σ > 0).")
     if not sigma:
         return NoiseConfig()  # exact gradients: kind, paths and seed change nothing, so they key no cache
-    paths = _within_budget(int(paths or 1))
     st.caption(f"${NOISES[kind].latex}$ with $\\xi \\sim \\mathcal N(0, I)$ drawn at every step: "
                f"{NOISES[kind].note}. Bold: noise path 0; faint lines and dots: the other paths and where "
                "they end (same Seed in the sidebar, same draws).")
     st.caption("Watch plain SGD jitter while momentum and Adam average several noisy gradients into a "
                "smoother path; with a constant lr every run keeps wandering near the minimum, a decaying "
                "schedule below (cosine, step) lets it settle.")
-    return NoiseConfig(kind, float(sigma), paths, frame.seed())
+    return NoiseConfig(kind, float(sigma), int(paths or 1), frame.seed())
 
 
-def _within_budget(paths: int) -> int:
-    """The most noisy paths (<= paths) that the race's steps and optimizers can run within a page run."""
-    n, steps = race_size()["optimizers"], race_size()["steps"]
-    if not n:
-        return paths
+def within_budget(cfg: NoiseConfig, steps: int) -> NoiseConfig:
+    """`cfg` with the most noisy paths (<= its own) that `steps` of the racing optimizers can run within a page
+    run, and a caption when that is fewer; drawn by the Steps fragment, as the fit changes with Steps."""
+    n, paths = race_size()["optimizers"], cfg.paths
+    if not cfg.sigma or not n:
+        return cfg
     slower = schedule_slower(race_size().get("names", ()))  # a plateau or momentum-cycling race runs slower
     fit = cost.most_rows(steps, n, paths, slower=slower)
     if fit < paths:
         what = f"{paths} noisy paths of {n} optimizers over {steps} steps"
         st.caption(cost.too_long(cost.seconds(steps, n, paths, slower=slower), what,
                                  f"{fit} path{'s' if fit > 1 else ''}", f"the race draws {fit}"))
-    return fit
+    return replace(cfg, paths=fit)

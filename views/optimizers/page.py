@@ -1,5 +1,8 @@
 """Optimizer trajectories: race torch.optim's rules on 2-D loss surfaces, step by step."""
 
+from dataclasses import dataclass
+from typing import Any
+
 import streamlit as st
 
 from core.optim.presets import PRESETS
@@ -17,8 +20,8 @@ from views.optimizers import (
     state,
     sweep,
 )
-from views.optimizers.config import RaceConfig, SurfaceConfig
-from views.ui import frame, links, text, widgets
+from views.optimizers.config import NoiseConfig, RaceConfig, ScheduleConfig, SurfaceConfig
+from views.ui import charts, frame, links, server, text, widgets
 
 INTRO = ("Each optimizer in `torch.optim` turns the same gradient into a different step. Race them on a surface and "
          "watch *why*: momentum builds speed along a valley, Adagrad's steps shrink as squared gradients pile up, "
@@ -65,6 +68,34 @@ def race_view(surface: SurfaceConfig, steps: int, raw_start, runs, gradient_nois
                 body()
 
 
+@dataclass(frozen=True)
+class Slots:
+    """Where the Steps fragment writes: under the Optimizers pills, under the noise and schedule controls, and the
+    right column (containers the page made, so the layout stays while a tick redraws only these)."""
+
+    steps: Any
+    noise: Any
+    schedule: Any
+    race: Any
+
+
+@server.fragment
+def steps_and_race(slots: Slots, surface: SurfaceConfig, raw_start, runs, noise_asked: NoiseConfig,
+                   schedule_asked: ScheduleConfig) -> None:
+    """The Steps slider and everything it changes: the noise paths and schedule that fit, and the race. A tick
+    reruns only this and sends ~25 elements instead of the page's ~70 (the browser handles each one in turn)."""
+    if paths.clicked():  # a click on the map sets the start inputs, which the page draws: a full run takes it
+        st.rerun()
+    with slots.steps.container():  # a fragment writes into a slot on every run, or loses its place in it
+        steps = controls.steps()
+    with slots.noise.container():
+        gradient_noise = noise.within_budget(noise_asked, steps)
+    with slots.schedule.container():
+        lr_schedule = schedule.preview(schedule_asked, steps)
+    with slots.race:
+        race_view(surface, steps, raw_start, runs, gradient_noise, lr_schedule)
+
+
 with frame.page("Optimizers", INTRO):
     links.apply_example(controls.apply_preset, list(PRESETS))  # a home-gallery link names a preset
     paths.take_click()
@@ -73,9 +104,13 @@ with frame.page("Optimizers", INTRO):
         controls.presets()
         surface = controls.surface()
         names = controls.optimizers()  # before steps: the steps' budget depends on how many optimizers race
-        steps = controls.steps()
+        steps_slot = st.container()
         raw_start = controls.raw_start()
         runs = controls.runs(surface.name, names)
-        gradient_noise, lr_schedule = noise.controls(), schedule.controls(steps)
-    with right:
-        race_view(surface, steps, raw_start, runs, gradient_noise, lr_schedule)
+        noise_asked = noise.controls()
+        noise_slot = st.container()
+        schedule_asked = schedule.controls()
+        schedule_slot = st.container()
+    steps_and_race(Slots(steps_slot, noise_slot, schedule_slot, right), surface, raw_start, runs, noise_asked,
+                   schedule_asked)
+    charts.plotly_js("plotly_js")  # the map and the curves are drawn in place with it (views.ui.charts.live)

@@ -22,12 +22,23 @@ CONTOUR = "contour"  # the contour chart's key: its point selection is the click
 MAP_HEIGHT, LOSS_HEIGHT, ROW_HEIGHT, SHOWN_ROWS = 460, 230, 27, 8
 
 
+def clicked() -> bool:
+    """Whether the contour holds a click not yet taken (a click reruns only the Steps fragment, which holds the
+    map; the start inputs are drawn by the page, so the fragment asks for a full run)."""
+    point = charts.clicked(CONTOUR)
+    return point is not None and point != st.session_state.get("_pick_done")
+
+
 def take_click() -> None:
-    """A click on the contour (the previous run's selection) becomes the start point, before the inputs exist."""
-    pts = (st.session_state.get(CONTOUR) or {}).get("selection", {}).get("points", [])
-    if pts and pts != st.session_state.get("_pick_done"):
-        st.session_state["_pick_done"] = pts
-        st.session_state.update(x0=float(round(pts[0]["x"], 3)), y0=float(round(pts[0]["y"], 3)))
+    """A click on the contour (a point of the faint pick grid or of a path) becomes the start point, before the
+    inputs exist."""
+    if clicked():
+        point = st.session_state["_pick_done"] = charts.clicked(CONTOUR)
+        st.session_state.update(x0=float(round(point["x"], 3)), y0=float(round(point["y"], 3)))
+
+
+def _clicked() -> None:
+    """on_click of the contour: nothing to do yet; the rerun it starts finds the point (`clicked`)."""
 
 
 def _left(title: str, traj, surface) -> str:
@@ -118,8 +129,9 @@ def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
     named = dict(zip(titles, race.trajs, strict=True))
     plane, side = st.columns([3, 2], gap="small")
     with plane:
-        charts.cached_chart(CONTOUR, cfg, partial(_map, cfg, land, race), on_select="rerun",
-                            selection_mode="points", options={"scrollZoom": True})
+        # Updated in place: a Steps tick redraws the paths over the same map, never a fresh chart.
+        charts.cached_chart(CONTOUR, cfg, partial(_map, cfg, land, race), in_place=True, on_click=_clicked,
+                            options={"scrollZoom": True})
         outcome_line(race, land.surface)
     with side:
         # No legend on the curves: beside the contour, whose legend names the same colours, they get the width.

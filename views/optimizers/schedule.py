@@ -177,17 +177,23 @@ def _caption(cfg: ScheduleConfig, steps: int) -> None:
                    "raises there; here the lr then stays at its final value.")
 
 
-def controls(steps: int) -> ScheduleConfig:
-    """Schedule selectbox, its parameters and a small chart of lr / lr0 (and a cycled momentum) over the race."""
+def controls() -> ScheduleConfig:
+    """Schedule selectbox and its parameters (the page's run; the chart over the race's steps is `preview`)."""
     st.markdown("**Learning-rate schedule**")
     name = widgets.selectbox("Schedule", list(SCHEDULES), key="sch_name", format_func=lambda k: SCHEDULES[k].title)
     params = FORMS[name]() if name in FORMS else {}
     peak, floor = params.pop("peak", 3.0), params.pop("floor", 0.0)
-    cfg = ScheduleConfig(name, tuple(sorted(params.items())), peak, floor)
-    if name == "constant":
+    return ScheduleConfig(name, tuple(sorted(params.items())), peak, floor)
+
+
+def preview(cfg: ScheduleConfig, steps: int) -> ScheduleConfig:
+    """What the schedule does over the race's `steps`: a caption and a small chart of lr / lr0 (and a cycled
+    momentum); drawn by the Steps fragment, as it changes with Steps. Returns the schedule the race runs (constant
+    if torch refuses this one)."""
+    if cfg.name == "constant":
         return cfg
     _caption(cfg, steps)
-    if SCHEDULES[name].feedback:
+    if SCHEDULES[cfg.name].feedback:
         return cfg
     name, relative = cfg.for_lr(1.0)
     try:

@@ -89,11 +89,11 @@ def cached_chart(key: str, inputs: Hashable, build: Callable, *, in_place: bool 
 
     ``inputs`` must determine the figure completely (e.g. the frozen config of the computation it draws): the
     builder is not hashed. Plain inputs are keyed by their repr (Streamlit's hashing of a few dozen values costs
-    ~0.3 ms a call). ``in_place``: drawn with ``live`` (updated in place, no remount; for charts nobody clicks).
+    ~0.3 ms a call). ``in_place``: drawn with ``live`` (updated in place, no remount; ``on_click`` as there).
     """
     spec = _shared_figure(key, repr(inputs), build) if _literal(inputs) else _figure_dict(key, inputs, build)
     if in_place:
-        return live(spec, key, where=kw.get("where"))
+        return live(spec, key, where=kw.get("where"), on_click=kw.get("on_click"), options=kw.get("options"))
     return chart(spec, key, **kw)
 
 
@@ -108,7 +108,7 @@ def table(rows: list[dict], *, where=None, **kw):
 
 
 _JS = r"""
-export default function ({ data, parentElement }) {
+export default function ({ data, parentElement, setStateValue }) {
   let div = parentElement.querySelector("div.nl-live");
   if (!div) {
     div = document.createElement("div");
@@ -117,6 +117,7 @@ export default function ({ data, parentElement }) {
     parentElement.appendChild(div);
   }
   div.pending = data;
+  div.report = setStateValue;
   const draw = () => {
     if (!window.Plotly) { setTimeout(draw, 50); return; }
     const d = div.pending;
@@ -153,6 +154,17 @@ export default function ({ data, parentElement }) {
       layout[k] = { gridcolor: line, zerolinecolor: line, ...(layout[k] || {}) };
     }
     Promise.resolve(window.Plotly.react(div, s.data, layout, { ...d.config, responsive: true }))
+      .then(() => {
+        // A chart with on_click reports the point clicked (x, y, trace), once per click: the page gets it as the
+        // component's "click" state, and the rerun it starts (the fragment's, if the chart is in one).
+        if (d.click && !div.clicks) {
+          div.clicks = true;
+          div.on("plotly_click", (ev) => {
+            const p = ev && ev.points && ev.points[0];
+            if (p) div.report("click", { x: p.x, y: p.y, curve: p.curveNumber, at: Date.now() });
+          });
+        }
+      })
       .finally(() => { div.busy = false; if (div.pending && div.visible !== false) draw(); });
   };
   // A chart scrolled out of view keeps its last figure and draws the newest one as soon as it comes back: the
@@ -188,15 +200,31 @@ def plotly_js(key: str) -> None:
     chart(_LOADER, key, options={"displayModeBar": False, "staticPlot": True})
 
 
-def live(spec: dict, key: str, where=None) -> None:
+def live(spec: dict, key: str, where=None, on_click: Callable[[], None] | None = None,
+         options: dict | None = None) -> None:
     """A plain figure spec (``viz.theme.plain``) drawn in an element that stays mounted: a new spec under the same
     ``key`` updates the chart in place (``Plotly.react``). Same plotly config as ``chart`` (named 2x PNGs).
+
+    on_click: called (a widget callback, before the rerun) after a click on a point of the chart; `clicked(key)`
+    then reads the point. options: extra plotly config, as for ``chart``.
 
     ``st.plotly_chart`` makes a figure's content part of the element's identity, so every new figure remounts the
     chart (a fresh ``Plotly.newPlot``: a blank panel and ~0.1-1 s of browser work each time on a busy machine).
     ``window.Plotly`` is Streamlit's own plotly bundle, loaded by the first ``st.plotly_chart`` on the page; until
-    then the component waits for it. No selection events: charts the user clicks on stay ``chart``.
+    then the component waits for it. Clicks only, no box or lasso selections (those need ``chart``).
     """
     with where if where is not None else st.container():
         spec = presented(spec) if frame.presenting() else spec
-        _LIVE(key=key, data={"spec": spec, "config": config(key), "key": key})
+        clicks = {"on_click_change": on_click} if on_click is not None else {}
+        _LIVE(key=key, data={"spec": spec, "config": config(key, **(options or {})), "key": key,
+                             "click": on_click is not None},
+              **clicks)
+
+
+def clicked(key: str) -> dict | None:
+    """The last point clicked on ``live`` chart ``key`` ({"x", "y", "curve", "at"}; None before any click)."""
+    state = st.session_state.get(key)
+    try:
+        return state["click"] if state is not None else None
+    except (KeyError, TypeError):
+        return None
