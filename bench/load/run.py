@@ -33,6 +33,7 @@ class Run:
     codes: list[str] = field(default_factory=list)  # st.code texts (the share link lives there)
     shown: dict[tuple[int, ...], str] = field(default_factory=dict)  # element kind drawn at each delta path
     chart_changes: list[float] = field(default_factory=list)  # arrival of each chart that differs from before
+    fragment_ids: tuple[str, ...] = ()  # the fragments a fragment run reran
 
     @property
     def ok(self) -> bool:

@@ -81,11 +81,12 @@ class Session:
         raise KeyError(f"no widget labelled {label!r}; have {[w.label for w in self.widgets.values()]}")
 
     async def set_value(self, w: Widget, value) -> float:
-        """Change ``w`` as a user would (URL updated, rerun requested); returns the send time."""
+        """Change ``w`` as a user would (URL updated, rerun requested: of its fragment if a fragment drew it); returns
+        the send time."""
         w = self.widgets.get(w.id, w)
         w.value = value
         sync_url(self.query, w)
-        return await self._send_rerun()
+        return await self._send_rerun(fragment_id=w.fragment_id)
 
     async def click(self, label: str) -> float:
         """Press the button labelled ``label`` (a one-shot trigger, as the browser sends); returns the send time."""
@@ -187,7 +188,8 @@ class Session:
             self._requests.append(last.requested)
         requested = min(self._requests, default=None)
         self._requests.clear()
-        self.runs.append(Run(msg.metadata.run.script_run_id, time.monotonic(), fragment, requested))
+        self.runs.append(Run(msg.metadata.run.script_run_id, time.monotonic(), fragment, requested,
+                             fragment_ids=tuple(msg.metadata.run.fragment_ids)))
 
     def _delta(self, msg: ForwardMsg) -> None:
         kind, path, el = msg.delta.WhichOneof("type"), tuple(msg.metadata.delta_path), msg.delta.new_element
@@ -196,7 +198,7 @@ class Session:
         elif self.runs and kind == "new_element":
             kind = self.runs[-1].record(el, path, time.monotonic(), self._charts)
             if kind in KINDS:
-                self._register(kind, getattr(el, kind))
+                self._register(kind, getattr(el, kind), msg.delta.fragment_id)
             elif kind == "button":
                 self.buttons[el.button.label] = el.button
 
@@ -211,13 +213,13 @@ class Session:
             if block.tab.label not in labels:
                 labels.append(block.tab.label)
 
-    def _register(self, kind: str, proto) -> None:
+    def _register(self, kind: str, proto, fragment_id: str = "") -> None:
         self._seen.add(proto.id)
         known = self.widgets.get(proto.id)
         if known is None:
-            self.widgets[proto.id] = Widget(kind, proto, default_value(kind, proto))
+            self.widgets[proto.id] = Widget(kind, proto, default_value(kind, proto), fragment_id)
         else:
-            known.kind, known.proto = kind, proto
+            known.kind, known.proto, known.fragment_id = kind, proto, fragment_id
         if proto.set_value:
             self.widgets[proto.id].value = current_value(kind, proto)
 

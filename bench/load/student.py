@@ -145,7 +145,10 @@ class Student:
                 continue
             self.result.errors.extend(f"exception: {e}" for e in run.exceptions)
             self.result.errors.extend(f"st.error: {e[:120]}" for e in run.errors)
-            if run.fragment or not run.ok:
+            # A fragment run answers a move only if it reran the moved control's fragment (a slider inside one
+            # reruns just that, as in a browser); other fragments' timers (a job's progress) answer nothing.
+            mover = self.session.widget(self.control).fragment_id
+            if not run.ok or (run.fragment and mover not in run.fragment_ids):
                 continue
             self._answer(i, run)
 

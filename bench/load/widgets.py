@@ -29,6 +29,7 @@ class Widget:
     kind: str
     proto: Any
     value: Any
+    fragment_id: str = ""  # the fragment that drew it: moving it reruns only that fragment, as in a browser
     id = property(lambda self: self.proto.id, doc="The widget's id, as the frontend reports it.")
     label = property(lambda self: self.proto.label, doc="The widget's label.")
 
