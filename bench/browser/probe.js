@@ -38,8 +38,10 @@
   window.WebSocket = Recorded;
   addEventListener("keydown", () => W.keys.push(performance.now()), true);
 
-  // Charts on screen or scrolled away, not those inside a closed tab (display: none).
-  const plots = () => [...document.querySelectorAll(".js-plotly-plot")].filter((g) => g.getClientRects().length);
+  // Charts on screen or scrolled away, not those inside a closed tab (display: none), nor the invisible chart that
+  // only loads plotly.js for in-place charts (views/ui/charts.py plotly_js: one trace named "plotly.js loader").
+  const loader = (g) => !!(g.data && g.data.length === 1 && g.data[0].name === "plotly.js loader");
+  const plots = () => [...document.querySelectorAll(".js-plotly-plot")].filter((g) => g.getClientRects().length && !loader(g));
   W.plots = plots;
   // A chart counts as drawn when plotly has traces and something is painted in its plot area.
   W.drawn = (g) => !!(g.data && g._fullData && g._fullData.length && g.querySelector(".main-svg") &&

@@ -111,6 +111,8 @@ with frame.page("Optimizers", INTRO):
         noise_slot = st.container()
         schedule_asked = schedule.controls()
         schedule_slot = st.container()
+        # The map and the curves are drawn in place (views.ui.charts.live) with the plotly.js this loads: sent
+        # before the race, so a new tab fetches it while the race's elements arrive.
+        charts.plotly_js("plotly_js")
     steps_and_race(Slots(steps_slot, noise_slot, schedule_slot, right), surface, raw_start, runs, noise_asked,
                    schedule_asked)
-    charts.plotly_js("plotly_js")  # the map and the curves are drawn in place with it (views.ui.charts.live)
