@@ -1,8 +1,13 @@
 """Model ensembles: K networks differing only in their seed (init, batch order, dropout masks), predictions
-averaged as probabilities (n_val, n_classes) over the K members."""
+averaged as probabilities (n_val, n_classes) over the K members.
+
+``train_members`` trains them in order and stops at a ``time.monotonic()`` deadline with the members it finished
+(a member cut short is dropped, not kept half-trained), so a page can promise a time and keep it.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,8 +17,8 @@ from core.datasets import load
 from core.networks import NetSpec, build
 from core.train_loop import TrainData, TrainSettings, predict_proba, train
 
-__all__ = ["EnsembleConfig", "Member", "EnsembleResult", "member_seed", "train_member", "combine", "result_of",
-           "train_ensemble"]
+__all__ = ["EnsembleConfig", "Member", "EnsembleResult", "EnsembleRun", "member_seed", "train_member",
+           "train_members", "combine", "result_of", "train_ensemble"]
 
 K_RANGE = (2, 12)
 
@@ -69,14 +74,52 @@ def _data(cfg: EnsembleConfig) -> TrainData:
     return TrainData.from_split(load("digits", seed=cfg.seed), cfg.n_train)  # one split for every member
 
 
-def train_member(cfg: EnsembleConfig, i: int) -> Member:
-    """Train member i (its own init, batch order and dropout masks) and predict the validation rows."""
+def train_member(cfg: EnsembleConfig, i: int, *, stop_at: float | None = None) -> Member | None:
+    """Train member i (its own init, batch order and dropout masks) and predict the validation rows; None if it
+    stopped before an epoch that would end past ``stop_at``."""
     data = _data(cfg)
     s = member_seed(cfg.seed, i)
     net = build(NetSpec(data.n_features, data.n_classes, cfg.depth, cfg.width, cfg.activation, "he",
                         dropout=cfg.dropout), s)
-    curves = train(net, data, TrainSettings(cfg.epochs, cfg.lr, "adam", cfg.batch_size), s)
+    curves = train(net, data, TrainSettings(cfg.epochs, cfg.lr, "adam", cfg.batch_size), s, stop_at=stop_at)
+    if not curves.complete:
+        return None
     return Member(predict_proba(net, data.x_val), curves.steps, curves.diverged_at)
+
+
+@dataclass(frozen=True)
+class EnsembleRun:
+    """The members trained before the deadline, in seed order: all K of ``config.k`` unless it stopped."""
+
+    config: EnsembleConfig
+    members: tuple[Member, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Whether all K members were trained."""
+        return len(self.members) == self.config.k
+
+
+def train_members(cfg: EnsembleConfig, *, member: Callable[..., Member | None] = train_member,
+                  tick: Callable[[float, str], None] | None = None, stop_at: float | None = None) -> EnsembleRun:
+    """Members 0..K-1 in order from ``member(cfg, i, stop_at=)`` (e.g. a cached train_member); ``tick(fraction,
+    text)`` before each (it may raise to cancel). Stops, keeping the members finished, before a member that would
+    end past ``stop_at`` (predicted from the slowest so far) or when ``member`` returns None (cut short)."""
+    cfg.validate()
+    members: list[Member] = []
+    slowest = 0.0
+    for i in range(cfg.k):
+        t0 = time.monotonic()
+        if stop_at is not None and t0 + slowest > stop_at:
+            break
+        if tick is not None:
+            tick(i / cfg.k, f"training member {i + 1} of {cfg.k}")
+        m = member(cfg, i, stop_at=stop_at)
+        if m is None:
+            break
+        members.append(m)
+        slowest = max(slowest, time.monotonic() - t0)
+    return EnsembleRun(cfg, tuple(members))
 
 
 def combine(probs: np.ndarray, y: np.ndarray) -> EnsembleResult:

@@ -7,12 +7,17 @@
 (6,)
 
 Shared by the dropout curves, the model ensembles and the benchmark: every index i of a ``Curves`` array is the
-state after i epochs (index 0 = the fresh network), so early stopping can pick any of them.
+state after i epochs (index 0 = the fresh network), so early stopping can pick any of them. Given ``stop_at`` (a
+``time.monotonic()`` deadline) a run stops before an epoch that would end past it, predicted from the slowest epoch
+so far (under load epochs slow down and the stop comes earlier): its curves then hold the epochs it finished and
+``complete`` is False. ``train_together`` trains several nets epoch by epoch in turn, so a stop leaves them all at
+the same epoch and their curves stay comparable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +27,8 @@ import torch.nn.functional as F
 from core.datasets import Split
 from core.optim.registry import OPTIMIZERS
 
-__all__ = ["TrainData", "TrainSettings", "Curves", "train", "evaluate", "predict_proba"]
+__all__ = ["TrainData", "TrainSettings", "Curves", "Fit", "train", "train_together", "evaluate",
+           "predict_proba"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ class TrainSettings:
 
 @dataclass(frozen=True)
 class Curves:
-    """Per-epoch measurements, each (epochs + 1,): index 0 before training; nan after a divergence."""
+    """Per-epoch measurements, each (epochs done + 1,): index 0 before training; nan after a divergence."""
 
     train_loss: np.ndarray
     val_loss: np.ndarray
@@ -84,6 +90,13 @@ class Curves:
     val_acc: np.ndarray
     diverged_at: int | None  # the optimizer step whose loss was not finite, None if training finished
     steps: int  # optimizer steps taken
+    epochs: int = 0  # epochs asked for (the arrays are shorter when the run stopped at its deadline)
+    complete: bool = True  # False when the run stopped at its deadline before its last epoch (not diverged)
+
+    @property
+    def epochs_done(self) -> int:
+        """Epochs trained: all of them unless the run stopped at its deadline (a diverged run counts as done)."""
+        return len(self.val_loss) - 1
 
 
 @torch.no_grad()
@@ -104,36 +117,77 @@ def evaluate(net: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[fl
     return float(-np.mean(np.log(np.maximum(picked, 1e-300)))), float(np.mean(p.argmax(1) == y.numpy()))
 
 
-def train(net: torch.nn.Module, data: TrainData, settings: TrainSettings, seed: int = 0,
-          progress: Callable[[int, int], None] | None = None) -> Curves:
-    """Train ``net`` in place; mini-batch order from ``seed``; ``progress(epoch, epochs)`` after each epoch."""
-    n = len(data.x_train)
-    settings.validate(n)
-    opt = OPTIMIZERS[settings.optimizer].make_torch(net.parameters(), lr=settings.lr,
-                                                    weight_decay=settings.weight_decay)
-    rng = np.random.default_rng([int(seed), 104729])  # batch order: a stream apart from init and dropout
-    rows = np.full((settings.epochs + 1, 4), np.nan)
-    rows[0] = _measure(net, data)
-    steps, diverged = 0, None
-    for epoch in range(1, settings.epochs + 1):
-        net.train(True)
-        order = torch.from_numpy(rng.permutation(n))
-        for start in range(0, n - settings.batch_size + 1, settings.batch_size):  # drop the ragged last batch
-            idx = order[start:start + settings.batch_size]
-            loss = F.cross_entropy(net(data.x_train[idx]), data.y_train[idx])
-            steps += 1
+class Fit:
+    """One run trained an epoch at a time (``epoch()``); ``curves()`` holds the epochs done so far."""
+
+    def __init__(self, net: torch.nn.Module, data: TrainData, settings: TrainSettings, seed: int = 0):
+        settings.validate(len(data.x_train))
+        self.net, self.data, self.settings = net, data, settings
+        self.opt = OPTIMIZERS[settings.optimizer].make_torch(net.parameters(), lr=settings.lr,
+                                                             weight_decay=settings.weight_decay)
+        self.rng = np.random.default_rng([int(seed), 104729])  # batch order: a stream apart from init and dropout
+        self.rows = np.full((settings.epochs + 1, 4), np.nan)
+        self.rows[0] = _measure(net, data)
+        self.done, self.steps, self.diverged = 0, 0, None
+
+    @property
+    def finished(self) -> bool:
+        """Whether every epoch ran or the run diverged."""
+        return self.diverged is not None or self.done == self.settings.epochs
+
+    def epoch(self) -> None:
+        """One pass over the shuffled training rows in mini-batches (the ragged last batch dropped), then measure."""
+        n, b = len(self.data.x_train), self.settings.batch_size
+        self.net.train(True)
+        order = torch.from_numpy(self.rng.permutation(n))
+        for start in range(0, n - b + 1, b):
+            idx = order[start:start + b]
+            loss = F.cross_entropy(self.net(self.data.x_train[idx]), self.data.y_train[idx])
+            self.steps += 1
             if not torch.isfinite(loss):
-                diverged = steps
-                break
-            opt.zero_grad(set_to_none=True)
+                self.diverged = self.steps
+                return
+            self.opt.zero_grad(set_to_none=True)
             loss.backward()
-            opt.step()
-        if diverged is not None:
+            self.opt.step()
+        self.done += 1
+        self.rows[self.done] = _measure(self.net, self.data)
+
+    def curves(self) -> Curves:
+        """The curves so far: all epochs (nan after a divergence) once finished, else the epochs done."""
+        rows = self.rows if self.finished else self.rows[:self.done + 1]
+        return Curves(*rows.T.copy(), diverged_at=self.diverged, steps=self.steps, epochs=self.settings.epochs,
+                      complete=self.finished)
+
+
+def train(net: torch.nn.Module, data: TrainData, settings: TrainSettings, seed: int = 0,
+          progress: Callable[[int, int], None] | None = None, *, stop_at: float | None = None) -> Curves:
+    """Train ``net`` in place; mini-batch order from ``seed``; ``progress(epoch, epochs)`` after each epoch (it may
+    raise to cancel); stops before an epoch that would end past ``stop_at`` (``complete`` is then False)."""
+    fit = Fit(net, data, settings, seed)
+    return train_together([fit], stop_at=stop_at,
+                          tick=None if progress is None else lambda e, n: progress(e, settings.epochs))[0]
+
+
+def train_together(fits: Sequence[Fit], *, stop_at: float | None = None,
+                   tick: Callable[[int, int], None] | None = None) -> list[Curves]:
+    """Train every fit an epoch at a time in turn, until all finish or the next round would end past ``stop_at``;
+    ``tick(epoch, epochs)`` after each round (it may raise to cancel). Their curves, in order."""
+    slowest = 0.0  # the longest round so far: predicts the next one
+    epochs = max((f.settings.epochs for f in fits), default=0)
+    for epoch in range(1, epochs + 1):
+        going = [f for f in fits if not f.finished]
+        if not going:
             break
-        rows[epoch] = _measure(net, data)
-        if progress is not None:
-            progress(epoch, settings.epochs)
-    return Curves(*rows.T.copy(), diverged_at=diverged, steps=steps)
+        t0 = time.monotonic()
+        if stop_at is not None and t0 + slowest > stop_at:
+            break
+        for f in going:
+            f.epoch()
+        slowest = max(slowest, time.monotonic() - t0)
+        if tick is not None and any(f.diverged is None for f in going):  # a diverged round reports nothing
+            tick(epoch, epochs)
+    return [f.curves() for f in fits]
 
 
 def _measure(net: torch.nn.Module, data: TrainData) -> tuple[float, float, float, float]:

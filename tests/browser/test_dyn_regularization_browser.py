@@ -33,7 +33,8 @@ def test_regularization_tabs(page, app_url):
     page.set_viewport_size({"width": 1440, "height": 2000})
     page.goto(f"{app_url}/dynamics")
     wait_for_app(page, charts=3, timeout=240_000)
-    _tab(page, "Dropout & early stopping", "dynamics_dropout.png", "activations and the mask")
+    # The curves may train as a background job (a busy machine): wait for them, the mask demo is drawn first.
+    _tab(page, "Dropout & early stopping", "dynamics_dropout.png", "validation loss")
     mask = _chart_with(page, "activations and the mask")
     assert mask and _chart_with(page, "validation loss")
     move_slider(page, "Dropout p (probability of dropping)", presses=2)  # 0.5 -> 0.7: fewer units kept

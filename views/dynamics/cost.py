@@ -1,8 +1,10 @@
-"""Epoch-trained nets on the dynamics page (dropout curves, ensembles): inline, as a background job, or refused.
+"""What the epoch-trained nets of the dynamics page (dropout curves, ensembles) cost, and their runs' start.
 
-A page run holds the run slot, so a 40 s ensemble computed inline stalls the class (issue #15): the estimate
-(core.epoch_cost units x this server's measured rate) decides. Up to budget.RUN_S it runs inline with a progress bar,
-up to budget.JOB_S as a shared background job with progress and Cancel, beyond that it is refused in one sentence.
+Both tabs run as experiments (views.ui.experiment): they promise a time before they start, run inline, as a shared
+background job with progress and Cancel, or are refused, and stop at the promise with what they finished. The
+estimate is core.epoch_cost's units x this server's measured rate x how busy it is now (experiment.busy), so the
+promise follows the machine and the class. Unlike the other experiments these tabs start by themselves when a
+setting changes (``autostart``), as they did before they had a Run button: opening a lesson's link shows its nets.
 """
 
 from __future__ import annotations
@@ -17,9 +19,8 @@ from core.datasets import load
 from core.epoch_cost import EpochSizes, epoch_units
 from core.networks import NetSpec, build
 from core.train_loop import TrainData, TrainSettings, train
-from views.ui import budget, jobs
+from views.ui import budget, experiment
 
-Tick = Callable[[float, str], None]  # (fraction done, what is running)
 PROBE = dict(n_train=300, width=64, depth=2, epochs=2, batch_size=32)  # one ensemble member, two epochs
 
 
@@ -42,26 +43,23 @@ def _probe() -> float:
 
 
 def seconds(n_train: int, depth: int, width: int, epochs: int, batch_size: int, nets: int = 1) -> float:
-    """Estimated seconds to train ``nets`` such nets on this server."""
-    return nets * epoch_units(sizes(n_train, depth, width), epochs, batch_size) * budget.rate("epoch_training", _probe)
+    """Estimated seconds to train ``nets`` such nets on this server now (its load included)."""
+    units = nets * epoch_units(sizes(n_train, depth, width), epochs, batch_size)
+    return units * budget.rate("epoch_training", _probe) * experiment.busy()
 
 
-def compute(key: str, label: str, estimate_s: float, work: Callable[[Tick], Any], nearest: Callable[[], str]) -> Any:
-    """``work(tick)``'s result, or None while its job runs or after a refusal (the page then shows what it has).
+def autostart(exp: experiment.Experiment, cfg: Any) -> None:
+    """Start ``exp`` as if Run had been pressed, once per new ``cfg`` this session sees (a rerun does not restart
+    it: a run that stopped at its promise stays shown until Run is pressed)."""
+    seen = f"{exp.key}_auto"
+    if st.session_state.get(seen) != cfg:
+        st.session_state[seen] = cfg
+        experiment.start(exp)
 
-    Inline when the estimate fits a page run; a background job (shared by ``key``) when it fits a job; otherwise
-    one sentence naming the estimate and ``nearest()``, the closest setting that fits.
-    """
-    if budget.fits_inline(estimate_s):
-        bar = st.progress(0.0, text=label)
-        try:
-            return work(lambda frac, text: bar.progress(min(max(frac, 0.0), 1.0), text=text))
-        finally:
-            bar.empty()
-    if not budget.fits(estimate_s):
-        st.warning(budget.refuse(estimate_s, label, nearest()), icon=":material/timer_off:")
-        return None
-    return jobs.show(jobs.submit(key, lambda progress: work(progress.update), estimate_s=estimate_s, label=label))
+
+def fits(seconds: float) -> bool:
+    """Whether work estimated at ``seconds`` is promised within the job budget (what experiment.run refuses)."""
+    return budget.fits(experiment.promise(seconds))
 
 
 def largest(fits: Callable[[int], bool], lo: int, hi: int) -> int | None:

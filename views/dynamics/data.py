@@ -17,7 +17,7 @@ from core.linear_regression import GDRun, LinearData, gd_variants, make_data
 from core.lr_range import Curve, LRConfig, RangeTest, lr_curve, range_test
 from core.networks import NetSpec, build
 from core.optim.engine import MAX_STEPS
-from core.train_loop import Curves, TrainData, TrainSettings, train
+from core.train_loop import Curves, Fit, TrainData, TrainSettings, train_together
 from views.dynamics.config import H_VALUES, CurveConfig, GDConfig
 from views.ui import cache
 from viz.contour_image import image_layer
@@ -111,20 +111,60 @@ def range_run(net: LRConfig, num_it: int) -> RangeTest:
     return test
 
 
+class Unfinished(Exception):
+    """A run stopped at its deadline: the cache does not keep it, so the next ask trains it again."""
+
+
+def _key(cfg, *args) -> str:
+    return repr(((cfg, *args), []))  # views.ui.cache's default key of fn(cfg, *args) (cache.has looks it up)
+
+
 # Process-wide caches (views.ui.cache), not st.cache_data: a heavy run is computed by a background job's thread.
 @cache.shared("dynamics_dropout", max_mb=8)  # four curves of at most 151 epochs: a few kB per run
 def dropout_run(cfg: CurveConfig) -> Curves:
     """Train and validation curves of cfg's net on its digits subset."""
+    return train_together([_fit(cfg)])[0]
+
+
+def _fit(cfg: CurveConfig) -> Fit:
     data = TrainData.from_split(load("digits", seed=cfg.seed), cfg.n_train)
     spec = NetSpec(data.n_features, data.n_classes, cfg.depth, cfg.width, "relu", "he", dropout=cfg.p)
     net = build(spec, cfg.seed)  # same seed: both nets start from identical weights
-    return train(net, data, TrainSettings(cfg.epochs, cfg.lr, "adam", cfg.batch_size), cfg.seed)
+    return Fit(net, data, TrainSettings(cfg.epochs, cfg.lr, "adam", cfg.batch_size), cfg.seed)
 
 
-@cache.shared("dynamics_members", max_mb=24)  # validation probabilities, 450 x 10 floats: 36 kB per member
-def ensemble_member(cfg: EnsembleConfig, i: int) -> Member:
-    """Member i of the ensemble (cfg.k must not matter: callers pass one fixed k)."""
-    return train_member(cfg, i)
+def dropout_runs(runs: dict[str, CurveConfig], *, tick: Callable[[float, str], None] | None = None,
+                 stop_at: float | None = None) -> dict[str, Curves]:
+    """Each run's curves: cached ones as they are, the others trained together an epoch each in turn, so a stop
+    before ``stop_at`` leaves them at the same epoch; the finished ones are cached for everyone."""
+    todo = list(dict.fromkeys(r for r in runs.values() if not cache.has(dropout_run, r)))  # p = 0: one run
+    report = None if tick is None else lambda e, n: tick(e / n, f"epoch {e} of {n}")
+    trained = dict(zip(todo, train_together([_fit(r) for r in todo], stop_at=stop_at, tick=report), strict=True))
+    for r, curves in trained.items():
+        if curves.complete:
+            dropout_run.store.get(_key(r), lambda c=curves: c)
+    return {k: trained[r] if r in trained else dropout_run(r) for k, r in runs.items()}
+
+
+# The deadline is no part of a member: a member that stopped at it raises Unfinished and is not kept.
+@cache.shared("dynamics_members", max_mb=24, key=lambda args, kwargs: _key(*args))  # 450 x 10 floats: 36 kB each
+def ensemble_member(cfg: EnsembleConfig, i: int, *, stop_at: float | None = None) -> Member:
+    """Member i of the ensemble (cfg.k must not matter: callers pass one fixed k); Unfinished if it stopped."""
+    member = train_member(cfg, i, stop_at=stop_at)
+    if member is None:
+        raise Unfinished(f"member {i + 1} stopped at its deadline")
+    return member
+
+
+def cached_member(shared: EnsembleConfig) -> Callable[..., Member | None]:
+    """``member(cfg, i, stop_at=)`` for core.ensembles.train_members: ensemble_member of ``shared`` (the fixed-k
+    recipe, so growing K reuses the cached members), None if it stopped at its deadline."""
+    def member(cfg: EnsembleConfig, i: int, *, stop_at: float | None = None) -> Member | None:
+        try:
+            return ensemble_member(shared, i, stop_at=stop_at)
+        except Unfinished:
+            return None
+    return member
 
 
 def members_missing(shared: EnsembleConfig, k: int) -> int:

@@ -1,9 +1,14 @@
 """The dropout tab: one layer under a dropout mask (train vs test, inverted and classic), then its regularization
-effect and early stopping on a net that overfits."""
+effect and early stopping on a net that overfits.
+
+The two nets (without and with dropout) train as an experiment (views.ui.experiment): the tab promises a time,
+trains inline or as a shared background job with progress and Cancel, and stops at the promise. They train an
+epoch each in turn, so a stop leaves both at the same epoch; what is then shown says how many epochs each has.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -12,10 +17,14 @@ from core.early_stopping import early_stop
 from core.train_loop import Curves
 from views.dynamics import cost
 from views.dynamics.config import CurveConfig, DropoutConfig
-from views.dynamics.data import dropout_run
+from views.dynamics.data import dropout_run, dropout_runs
 from views.ui import budget, cache, charts, frame, widgets
+from views.ui.experiment import Experiment, promise
+from views.ui.experiment import run as run_experiment
 from viz.dropout import curves_figure, mask_figure
 
+EXPERIMENT = Experiment("do_curves", "dropout", "Training without and with dropout", button="Train both nets",
+                        hint="train both nets")
 P_VALUES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 INTRO = (
     "**Dropout** zeroes each unit of a layer with probability `p` on every training step, so no unit can rely "
@@ -62,31 +71,60 @@ def tab(shown: bool) -> None:
     _curves_section(cfg, shown)
 
 
+@dataclass(frozen=True)
+class Trained:
+    """Both nets' curves as a run delivered them (``config`` the runs asked for) and the seconds it promised."""
+
+    config: dict[str, CurveConfig]
+    curves: dict[str, Curves]
+    promised: float
+
+    @property
+    def complete(self) -> bool:
+        return all(c.complete for c in self.curves.values())
+
+
 def _estimate(runs: dict[str, CurveConfig]) -> float:
-    todo = [r for r in runs.values() if not cache.has(dropout_run, r)]
+    todo = {r for r in runs.values() if not cache.has(dropout_run, r)}  # p = 0: one run for both nets
     return sum(cost.seconds(r.n_train, r.depth, r.width, r.epochs, r.batch_size) for r in todo)
 
 
 def _nearest(runs: dict[str, CurveConfig]) -> str:
-    fits = cost.largest(lambda e: budget.fits(_estimate({k: replace(r, epochs=e) for k, r in runs.items()})),
+    fits = cost.largest(lambda e: cost.fits(_estimate({k: replace(r, epochs=e) for k, r in runs.items()})),
                         10, max(r.epochs for r in runs.values()))
     return f"{max((fits or 10) // 10 * 10, 10)} epochs"
 
 
-def _curves(runs: dict[str, CurveConfig]) -> dict[str, Curves] | None:
-    """Both nets' curves: inline when quick, else a shared background job; None while it runs or if refused."""
-    def work(tick) -> dict[str, Curves]:
-        out = {}
-        for i, (name, run) in enumerate(runs.items()):
-            tick(i / len(runs), f"training the {name} net")
-            out[name] = dropout_run(run)
-        return out
+def _curves(runs: dict[str, CurveConfig]) -> Trained | None:
+    """This session's last run of both nets (maybe of other settings, then captioned), or None before one."""
+    seconds = _estimate(runs)
+    promised = promise(seconds)
+
+    def work(r: dict[str, CurveConfig], *, tick, stop_at: float) -> Trained:
+        return Trained(r, dropout_runs(r, tick=tick, stop_at=stop_at), promised)
+    cost.autostart(EXPERIMENT, runs)
+    epochs, nets = max(r.epochs for r in runs.values()), len(set(runs.values()))
     try:
-        return cost.compute(f"dropout {runs!r}", "Training without and with dropout", _estimate(runs), work,
-                            lambda: _nearest(runs))
+        what = f"{nets} net{'s' * (nets > 1)} × {epochs} epochs"
+        return run_experiment(EXPERIMENT, runs, work, seconds=seconds, what=what, nearest=lambda: _nearest(runs))
     except ValueError as exc:
         st.error(str(exc))
         return None
+
+
+def stopped(trained: Trained) -> str | None:
+    """What an incomplete run delivered, epoch by epoch (None for a complete one)."""
+    if trained.complete:
+        return None
+    counts = {(c.epochs_done, c.epochs) for c in trained.curves.values()}
+    if len(counts) == 1:  # trained together: both stopped at the same epoch
+        (n, of), = counts
+        done = f"both nets {n} of {of} epochs"
+    else:  # one net came from the cache, complete
+        done = " and ".join(f"the {k} net {c.epochs_done} of {c.epochs} epochs" for k, c in trained.curves.items())
+    return (f"Trained {done} within the {budget.seconds(trained.promised)} promised (training ran slower than "
+            "this server's estimate). The curves and the table show those epochs; **{EXPERIMENT.button}** "
+            "again, or fewer epochs, for the whole run.")
 
 
 def _curves_section(cfg: DropoutConfig, shown: bool) -> None:
@@ -106,14 +144,19 @@ def _curves_section(cfg: DropoutConfig, shown: bool) -> None:
         st.info("With p = 0 both runs are the same network; pick p > 0 above to compare.", icon=":material/info:")
     runs = {"plain": CurveConfig(0.0, n_train, epochs=epochs, seed=cfg.seed),
             "dropout": CurveConfig(cfg.p, n_train, epochs=epochs, seed=cfg.seed)}
-    curves = _curves(runs)
-    if curves is None:  # its job is running (progress shown), or refused, or a setting could not train
+    trained = _curves(runs)
+    if trained is None:  # no run yet: its progress, the promise or the refusal are shown
         return
+    note = stopped(trained)
+    if note:
+        st.warning(note, icon=":material/timer_off:")
+    curves, runs = trained.curves, trained.config
     stops = {k: early_stop(c.val_loss, patience) for k, c in curves.items() if c.diverged_at is None}
     for k, c in curves.items():
         if c.diverged_at is not None:
             st.warning(frame.diverged(f"The {k} net", c.diverged_at) + ": its loss is no longer a finite number.")
-    charts.cached_chart("do_curves", (runs, patience), lambda: curves_figure(curves, stops))
+    done = tuple(c.epochs_done for c in curves.values())  # a stopped run draws fewer epochs
+    charts.cached_chart("do_curves", (runs, patience, done), lambda: curves_figure(curves, stops))
     rows = [{"net": k, "best epoch": s.best, "stops at": f"epoch {s.stop}" if s.stopped else "never",
              "val. loss there": curves[k].val_loss[s.best], "val. accuracy there": curves[k].val_acc[s.best],
              "val. accuracy at the end": curves[k].val_acc[-1]} for k, s in stops.items()]

@@ -1,16 +1,44 @@
-"""The ensembles tab: K independently seeded nets, each member's accuracy and that of their averaged probabilities."""
+"""The ensembles tab: K independently seeded nets, each member's accuracy and that of their averaged probabilities.
+
+The members train as an experiment (views.ui.experiment): the tab promises a time, trains inline or as a shared
+background job with progress and Cancel, and stops at the promise with the members it finished; what it then shows
+averages those members and says how many of K they are. Members are cached one by one, so a larger K or a second
+run trains only the missing ones.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from core.ensembles import K_RANGE, EnsembleConfig, Member, result_of
+from core.ensembles import K_RANGE, EnsembleConfig, EnsembleRun, result_of, train_members
 from views.dynamics import cost
-from views.dynamics.data import ensemble_member, members_missing
+from views.dynamics.data import cached_member, members_missing
 from views.ui import budget, charts, frame, widgets
+from views.ui.experiment import Experiment, promise
+from views.ui.experiment import run as run_experiment
 from viz.ensembles import ensemble_figure
+
+EXPERIMENT = Experiment("ens", "ensemble", "Training the members", button="Train the members",
+                        hint="train the members")
+
+
+@dataclass(frozen=True)
+class Trained:
+    """The members a run delivered and the seconds it promised (an incomplete run says it stopped there)."""
+
+    run: EnsembleRun
+    promised: float
+
+    @property
+    def config(self) -> EnsembleConfig:
+        return self.run.config
+
+    @property
+    def complete(self) -> bool:
+        return self.run.complete
+
 
 INTRO = (
     "Train the same network **K times**, changing only the seed (initial weights, mini-batch order), and "
@@ -41,26 +69,40 @@ def _estimate(cfg: EnsembleConfig, members: int) -> float:
 def _nearest(cfg: EnsembleConfig, shared: EnsembleConfig) -> str:
     """The closest ensemble that fits a job: fewer epochs at this K, else fewer members at 5 epochs."""
     missing = members_missing(shared, cfg.k)
-    epochs = cost.largest(lambda e: budget.fits(_estimate(replace(cfg, epochs=e), missing)), 5, cfg.epochs)
+    epochs = cost.largest(lambda e: cost.fits(_estimate(replace(cfg, epochs=e), missing)), 5, cfg.epochs)
     if epochs is not None:
         return f"{epochs // 5 * 5 or 5} epochs with {cfg.k} members"
-    k = cost.largest(lambda k: budget.fits(_estimate(replace(cfg, epochs=5), k)), 1, cfg.k)
+    k = cost.largest(lambda k: cost.fits(_estimate(replace(cfg, epochs=5), k)), 1, cfg.k)
     return f"{max(k or 0, K_RANGE[0])} members at 5 epochs"
 
 
-def _members(cfg: EnsembleConfig) -> list[Member] | None:
-    """The K trained members: inline when few are missing, else a shared background job (None while it runs)."""
+def _members(cfg: EnsembleConfig) -> Trained | None:
+    """This session's last run (maybe of other settings, then captioned), or None before it has one."""
     cfg.validate()
     shared = replace(cfg, k=K_RANGE[0])  # members do not depend on K: growing K reuses the cached ones
+    missing = members_missing(shared, cfg.k)
+    seconds = _estimate(cfg, missing)
+    promised = promise(seconds)
 
-    def work(tick: cost.Tick) -> list[Member]:
-        out = []
-        for i in range(cfg.k):
-            tick(i / cfg.k, f"training member {i + 1} of {cfg.k}")
-            out.append(ensemble_member(shared, i))
-        return out
-    return cost.compute(f"ensemble {cfg!r}", "Training the members", _estimate(cfg, members_missing(shared, cfg.k)),
-                        work, lambda: _nearest(cfg, shared))
+    def work(c: EnsembleConfig, *, tick, stop_at: float) -> Trained:
+        return Trained(train_members(c, member=cached_member(shared), tick=tick, stop_at=stop_at), promised)
+    cost.autostart(EXPERIMENT, cfg)
+    done = f", {cfg.k - missing} trained already" if missing else ", all trained already"
+    done = "" if missing == cfg.k else done
+    what = f"{cfg.k} members × {cfg.epochs} epochs{done}"
+    return run_experiment(EXPERIMENT, cfg, work, seconds=seconds, what=what, nearest=lambda: _nearest(cfg, shared))
+
+
+def stopped(trained: Trained) -> str | None:
+    """What an incomplete run delivered, from its members (None for a complete one)."""
+    if trained.complete:
+        return None
+    n, k = len(trained.run.members), trained.config.k
+    done = f"{n} of {k} members trained" if n else f"None of the {k} members finished"
+    shown = f"The metrics and the chart average these {n}. " if n else ""
+    return (f"{done} within the {budget.seconds(trained.promised)} promised (training ran slower than this "
+            f"server's estimate). {shown}**{EXPERIMENT.button}** again trains the other {k - n}; the finished ones "
+            "are reused.")
 
 
 def tab(shown: bool) -> None:
@@ -73,13 +115,19 @@ def tab(shown: bool) -> None:
     if not shown:
         return
     try:
-        members = _members(cfg)
-        if members is None:  # its job is running (progress shown) or the ensemble was refused
-            return
-        res = result_of(cfg, members)
+        trained = _members(cfg)
     except ValueError as exc:
         st.error(str(exc))
         return
+    if trained is None:  # no run yet: its progress, the promise or the refusal are shown
+        return
+    note = stopped(trained)
+    if note:
+        st.warning(note, icon=":material/timer_off:")
+    members, shown_cfg = list(trained.run.members), trained.config
+    if not members:
+        return
+    res = result_of(shown_cfg, members)
     bad = [str(i + 1) for i, m in enumerate(members) if m.diverged_at is not None]
     if bad:
         st.warning("Member(s) " + ", ".join(bad) + " diverged (non-finite loss) and count as wrong everywhere.")
@@ -87,6 +135,7 @@ def tab(shown: bool) -> None:
     m[0].metric("Ensemble accuracy", f"{res.ensemble_acc:.1%}")
     m[1].metric("Gain vs the mean single net", f"{res.gain_vs_mean * 100:+.1f} points")
     m[2].metric("Gain vs the best single net", f"{res.gain_vs_best * 100:+.1f} points")
-    charts.cached_chart("ens_fig", cfg, lambda: ensemble_figure(res))
-    st.caption(f"{cfg.k} members x {res.steps // cfg.k} Adam steps each = {res.steps} steps: K times the cost "
-               "of one net. Validation = the held-out 25% of digits, the same rows for every member.")
+    charts.cached_chart("ens_fig", (shown_cfg, len(members)), lambda: ensemble_figure(res))
+    st.caption(f"{len(members)} members x {res.steps // len(members)} Adam steps each = {res.steps} steps: "
+               f"{len(members)} times the cost of one net. Validation = the held-out 25% of digits, the same rows "
+               "for every member.")

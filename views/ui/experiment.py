@@ -145,6 +145,7 @@ def _follow(exp: Experiment, cfg: Any, work: Work, seconds: float, promised: flo
         return
     if pending != cfg:  # the settings changed: nobody polls the old job any more, so it stops by itself
         del st.session_state[exp.pending_key]
+        st.session_state.pop(_watched(f"{exp.job} {pending!r}"), None)
         return
     key = f"{exp.job} {cfg!r}"
     fn = job(work, cfg, promised, _publisher(key) if live else None)
@@ -187,16 +188,26 @@ def _shared(key: str, compute: Callable[[], Any]) -> Any:
 
 def _job(key: str, fn: Callable[[Any], Any], promised: float, label: str, live) -> Any:
     """The job's result when done; until then its progress, Cancel and (with ``live``) its latest state."""
-    running = jobs.submit(key, fn, estimate_s=promised, label=label)
+    # A job that stopped at its promise is not in the jobs store (it is not the answer for everyone): the session
+    # keeps the job it watched, or its rerun would submit the key again, start anew, stop again, never deliver.
+    held = st.session_state.get(_watched(key))
+    stopped = held is not None and held.done.is_set() and isinstance(held.error, Stopped)
+    running = held if stopped else jobs.submit(key, fn, estimate_s=promised, label=label)
+    st.session_state[_watched(key)] = running
     try:
         result = jobs.show(running)
         if result is None and live is not None and not running.done.is_set():
             _live(key, live)
         return result
     finally:
-        if running.done.is_set():  # nobody draws its states any more
+        if running.done.is_set():  # delivered, failed or stopped (_follow takes it): nobody draws its states
+            st.session_state.pop(_watched(key), None)
             with _LOCK:
                 _LIVE.pop(key, None)
+
+
+def _watched(key: str) -> str:
+    return f"_normlab_experiment_job {key}"  # session_state: the job this session watches for ``key``
 
 
 def _publisher(key: str) -> Callable[[Any], None]:
