@@ -59,10 +59,11 @@ def losses(values: dict[str, np.ndarray], floor: float, diverged: dict[str, int 
             text = f"escaped downhill at step {k}" if name in escaped else f"diverged at step {k}"
             data.append(_end_mark(name, i, k - 1, max(v[k - 1] - floor, FLOOR), text,
                                   "triangle-down" if name in escaped else "x"))
+    # No "(log scale)" in the title: the 10^k ticks say it, and beside the map at 1280 px it was cut off.
     layout = dict(xaxis=dict(title=dict(text="step")),
                   yaxis=dict(type="log", title=dict(text="f − f*"), exponentformat="power"),
                   legend=dict(x=1.02, xanchor="left", y=1.0, font=dict(size=14)),
-                  margin=dict(l=70, r=10, t=30, b=50), title=dict(text="Loss gap per step (log scale)", x=0.01))
+                  margin=dict(l=70, r=10, t=30, b=50), title=dict(text="Loss gap per step", x=0.01))
     if not legend:
         layout["showlegend"] = False
     return figure(data, layout, height)
