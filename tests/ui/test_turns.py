@@ -3,7 +3,7 @@
 import threading
 import time
 
-from views.ui.turns import HALF_LIFE_S, MAX_DELAY_S, Turns
+from views.ui.turns import HALF_LIFE_S, MAX_DELAY_S, NEW_S, Turns
 
 
 class _Clock:
@@ -19,7 +19,7 @@ def test_a_run_is_tagged_with_its_arrival_plus_its_sessions_recent_use_up_to_a_b
     turns = Turns(clock=clock)
     with turns.turn("heavy"):
         clock.t += 1.5
-    assert turns.usage("heavy") == 1.5 and turns.tag("fresh") == clock.t
+    assert turns.usage("heavy") == 1.5 and turns.tag("fresh") == clock.t + NEW_S
     assert turns.tag("heavy") == clock.t + 1.5
     clock.t += HALF_LIFE_S
     assert abs(turns.usage("heavy") - 0.75) < 1e-12
@@ -65,6 +65,9 @@ def _held(turns, who):
 
 def test_a_light_session_overtakes_a_heavy_one_that_queued_first():
     turns = Turns()
+    for student in ("student-1", "student-2"):  # the class is on record with its moves
+        with turns.turn(student):
+            pass
     with turns.turn("heavy"):  # the heavy session held the slot for a while
         time.sleep(0.2)
     holder, done = _held(turns, "holder")
@@ -102,3 +105,17 @@ def test_a_heavy_run_goes_before_anyone_who_arrived_more_than_the_bound_after_it
     heavy = turns.tag("heavy")
     clock.t += MAX_DELAY_S + 0.01
     assert turns.tag("student") > heavy
+
+
+def test_a_tab_just_opened_waits_behind_the_moves_of_sessions_already_there():
+    """A stream of distinct heavy links is a stream of new sessions: each first run queues behind the class's moves
+    that arrived up to NEW_S later, then its session is on record with the time it really held the slot."""
+    clock = _Clock()
+    turns = Turns(clock=clock)
+    with turns.turn("student"):
+        clock.t += 0.05
+    clock.t += 60  # the student's use has decayed to almost nothing
+    assert turns.tag("link") == clock.t + NEW_S > turns.tag("student") + 0.9
+    with turns.turn("link"):
+        clock.t += 0.3
+    assert abs(turns.usage("link") - 0.3) < 1e-9  # on record with what it held, not NEW_S more

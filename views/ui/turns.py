@@ -7,8 +7,10 @@ missed the cache (0.3-1 s) then waits until each of the other 29 has used as muc
 So a waiting run is tagged with its arrival time plus the seconds its session held the slot recently (decayed with
 a HALF_LIFE_S half-life), at most MAX_DELAY_S; the smallest tag goes next. A student's tick overtakes the heavy tab's
 queued run, the heavy tab waits at most MAX_DELAY_S longer than in arrival order, and no one starves (tags are
-fixed, later arrivals only get later ones). Background jobs ask last of all (``idle``): they wait for a moment when
-no page run is running or waiting.
+fixed, later arrivals only get later ones). A session the ledger does not know (a tab just opened, e.g. from a link)
+counts as having held the slot NEW_S: opening a page is a wait of seconds anyway, while a student's move is one of
+tenths, and a stream of distinct heavy links, each a new session, had no use on record and went first every time.
+Background jobs ask last of all (``idle``): they wait for a moment when no page run is running or waiting.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from contextlib import contextmanager
 
 HALF_LIFE_S = 10.0  # a session's use of the slot counts half after this long
 MAX_DELAY_S = 2.0  # the most a session's recent use delays its next run behind later arrivals
+NEW_S = 1.0  # the use a session unknown to the ledger counts as (its first run waits behind known sessions' moves)
 FORGET_S = 120.0  # sessions not seen for this long are dropped from the ledger (it stays small)
 
 
@@ -37,8 +40,10 @@ class Turns:
         self._clock = clock
 
     def usage(self, who: str) -> float:
-        """Seconds ``who`` held the slot, each weighted by 0.5 ** (age / HALF_LIFE_S)."""
-        held, at = self._used.get(who, (0.0, 0.0))
+        """Seconds ``who`` held the slot, each weighted by 0.5 ** (age / HALF_LIFE_S); NEW_S for a session unknown."""
+        if who not in self._used:
+            return NEW_S
+        held, at = self._used[who]
         return held * 0.5 ** ((self._clock() - at) / HALF_LIFE_S)
 
     def tag(self, who: str) -> float:
@@ -70,7 +75,8 @@ class Turns:
             with self._cond:
                 self._free += 1
                 now = self._clock()
-                self._used[who] = (self.usage(who) + now - start, now)
+                known = self.usage(who) if who in self._used else 0.0  # NEW_S only orders the first run
+                self._used[who] = (known + now - start, now)
                 if len(self._used) > 256:
                     self._used = {k: v for k, v in self._used.items() if now - v[1] <= FORGET_S}
                 self._cond.notify_all()
