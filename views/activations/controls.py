@@ -45,7 +45,9 @@ def activation() -> ActConfig:
                                     format_func=lambda v: f"{v:g}",
                                     help="Shade where |f′(x)| is below this fraction of its maximum: there backprop "
                                          "shrinks the gradient more than that.")
-    return ActConfig(name, float(mu), float(sigma), float(thr), frame.seed())
+    # Means and stds rounded to their 0.1 notches: a slider moved three notches gives 0.30000000000000004, which
+    # would key a cache apart from the 0.3 prepared ahead (views/activations/ahead.py).
+    return ActConfig(name, round(float(mu), 6), round(float(sigma), 6), float(thr), frame.seed())
 
 
 def depth(act: ActConfig) -> DepthConfig:

@@ -48,13 +48,15 @@ def shown_or_error(compute: Callable[..., Any], *args) -> Any | None:
         return None
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=HASH)
+# Process-wide (views.ui.cache), not st.cache_data: the next value of the mean is prepared by a job's thread
+# (views/activations/ahead.py), and the page then finds it here.
+@cache.shared("act_explored", max_mb=8)
 def explored(cfg: ActConfig) -> Explorer:
     """f, f', the pre-activation density and the exact saturated and dead-ReLU shares."""
     return explore(cfg.name, cfg.mu, cfg.sigma, cfg.threshold)
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=HASH)
+@cache.shared("act_mean_slopes", max_mb=1)
 def mean_slope(cfg: ActConfig) -> float:
     """E|f'(z)| for z ~ N(mu, sigma^2): the mean factor a gradient meets through one unit."""
     return expected_abs_slope(cfg.name, cfg.mu, cfg.sigma)
@@ -66,7 +68,7 @@ def explorer_figure(cfg: ActConfig) -> dict:
     return plain(explorer_chart(explored(cfg), ACTIVATIONS_1D[cfg.name].title, cfg.threshold))
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=HASH)
+@cache.shared("act_pushed", max_mb=8)
 def pushed(cfg: ActConfig) -> Pushed:
     """Histograms of z, f(z) and f'(z) over seeded Gaussian samples z ~ N(mu, sigma^2)."""
     return push_gaussian(cfg.name, cfg.mu, cfg.sigma, cfg.threshold, seed=cfg.seed)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.activations import ACTIVATIONS_1D
-from views.activations import controls, data
+from views.activations import ahead, controls, data
 from views.activations.config import ActConfig
-from views.ui import charts, frame
+from views.ui import charts, frame, server
 
 READING = (
     "**Reading it.** Backpropagation multiplies the gradient by f′(z) at every layer. With the sigmoid that "
@@ -23,7 +23,7 @@ PATHS = ("Each layer draws a fresh z ~ N(μ, σ²) for 4000 random paths. The we
          "isolates the activation's share.")
 
 
-@st.fragment
+@server.fragment
 def tab(shown: bool) -> None:
     """The explorer's controls and everything they drive: a tick of one reruns this tab, not the page."""
     show(controls.activation(), shown)
@@ -75,6 +75,7 @@ def _depth(cfg: ActConfig) -> None:
     left, right = st.columns([1.3, 1])
     with right:
         depth = controls.depth(cfg)
+    ahead.ahead(cfg, depth.depth)  # the next notch of the mean, computed while the student looks at this one
     with left:  # a ValueError's sentence takes the chart's place
         chain = data.shown_or_error(data.depth_figure, depth)
         if chain is not None:
