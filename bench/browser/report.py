@@ -111,8 +111,9 @@ def markdown(res: dict) -> str:
         "## Targets (ratios to the floor app)", "", *targets(res), "",
         "## One tick of the main slider, median", "",
         "tick = keydown to the changed chart painted; debounce = keydown to the rerun request; server = rerun "
-        "request to script_finished; browser ms = Chrome's main-thread time over the whole tick (CDP "
-        "Performance.getMetrics).", "", *profile(res), "",
+        "request to script_finished as the page reads them (the browser handles each delta before the next, so "
+        "with many deltas this is mostly the browser's time: the script itself runs 30-60 ms of it); browser ms = "
+        "Chrome's main-thread time over the whole tick (CDP Performance.getMetrics).", "", *profile(res), "",
         "## One traced tick: the renderer main thread's ms by kind", "",
         "Chrome's trace (devtools.timeline) around one more tick; task is the whole main thread, the others are "
         "parts of it (animation frame includes this benchmark's own watcher).", "", *traced(res), "",
