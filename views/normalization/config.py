@@ -30,6 +30,23 @@ class CubeConfig:
 
 
 @dataclass(frozen=True)
+class CubeRow:
+    """The cube's settings the page draws: all but N, which the batch fragment draws (a tick reruns only it)."""
+
+    source: str
+    c: int
+    h: int
+    w: int
+    groups: int
+    eps: float
+    seed: int
+
+    def with_n(self, n: int) -> CubeConfig:
+        """The tensor's config with batch size ``n``."""
+        return CubeConfig(self.source, n, self.c, self.h, self.w, self.groups, self.eps, self.seed)
+
+
+@dataclass(frozen=True)
 class CellConfig:
     """The picked cell (n, c, h, w), with the shape (N, C, H, W) and G its sets depend on, and the method drawn
     large ("" draws the four side by side)."""

@@ -8,6 +8,7 @@ method drawn large), cube (the cube chart's click selection), hc (the histograms
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.feature_maps import MAX_C, MAX_HW, MAX_L, MAX_N
 from core.norm_report import CUBE_KINDS
@@ -17,6 +18,7 @@ from views.normalization.config import (
     AlgorithmConfig,
     CellConfig,
     CubeConfig,
+    CubeRow,
     RunningConfig,
     SequenceConfig,
     StreamConfig,
@@ -36,7 +38,8 @@ def _groups(c: int) -> int:
                                  help="GroupNorm's number of groups; only divisors of C are offered.")
 
 
-def _limits_note(cfg: CubeConfig) -> None:
+def limits_note(cfg: CubeConfig) -> None:
+    """A note when a size is at its limit."""
     at_limit = [f"{k} = {v}" for k, v, hi in (("N", cfg.n, MAX_N), ("C", cfg.c, MAX_C), ("H", cfg.h, MAX_HW),
                                               ("W", cfg.w, MAX_HW)) if v == hi]
     if at_limit:
@@ -44,15 +47,13 @@ def _limits_note(cfg: CubeConfig) -> None:
                    f"H, W ≤ {MAX_HW}: up to {MAX_N * MAX_C * MAX_HW**2:,} cells, still redrawn in well under 0.2 s).")
 
 
-def cube_config() -> CubeConfig:
-    """The tensor's widgets in one row, and a note when a size is at its limit."""
+def cube_row() -> tuple[CubeRow, DeltaGenerator]:
+    """The tensor's widgets in one row but N, and the column N goes in (the batch fragment runs there)."""
     cols = st.columns([1.25, 1, 1, 1, 1, 1.2, 0.9])
     with cols[0]:
         source = widgets.radio("Feature map", ["digits", "synthetic"], key="src",
                                help="digits: a fixed 3×3 conv layer (C filters) applied to scikit-learn digit images, "
                                     "before ReLU, where BN sits. synthetic: noise with per-channel offsets and scales.")
-    with cols[1]:
-        n = widgets.slider("N (batch)", 1, MAX_N, 8, key="N")
     with cols[2]:
         c = widgets.slider("C (channels)", 1, MAX_C, 16, key="C")
     with cols[3]:
@@ -64,9 +65,12 @@ def cube_config() -> CubeConfig:
     with cols[6]:
         eps = widgets.number_input("eps", value=1e-5, step=1e-5, format="%.0e", key="eps",
                                    help="Added to the variance before the square root; torch's default is 1e-5.")
-    cfg = CubeConfig(source, n, c, h, w, g, eps, frame.seed())
-    _limits_note(cfg)
-    return cfg
+    return CubeRow(source, c, h, w, g, eps, frame.seed()), cols[1]
+
+
+def batch_size() -> int:
+    """The N (batch) slider; the batch fragment draws it, in the row's second column."""
+    return widgets.slider("N (batch)", 1, MAX_N, 8, key="N")
 
 
 def _cell_slider(label: str, size: int, default: int, key: str) -> int:
@@ -121,12 +125,12 @@ def cell_config(cfg: CubeConfig) -> CellConfig:
     return CellConfig(cfg.shape, cfg.groups, tuple(index), focus)
 
 
-def highlighted_channel(cfg: CubeConfig) -> int:
+def highlighted_channel(c: int) -> int:
     """The channel the histograms highlight (a valid channel even when C = 1 disables the slider)."""
     with st.columns([1, 2])[0]:
-        k = widgets.slider("channel highlighted in the histograms", 0, max(cfg.c - 1, 1), min(5, cfg.c - 1),
-                           key="hc", disabled=cfg.c == 1)
-    return min(k, cfg.c - 1)
+        k = widgets.slider("channel highlighted in the histograms", 0, max(c - 1, 1), min(5, c - 1),
+                           key="hc", disabled=c == 1)
+    return min(k, c - 1)
 
 
 def sequence_config(cfg: CubeConfig) -> SequenceConfig:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core.feature_maps import FeatureMap, batch_stream, feature_map, token_batch
+from core.feature_maps import FEATURE_MAPS, FeatureMap, batch_stream, feature_map, token_batch
 from core.keras_claims import Claim, differences
 from core.keras_compare import KerasComparison, compare, feature_batches
 from core.norm_report import CUBE_KINDS, MethodResult, TokenNorms, run_methods, token_norms
@@ -17,6 +17,7 @@ from core.normalization import KERAS_MODES, NORMALIZATIONS, check_eps
 from views.normalization.config import (
     CellConfig,
     CubeConfig,
+    CubeRow,
     KerasConfig,
     KerasRunConfig,
     SequenceConfig,
@@ -36,6 +37,17 @@ BY_REPR = {c: repr for c in (CubeConfig, CellConfig, SequenceConfig, KerasConfig
 def tensor(cfg: CubeConfig) -> FeatureMap:
     """The feature map (N, C, H, W) on the cube."""
     return feature_map(cfg.source, cfg.n, cfg.c, cfg.h, cfg.w, cfg.seed)
+
+
+def settings_problem(row: CubeRow) -> str | None:
+    """Why the page's settings (source, eps) rule out every tensor (a sentence), or None."""
+    try:
+        check_eps(row.eps)
+    except ValueError as err:
+        return str(err)
+    if row.source not in FEATURE_MAPS:
+        return f"Unknown feature map {row.source!r}; choose one of {', '.join(FEATURE_MAPS)}."
+    return None
 
 
 def problem(cfg: CubeConfig) -> str | None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from views.normalization import algorithm, controls, cube, data, keras, sequences, train_eval
+from views.normalization import algorithm, batch, controls, cube, data, train_eval
 from views.ui import frame, widgets
 
 TITLE = "Normalization: BN, LN, IN, GN on the NCHW cube"
@@ -15,23 +15,20 @@ INTRO = (
 TABS = ["The cube", "Sequences: LayerNorm vs RMSNorm", "BatchNorm step by step", "Train vs eval", "Keras modes"]
 
 with frame.page(TITLE, INTRO):
-    cfg = controls.cube_config()
-    problem = data.problem(cfg)
-    if problem:
-        st.error(problem)
-    ok = problem is None
+    row, n_column = controls.cube_row()
+    notes = st.empty()  # the limits note or the tensor's problem, drawn by the batch fragment
     tabs = widgets.tabs(TABS, key="ntab")  # only the open tab is built: a slider move pays for one tab, not five
+    ok = data.settings_problem(row) is None
+    slots = batch.Slots(notes)
     if ok and tabs[0].open:
         with tabs[0]:
-            cube.cube_section(cfg)
-            cube.numbers_section(cfg)
-            cube.when_to_use(cfg)
+            slots = batch.Slots(notes, cube=cube.layout(row))  # fixed text here, what N changes by the fragment
     if ok and tabs[1].open:
-        with tabs[1]:
-            sequences.sequences(cfg)
+        slots = batch.Slots(notes, sequences=tabs[1])
     if ok and tabs[4].open:
-        with tabs[4]:
-            keras.keras_modes(cfg)
+        slots = batch.Slots(notes, keras=tabs[4])
+    with n_column:
+        cfg = batch.batch_views(row, slots)  # the N slider and everything it changes: a tick reruns only this
     if tabs[2].open:
         with tabs[2]:
             algorithm.algorithm_1(cfg)
