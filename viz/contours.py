@@ -9,9 +9,10 @@ from viz.contour_image import N_LEVELS, image_layer, levels, log_height
 from viz.theme import INK, PAPER, color, figure
 
 MAX_POINTS = 400  # per drawn path: enough for the eye, light for the browser
-# The pick grid's points per side. Each invisible marker is an SVG node the browser builds on every redraw (a 25 x 25
-# grid was 40% of the map's mount); a click lands on the nearest one within HOVER_PX pixels, half a cell's diagonal.
-PICK, HOVER_PX = 17, 36
+# The pick grid's cells per side: one invisible heatmap, so a click anywhere on the map lands in a cell (at its
+# centre). It was a grid of invisible markers, each an SVG node the browser rebuilt on every redraw (a 25 x 25 grid
+# was 40% of the map's mount); a heatmap is one image however fine, so the cells are 4x smaller too.
+PICK = 41
 MINIMUM = dict(symbol="star", size=20, color="#F0E442", line=dict(color="black", width=1.2))
 
 
@@ -54,11 +55,11 @@ def window(trace: dict, xr, yr, margin: float = 1.0) -> dict:
 
 
 def pick_grid(xs: np.ndarray, ys: np.ndarray, n: int) -> dict:
-    """An invisible n x n grid of markers: plotly cannot select a contour, so clicks land on these."""
-    gx, gy = np.meshgrid(np.linspace(xs[0], xs[-1], n, dtype=np.float32), np.linspace(ys[0], ys[-1], n,
-                                                                                       dtype=np.float32))
-    return dict(type="scatter", x=gx.ravel(), y=gy.ravel(), mode="markers", marker=dict(size=14, opacity=0.0),
-                name="click to start here", showlegend=False,
+    """An invisible n x n heatmap over the whole box: plotly reports no click on a contour or an image, so a click
+    lands in one of these cells (x, y: its centre); one image in the page, not n² markers."""
+    return dict(type="heatmap", x=np.linspace(xs[0], xs[-1], n, dtype=np.float32),
+                y=np.linspace(ys[0], ys[-1], n, dtype=np.float32), z=np.zeros((n, n), dtype=np.int8),
+                opacity=0.0, showscale=False, name="click to start here", showlegend=False,
                 hovertemplate="start here: (%{x:.2f}, %{y:.2f})<extra></extra>")
 
 
@@ -159,6 +160,4 @@ def contour(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, 
     layout = plane_layout(xs, ys) | {"images": [picture if picture is not None else image_layer(xs, ys, z)]}
     place, margin = LEGENDS[legend]
     layout["legend"], layout["margin"] = layout["legend"] | place, layout["margin"] | margin
-    if pick:
-        layout["hoverdistance"] = HOVER_PX
     return figure(data + marks(minima, start), layout, height)

@@ -2,9 +2,11 @@
 
 import pytest
 
-from tests.browser.conftest import chart_data, exception_blocks, wait_for_app
+from tests.browser.conftest import exception_blocks, wait_for_app
 
 pytestmark = pytest.mark.browser
+MAP = 'div.nl-live[data-key="contour"]'  # the map: a live chart (views.ui.charts.live) keyed "contour"
+MAP_DATA = "() => JSON.stringify(document.querySelector('div.nl-live[data-key=\"contour\"]').data)"
 
 
 def test_preset_play_click_and_sweep(page, app_url):
@@ -14,11 +16,10 @@ def test_preset_play_click_and_sweep(page, app_url):
     wait_for_app(page, charts=2)
     assert "surf=Long+valley" in page.url  # Streamlit writes an option as its label
 
-    before = chart_data(page, 0)
-    box = page.locator(".js-plotly-plot").first.locator(".nsewdrag").first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)  # on the faint pick grid
-    page.wait_for_function("old => JSON.stringify(document.querySelector('.js-plotly-plot').data) !== old",
-                           arg=before, timeout=30_000)
+    before = page.evaluate(MAP_DATA)
+    box = page.locator(MAP).locator(".nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)  # anywhere on the map
+    page.wait_for_function(f"old => ({MAP_DATA})() !== old", arg=before, timeout=30_000)
     wait_for_app(page, charts=2)
     assert "x0=" in page.url and "y0=" in page.url
 
