@@ -197,23 +197,23 @@ def start(surface: Surface, raw: tuple[float | None, float | None]) -> tuple[flo
 
 
 def lr_mode() -> tuple[str, float]:
-    """How the race's lrs are chosen (as set, one shared lr, each its best) and the shared lr."""
+    """How the race's lrs are chosen (as set, one shared lr, each its best) and the shared lr; "best" is checked
+    against the budget by `affordable`, once the race's steps are known."""
     mode = widgets.radio("Learning rates", list(LR_MODES), key="lrmode", format_func=LR_MODES.get, horizontal=True,
                          help="A fair race gives every optimizer its own best lr, found by a sweep over a log grid.")
-    if mode == "best":
-        return _best_within_budget(), 0.01
     if mode != "shared":
         return mode, 0.01
     return mode, lr_entry.lr_input("Shared lr", LR_GRID, 0.01, key="lr_all")
 
 
-def _best_within_budget() -> str:
-    """"best" when its lr sweep (every optimizer at each lr of the grid) fits a page run, else "as set" and why."""
-    n, steps_ = race_size()["optimizers"], race_size()["steps"]
+def affordable(mode: str, steps: int) -> str:
+    """``mode``, or "as set" (and why) when it is "best" and its lr sweep (every optimizer at each lr of the grid)
+    does not fit a page run at ``steps`` steps."""
+    n = race_size()["optimizers"]
     rows = len(LR_GRID) + 1  # the sweep's rows and the race itself
-    if not n or budget.fits_inline(cost.seconds(steps_, n, rows)):
-        return "best"
-    st.caption(cost.too_long(cost.seconds(steps_, n, rows), f"Finding the best of {len(LR_GRID)} lrs for {n} "
-                             f"optimizers over {steps_} steps", f"{cost.most_steps(n, rows, steps_)} steps",
+    if mode != "best" or not n or budget.fits_inline(cost.seconds(steps, n, rows)):
+        return mode
+    st.caption(cost.too_long(cost.seconds(steps, n, rows), f"Finding the best of {len(LR_GRID)} lrs for {n} "
+                             f"optimizers over {steps} steps", f"{cost.most_steps(n, rows, steps)} steps",
                              "the race keeps each lr as set"))
     return "as set"

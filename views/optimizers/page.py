@@ -35,9 +35,14 @@ def refused_surface(surface: SurfaceConfig, exc: ValueError) -> str:
     return f"{what} refused: {text.plain(exc, 300)}"
 
 
-def race_view(surface: SurfaceConfig, steps: int, raw_start, runs, gradient_noise, lr_schedule) -> None:
-    """The right column: the race of the chosen settings and its tabs (returns early, never st.stop: the page's
-    link notices and share link are drawn after it)."""
+TABS = ("Paths", "Race", "3D", "Step inspector", "Sweep", "Equations", "State over time", "Fair race")
+
+
+def race_view(surface: SurfaceConfig, steps: int, raw_start, runs, lr: tuple[str, float], gradient_noise,
+              lr_schedule, tab: str | None, body) -> None:
+    """The race of the chosen settings: notes and errors where it is called, the open tab's body (`tab`, in the
+    container `body`) drawn from it (returns early, never st.stop: the page's link notices and share link are drawn
+    after it)."""
     try:
         land = data.landscape(surface)
     except ValueError as exc:
@@ -47,7 +52,8 @@ def race_view(surface: SurfaceConfig, steps: int, raw_start, runs, gradient_nois
     if not runs:
         st.info("Pick at least one optimizer on the left.")
         return
-    cfg = RaceConfig(surface, runs, start, steps, *controls.lr_mode(), gradient_noise, lr_schedule)
+    cfg = RaceConfig(surface, runs, start, steps, controls.affordable(lr[0], steps), lr[1], gradient_noise,
+                     lr_schedule)
     try:
         race = data.race(cfg)
     except ValueError as exc:  # a hyper-parameter combination torch refuses: say which, keep the page
@@ -57,33 +63,34 @@ def race_view(surface: SurfaceConfig, steps: int, raw_start, runs, gradient_nois
     schedule.used(cfg, race)  # ReduceLROnPlateau: the lr each optimizer got from its own loss
     if land.surface.note:
         st.caption(land.surface.note)
-    # Lazy tabs: only the open one is built (a slider move pays for one tab, not eight) and a link reopens it.
     bodies = {"Paths": lambda: paths.show(cfg, land, race), "Race": lambda: animation.show(cfg, land, race),
               "3D": lambda: relief.show(land, race), "Step inspector": lambda: inspector.show(land, race, steps),
               "Sweep": lambda: sweep.show(cfg, land, race), "Equations": lambda: equations.show(race, steps),
               "State over time": lambda: state.show(cfg, race), "Fair race": lambda: fair.show(cfg, land, race)}
-    for tab, body in zip(widgets.tabs(list(bodies), key="otab"), bodies.values(), strict=True):
-        if tab.open:
-            with tab:
-                body()
+    if tab is not None:
+        with body.container():
+            bodies[tab]()
 
 
 @dataclass(frozen=True)
 class Slots:
-    """Where the Steps fragment writes: under the Optimizers pills, under the noise and schedule controls, and the
-    right column (containers the page made, so the layout stays while a tick redraws only these)."""
+    """Where the Steps fragment writes: under the Optimizers pills, under the noise and schedule controls, above
+    the tabs and in the open tab (containers the page made, so the layout stays while a tick redraws only these)."""
 
     steps: Any
     noise: Any
     schedule: Any
-    race: Any
+    notes: Any
+    tab: Any  # the open tab's pane (None: no tab open)
+    open: str | None  # its label
 
 
 @server.fragment
-def steps_and_race(slots: Slots, surface: SurfaceConfig, raw_start, runs, noise_asked: NoiseConfig,
-                   schedule_asked: ScheduleConfig) -> None:
+def steps_and_race(slots: Slots, surface: SurfaceConfig, raw_start, runs, lr: tuple[str, float],
+                   noise_asked: NoiseConfig, schedule_asked: ScheduleConfig) -> None:
     """The Steps slider and everything it changes: the noise paths and schedule that fit, and the race. A tick
-    reruns only this and sends ~25 elements instead of the page's ~70 (the browser handles each one in turn)."""
+    reruns only this and sends ~20 elements instead of the page's ~70 (the browser handles each one in turn); the
+    lr choice and the tab bar stay, drawn by the page."""
     if paths.clicked():  # a click on the map sets the start inputs, which the page draws: a full run takes it
         st.rerun()
     with slots.steps.container():  # a fragment writes into a slot on every run, or loses its place in it
@@ -92,8 +99,8 @@ def steps_and_race(slots: Slots, surface: SurfaceConfig, raw_start, runs, noise_
         gradient_noise = noise.within_budget(noise_asked, steps)
     with slots.schedule.container():
         lr_schedule = schedule.preview(schedule_asked, steps)
-    with slots.race:
-        race_view(surface, steps, raw_start, runs, gradient_noise, lr_schedule)
+    with slots.notes.container():
+        race_view(surface, steps, raw_start, runs, lr, gradient_noise, lr_schedule, slots.open, slots.tab)
 
 
 with frame.page("Optimizers", INTRO):
@@ -114,5 +121,11 @@ with frame.page("Optimizers", INTRO):
         # The map and the curves are drawn in place (views.ui.charts.live) with the plotly.js this loads: sent
         # before the race, so a new tab fetches it while the race's elements arrive.
         charts.plotly_js("plotly_js")
-    steps_and_race(Slots(steps_slot, noise_slot, schedule_slot, right), surface, raw_start, runs, noise_asked,
-                   schedule_asked)
+    with right:
+        lr = controls.lr_mode()
+        notes = st.container()
+        # Lazy tabs: only the open one is built (a slider move pays for one tab, not eight) and a link reopens it.
+        panes = widgets.tabs(list(TABS), key="otab")
+    shown = next(((label, pane) for label, pane in zip(TABS, panes, strict=True) if pane.open), (None, None))
+    steps_and_race(Slots(steps_slot, noise_slot, schedule_slot, notes, shown[1], shown[0]), surface, raw_start,
+                   runs, lr, noise_asked, schedule_asked)
