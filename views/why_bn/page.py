@@ -20,6 +20,6 @@ def _experiment(pane, module) -> None:
 with frame.page("Why does batch norm help?", INTRO):
     links.apply_example(race.apply_example, list(race.EXAMPLES))  # a home-gallery link names a preset
     race_tab, smooth_tab, noisy_tab = widgets.tabs(TABS, key="wtab")
-    frame.tab(race_tab, race.INTRO, race.controls, race.show)
+    race.draw(race_tab)
     _experiment(smooth_tab, smoothness)
     _experiment(noisy_tab, noisy)

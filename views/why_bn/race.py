@@ -7,9 +7,16 @@ A race goes on from the longest cached shorter one (views.why_bn.data), and the 
 the background, so a tick of Steps trains little or nothing. The curves go out first; the plane follows on a coarse
 grid, replaced in place by the full grid from a background job. The sentences above each chart are
 ``race_claims`` / ``plane_claims``, read from the data.
+
+Steps and everything it changes are one fragment (views.ui.server.fragment): a tick reruns and re-sends only the
+slider, the sentences, the three charts (updated in place) and the plane's caption, ~15 elements instead of the
+page's ~90 (the browser handles each one before the next). The other settings are drawn by the page run and reach
+the fragment as a frozen config.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import streamlit as st
 
@@ -17,7 +24,7 @@ from core.optim.presets import COURSE, LR_GRID
 from core.optim.registry import OPTIMIZERS
 from core.real_race import DEFAULT_LR
 from core.trajectory_plane import PLANES
-from views.ui import budget, charts, frame, jobs, widgets
+from views.ui import budget, charts, frame, jobs, server, widgets
 from views.why_bn import data, race_plane
 from views.why_bn import race_cost as cost
 from views.why_bn.config import NETS, STEP_GRID, STEPS_MAX, PlaneConfig, RaceConfig
@@ -43,8 +50,27 @@ def apply_example(name: str) -> None:
         st.session_state[k] = v
 
 
-def controls() -> PlaneConfig | None:
-    """The tab's URL-bound settings as one frozen config (None with a sentence when no optimizer is chosen)."""
+def draw(pane) -> None:
+    """The tab in its lazy pane: its intro and body only when open, its URL-bound controls on every run (a control
+    that is not drawn loses its link value). A tick of Steps reruns only ``_ticked`` (the slider, the curves, the
+    planes and their sentences): the browser is sent about 15 elements instead of the page's ~90."""
+    with pane:
+        if pane.open:
+            frame.prose(INTRO)
+        cfg, steps_column = settings()
+        if not pane.open:
+            with steps_column:
+                _steps()
+            return
+        body = st.container()
+        with steps_column:  # the fragment's own elements go where it is called: the slider in its column
+            _ticked(body, cfg)
+        charts.plotly_js("rr_plotly_js")  # the plotly.js the in-place charts draw with (it never changes on a tick)
+
+
+def settings() -> tuple[PlaneConfig | None, object]:
+    """Every setting but Steps, as the config of the first notch (None when no optimizer is chosen), and the empty
+    column where Steps goes."""
     # One row of the settings a teacher changes while talking (the chart must stay on a 720 px projector); the
     # learning rates and the plane's settings fold into one expander.
     a, b, c, d = st.columns([3, 3, 2, 2])
@@ -58,9 +84,6 @@ def controls() -> PlaneConfig | None:
     with c:
         arch = widgets.radio("Architecture", list(ARCH_CHOICES), key="rr_arch", format_func=ARCH_CHOICES.get,
                              horizontal=True)
-    with d:
-        steps = widgets.slider("Steps", STEP_GRID, STEPS_MAX, STEP_GRID, STEP_GRID, key="rr_steps",
-                               help="Updates, batch 60.")
     with st.expander("Learning rates and the loss plane", icon=":material/tune:"):
         p, g = st.columns([3, 2])
         with p:
@@ -76,37 +99,59 @@ def controls() -> PlaneConfig | None:
                 lrs[r] = widgets.select_slider(OPTIMIZERS[r].title, LR_GRID, DEFAULT_LR[r], key=f"rr_lr_{r}",
                                                format_func=lambda v: f"{v:g}")
     if not rules:
-        return None
+        return None, d
     norms = ("none", "batch") if net == "both" else (net,)
-    race = RaceConfig(tuple(rules), tuple(float(lrs[r]) for r in rules), arch, norms, int(steps), frame.seed())
-    return PlaneConfig(race, kind, int(grid))
+    race = RaceConfig(tuple(rules), tuple(float(lrs[r]) for r in rules), arch, norms, STEP_GRID, frame.seed())
+    return PlaneConfig(race, kind, int(grid)), d
 
 
-def show(cfg: PlaneConfig | None) -> None:
-    """The race's curves and what they show, then the plane picture and what it shows."""
-    if cfg is None:
-        st.info("Choose at least one optimizer.", icon=":material/info:")
-        return
-    race_plane.want(cfg)
-    races = _races(cfg.race)
-    if races is None:
-        return
-    named = dict(zip([NETS[n] for n in cfg.race.norms], races, strict=True))
-    said = st.container()  # the sentences above the chart; on a projector below it, so the chart stays on screen
-    # Nobody clicks on the curves or the planes: a tick updates them in place (no remount, no blank panel), and
-    # cfg determines each figure, so a rerun that changes nothing in it sends the cached spec.
-    charts.cached_chart("rr_curves", cfg.race, lambda: curves_figure(named), in_place=True)
-    with st.container() if frame.presenting() else said:
-        for sentence in race_claims(named):
-            st.markdown(sentence)
-    for race, name in zip(races, named, strict=True):
-        for run in race.runs:
-            if run.diverged_at is not None:
-                st.warning(frame.diverged(f"{run.title} ({name})", run.diverged_at) + "; the others go on. A "
-                           "lower learning rate keeps it.")
-    race_plane.ahead(cfg)  # queued before the plane's job: it is short, and the next tick needs it first
-    race_plane.show(cfg, races)
-    charts.plotly_js("rr_plotly_js")  # the plotly.js the in-place charts draw with
+def _steps() -> int:
+    return int(widgets.slider("Steps", STEP_GRID, STEPS_MAX, STEP_GRID, STEP_GRID, key="rr_steps",
+                              help="Updates, batch 60."))
+
+
+def with_steps(cfg: PlaneConfig | None, steps: int) -> PlaneConfig | None:
+    """``cfg`` (from ``settings``) trained for ``steps``."""
+    return None if cfg is None else dataclasses.replace(cfg, race=dataclasses.replace(cfg.race, steps=steps))
+
+
+@server.fragment
+def _ticked(body, cfg: PlaneConfig | None) -> None:
+    """Steps (where the fragment is called: its column), then everything it changes in ``body``: a tick reruns this
+    alone, with the settings of the page run that drew it (a change of any other setting is a page run)."""
+    steps = _steps()
+    with frame.guard("why-bn race tab", body):  # the sentence in the body, not in Steps' narrow column
+        show(with_steps(cfg, steps), body)
+
+
+def show(cfg: PlaneConfig | None, where) -> None:
+    """The race's curves and what they show, then the plane picture and what it shows, in ``where``."""
+    with where:
+        if cfg is None:
+            st.info("Choose at least one optimizer.", icon=":material/info:")
+            return
+        race_plane.want(cfg)
+        races = _races(cfg.race)
+        if races is None:
+            return
+        named = dict(zip([NETS[n] for n in cfg.race.norms], races, strict=True))
+        # One element for the sentences (a tick sends every element on its own); above the chart, on a projector
+        # below it, so the chart stays on screen.
+        said = "\n\n".join(race_claims(named))
+        if said and not frame.presenting():
+            st.markdown(said)
+        # Nobody clicks on the curves or the planes: a tick updates them in place (no remount, no blank panel), and
+        # cfg determines each figure, so a rerun that changes nothing in it sends the cached spec.
+        charts.cached_chart("rr_curves", cfg.race, lambda: curves_figure(named), in_place=True, where=where)
+        if said and frame.presenting():
+            st.markdown(said)
+        for race, name in zip(races, named, strict=True):
+            for run in race.runs:
+                if run.diverged_at is not None:
+                    st.warning(frame.diverged(f"{run.title} ({name})", run.diverged_at) + "; the others go on. "
+                               "A lower learning rate keeps it.")
+        race_plane.ahead(cfg)  # queued before the plane's job: it is short, and the next tick needs it first
+        race_plane.show(cfg, races)
 
 
 def _races(cfg: RaceConfig):
@@ -133,4 +178,4 @@ def _races(cfg: RaceConfig):
             out.append(data.race(cfg, n, tick))
         return out
 
-    return jobs.show(jobs.submit(f"why_bn.race:{cfg!r}", work, estimate_s=promise, label="Race"))
+    return race_plane.watch(jobs.submit(f"why_bn.race:{cfg!r}", work, estimate_s=promise, label="Race"))

@@ -59,6 +59,9 @@ def show(cfg: PlaneConfig, races: list) -> None:
     """Every net's plane with what it shows: the full grid from the cache, else the coarse grid now and the full one
     from a job; refused when even the job would be too long."""
     norms, key = cfg.race.norms, _key(cfg)  # the page asked ``want(cfg)`` first thing in its run
+    # The job's progress goes here, an empty slot when there is none: the planes keep their place in the page
+    # either way, so a tick after the full grid came in updates them in place instead of remounting them.
+    slot = st.container()
     if all(data.plane_cached(cfg, n) for n in norms):
         planes = [data.plane(cfg, n) for n in norms]
     else:
@@ -81,23 +84,29 @@ def show(cfg: PlaneConfig, races: list) -> None:
                 out.append(data.plane(cfg, n, tick))
             return out
 
-        planes = jobs.show(jobs.submit(key, work, estimate_s=promise, label="Loss slice")) or planes
+        planes = watch(jobs.submit(key, work, estimate_s=promise, label="Loss slice"), slot) or planes
     if planes is None:
         return
-    cols = st.columns(len(planes))
+    # Every element is sent on its own at each tick: one column needs no row, a chart goes straight into its column.
+    cols = st.columns(len(planes)) if len(planes) > 1 else [st.container()]
     for col, plane, race, n in zip(cols, planes, races, norms, strict=True):
         title = NETS[n] if len(planes) > 1 else ""
-        with col:
-            for sentence in plane_claims(plane, race):
-                st.markdown(sentence)
-            # Nobody clicks on it: a new grid or a tick updates it in place (the coarse grid becomes the full one)
-            shown = dataclasses.replace(cfg, grid=len(plane.xs))
-            charts.cached_chart(f"rr_plane_{NETS[n]}", (shown, n), lambda p=plane, r=race, t=title: plane_figure(
-                p, r, t), in_place=True)
+        col.markdown("\n\n".join(plane_claims(plane, race)))
+        # Nobody clicks on it: a new grid or a tick updates it in place (the coarse grid becomes the full one)
+        shown = dataclasses.replace(cfg, grid=len(plane.xs))
+        charts.cached_chart(f"rr_plane_{NETS[n]}", (shown, n), lambda p=plane, r=race, t=title: plane_figure(
+            p, r, t), in_place=True, where=col)
     g = len(planes[0].xs)
     note = "" if g == cfg.grid else f" On a coarse {g} × {g} grid until the {cfg.grid} × {cfg.grid} one is in."
     st.caption(f"Loss: cross-entropy on the first {cfg.n_examples} training digits, in eval mode (batch norm with "
                f"its running statistics, as Li et al. evaluate). Light = low loss, log-scaled greys.{note}")
+
+
+def watch(job: jobs.Job, where=None):
+    """``jobs.show(job)`` in a container (``where``, else a new one): its progress fragment, nested in the tab's
+    Steps fragment, would otherwise land after everything the tab draws (below the planes)."""
+    with where if where is not None else st.container():
+        return jobs.show(job)
 
 
 def ahead(cfg: PlaneConfig) -> None:
