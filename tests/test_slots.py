@@ -72,3 +72,29 @@ def test_a_fragment_rerun_takes_its_turn_behind_a_page_run():
     for t in threads:
         t.join(5)
     assert order == ["page run done", "fragment in"]
+
+
+def test_a_fragment_rerun_that_fails_says_so_in_one_sentence():
+    """A fragment reruns alone, outside frame.page's guard: server.fragment gives its errors the same sentence."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from views.ui import server
+
+        @server.fragment
+        def ticked():
+            if st.slider("Steps", 0, 10, 0, key="s") > 0:
+                raise RuntimeError("a bug")
+            st.write("fine")
+
+        ticked()
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception and not at.error
+    at.slider(key="s").set_value(3).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "This view hit a problem it could not recover from (RuntimeError: a bug). Change a setting or reset the "
+        "page; the rest of the app keeps working."]

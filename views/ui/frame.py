@@ -108,16 +108,30 @@ def page(title: str, intro: str) -> Iterator[None]:
     st.title(title)
     prose(intro)
     notices = st.container()
+    with guard(f"page {title}"):
+        yield
+    _finish(notices)
+
+
+def failed(exc: BaseException) -> str:
+    """The one sentence a view shows for an error it could not recover from; it can quote a link value (an
+    expression, a name), so the message goes in as text, never as markdown."""
+    return (f"This view hit a problem it could not recover from ({type(exc).__name__}: {plain(exc, 300)}). "
+            "Change a setting or reset the page; the rest of the app keeps working.")
+
+
+@contextmanager
+def guard(what: str, where=None) -> Iterator[None]:
+    """The block's errors become `failed`'s sentence (in ``where``, else where the block was) and a logged traceback;
+    `stop()` ends the block quietly. ``frame.page`` guards a page run; ``server.fragment`` each rerun of a fragment
+    alone (outside the page run, so outside its guard)."""
     try:
         yield
     except _Stopped:
         pass
     except Exception as exc:  # the user sees a sentence, the log keeps the traceback
-        _LOG.exception("page %s failed", title)
-        # The message can quote a link value (an expression, a name): shown as text, never as markdown.
-        st.error(f"This view hit a problem it could not recover from ({type(exc).__name__}: {plain(exc, 300)}). "
-                 "Change a setting or reset the page; the rest of the app keeps working.")
-    _finish(notices)
+        _LOG.exception("%s failed", what)
+        (where if where is not None else st).error(failed(exc))
 
 
 def _finish(notices) -> None:

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from views.ui import frame
 from views.ui.turns import Turns
 
 RUN_SLOTS = 1
@@ -58,11 +59,13 @@ def fragment(fn: Callable) -> Callable:
     """``st.fragment(fn)`` whose reruns take their turn like page runs: a tick of a slider inside it reruns and
     re-sends only the fragment (the browser handles a few deltas instead of the page's 70-90), and a class ticking
     at once still queues instead of sharing the GIL 30 ways. A fragment may write into containers the page made
-    before calling it (Streamlit >= 1.67): the page keeps its layout, the fragment fills the slots it is given."""
+    before calling it (Streamlit >= 1.67): the page keeps its layout, the fragment fills the slots it is given. Its
+    errors become frame.failed's sentence where it is called (its return value is then None)."""
 
     @functools.wraps(fn)
     def turned(*args, **kwargs):
-        with run_slot():
+        # A rerun of the fragment alone is outside frame.page's guard: it gets the same sentence for an error.
+        with run_slot(), frame.guard(f"fragment {fn.__qualname__}"):
             return fn(*args, **kwargs)
 
     return st.fragment(turned)
