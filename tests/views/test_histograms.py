@@ -186,8 +186,10 @@ def test_a_depth_change_updates_every_chart_in_place_and_sends_few_elements():
     assert [json.loads(c.proto.config)["toImageButtonOptions"]["filename"] for c in at.get("plotly_chart")] == [
         "normlab_hist_plotly_js"]
     # Each element is one more message to send and to render per rerun: the live tab held 40 before its layout
-    # was tightened, 31 now.
-    assert _elements(at.tabs[0]) <= 32
+    # was tightened, 31 after. The Depth fragment's places add five in a full run (two slots, the wrappers of the
+    # fragment's writes in them, the view's container); a Depth tick re-sends the tab without its view radios and
+    # plotly.js strip (tests/browser/test_histograms_tick_browser.py counts it).
+    assert _elements(at.tabs[0]) <= 36
 
 
 def test_lr_caption_says_it_does_not_reset_and_charts_keep_the_camera_button():

@@ -36,10 +36,14 @@ RESULT = EXPERIMENT.result_key  # session_state: the last BatchSizeResult this s
 CLEAR = 0.05  # a gap of 5 points of accuracy or more is a difference worth a sentence
 
 
-def network(cfg: BatchSizeConfig) -> BatchSizeConfig:
-    """The network radio: the paper's setting (default) or ``cfg`` as the sidebar made it."""
-    which = widgets.radio("Network", list(NETWORKS), key="bs_net", horizontal=True, format_func=NETWORKS.get,
-                          help=PAPER_HELP + " Or the network, optimizer and learning rate of the sidebar.")
+def network() -> str:
+    """The network radio: "paper" (the Group Norm paper's setting, default) or "sidebar" (drawn by the page run)."""
+    return widgets.radio("Network", list(NETWORKS), key="bs_net", horizontal=True, format_func=NETWORKS.get,
+                         help=PAPER_HELP + " Or the network, optimizer and learning rate of the sidebar.")
+
+
+def chosen(cfg: BatchSizeConfig, which: str) -> BatchSizeConfig:
+    """``cfg`` (the sidebar's network) or the paper's setting with its steps and seed, as the radio chose."""
     return replace(cfg, **PAPER) if which == "paper" else cfg
 
 

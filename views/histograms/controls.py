@@ -3,6 +3,10 @@ of the live chart, the init lab's and the batch-size experiment's settings; each
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 import streamlit as st
 
 from core.batch_size_experiment import BatchSizeConfig
@@ -37,9 +41,9 @@ def _apply_preset() -> None:
         st.session_state[k] = v
 
 
-def pair() -> tuple[PairConfig, float]:
-    """Sidebar widgets of the live pair; returns its structural config and the learning rate."""
-    d = DEFAULT
+def pair() -> tuple[Callable[..., PairConfig], float, Any]:
+    """Sidebar widgets of the live pair but Depth, whose place is kept: returns its structural config as a function
+    of ``depth=``, the learning rate, and that place (the Depth fragment draws ``depth()`` there)."""
     with st.sidebar:
         st.subheader("Network and training")
         widgets.selectbox("Preset", list(PRESETS), key="preset", on_change=_apply_preset,
@@ -50,12 +54,12 @@ def pair() -> tuple[PairConfig, float]:
         upload = uploader(seed) if data == OWN else ""
         arch = widgets.radio("Architecture", ["mlp", "cnn"], key="arch", horizontal=True,
                              format_func=lambda k: {"mlp": "MLP", "cnn": "small CNN"}[k])
-        depth = widgets.slider("Depth", 1, 20, d["depth"], key="depth", help="Hidden layers.")
-        width = widgets.select_slider("Width", [8, 16, 32, 64, 100, 128, 256, 500, 512], d["width"], key="width",
-                                      help="Units (MLP) or channels (CNN) per hidden layer.")
+        depth_slot = st.container()
+        width = widgets.select_slider("Width", [8, 16, 32, 64, 100, 128, 256, 500, 512], DEFAULT["width"],
+                                      key="width", help="Units (MLP) or channels (CNN) per hidden layer.")
         act = widgets.selectbox("Activation", list(ACTIVATIONS), key="act",
-                                index=list(ACTIVATIONS).index(d["act"]))
-        init = widgets.selectbox("Weight init", list(INITS), key="init", index=list(INITS).index(d["init"]),
+                                index=list(ACTIVATIONS).index(DEFAULT["act"]))
+        init = widgets.selectbox("Weight init", list(INITS), key="init", index=list(INITS).index(DEFAULT["init"]),
                                  help="; ".join(f"{k}: {v}" for k, v in INITS.items()))
         norms = [n for n in NORMS if n != "none"]
         norm = widgets.radio("Normalization of the second net", norms, key="norm", horizontal=True,
@@ -67,14 +71,21 @@ def pair() -> tuple[PairConfig, float]:
         drop = widgets.slider("Dropout p", 0.0, 0.9, 0.0, 0.05, key="drop")
         opt = widgets.selectbox("Optimizer", list(OPTIMIZERS), key="opt",
                                 format_func=lambda k: OPTIMIZERS[k].title)
-        batch = widgets.select_slider("Batch size", BATCHES, d["batch"], key="batch")
+        batch = widgets.select_slider("Batch size", BATCHES, DEFAULT["batch"], key="batch")
         batch = fit_batch(batch, upload) if upload else batch  # a small file trains on all its rows, said so
-        lr = widgets.select_slider("Learning rate", LIVE_LRS, d["lr"], key="lr", format_func=lambda v: f"{v:g}",
-                                   help="Changing it does not restart training.")
+        lr = widgets.select_slider("Learning rate", LIVE_LRS, DEFAULT["lr"], key="lr",
+                                   format_func=lambda v: f"{v:g}", help="Changing it does not restart training.")
         st.caption("Changing the **learning rate** keeps training from the current step; any other setting "
                    "above restarts both nets from step 0.")
-    cfg = PairConfig(data, arch, depth, width, act, init, norm, place, res, float(drop), opt, batch, seed, upload)
-    return cfg, float(lr)
+    cfg = partial(PairConfig, dataset=data, arch=arch, width=width, activation=act, init=init, norm=norm,
+                  placement=place, residual=res, dropout=float(drop), optimizer=opt, batch_size=batch, seed=seed,
+                  upload=upload)
+    return cfg, float(lr), depth_slot
+
+
+def depth() -> int:
+    """The Depth slider (drawn by the Depth fragment, in the place ``pair`` kept for it in the sidebar)."""
+    return widgets.slider("Depth", 1, 20, DEFAULT["depth"], key="depth", help="Hidden layers.")
 
 
 def layer_view(left, right) -> LayerView:
@@ -112,8 +123,12 @@ def lab(shown: bool = True) -> LabConfig:
     return LabConfig(act, init, norm, frame.seed())
 
 
-def batch_size(pair: PairConfig, lr: float) -> BatchSizeConfig:
-    """The steps slider of the batch-size experiment; the net, optimizer and lr are the sidebar's."""
-    steps = widgets.slider("Steps per run", 50, 1000, 150, 50, key="bs_steps")
+def batch_steps() -> int:
+    """The steps slider of the batch-size experiment (drawn by the page run: a Depth tick does not change it)."""
+    return widgets.slider("Steps per run", 50, 1000, 150, 50, key="bs_steps")
+
+
+def batch_size(pair: PairConfig, lr: float, steps: int) -> BatchSizeConfig:
+    """The batch-size experiment's config: the sidebar's net, optimizer and lr, ``steps`` per run."""
     return BatchSizeConfig(pair.dataset, pair.depth, pair.width, pair.activation, pair.init, pair.optimizer, lr,
                            steps, pair.seed)

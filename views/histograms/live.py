@@ -2,12 +2,15 @@
 position in its recorded frames, Play/Pause/Step/Reset, and the view that plays the frames four times a second.
 
 The page run never trains: the shared trainer's worker trains a few frames ahead of the viewers, and a tick of the
-view only moves this session's position to the next frame and draws it (figures shared by every viewer).
+view only moves this session's position to the next frame and draws it (figures shared by every viewer). The page
+run lays the tab out (``places``); the Depth fragment (views.histograms.depth) fills it (``live``), so a Depth tick
+re-sends the view and the buttons, not the page.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -62,10 +65,11 @@ def names(cfg: PairConfig) -> tuple[str, str]:
     return "No normalization", controls.NORM_TITLES[cfg.norm]
 
 
-def _buttons(state: dict):
-    """Play/Pause, Step, Reset and the downloads in one row (returned: presentation mode adds the view to it)."""
+def _buttons(state: dict, where):
+    """Play/Pause, Step, Reset and the downloads in one row in ``where`` (returned: presentation mode adds the view
+    to it)."""
     trainer: SharedTrainer = state["trainer"]
-    row = st.container(horizontal=True)
+    row = where.container(horizontal=True)
     if state["playing"]:
         if row.button("Pause", icon=":material/pause:"):
             state["playing"] = False
@@ -73,10 +77,8 @@ def _buttons(state: dict):
     elif row.button("Play", icon=":material/play_arrow:", type="primary", disabled=_at_end(state)):
         state["playing"] = True
         st.rerun()
-    if row.button("Step", icon=":material/skip_next:", help="Train one more recorded interval."):
-        nxt = trainer.wait_for(state["step"] + 1, timeout=budget.RUN_S)
-        if nxt is not None:
-            state["step"] = nxt.step
+    # A callback: the step moves before the run draws the frame, which comes before this row (see ``live``).
+    row.button("Step", icon=":material/skip_next:", help="Train one more recorded interval.", on_click=_step)
     if row.button("Reset", icon=":material/restart_alt:"):
         cfg, lr = state["config"], trainer.key.lrs[-1][1]
         state["trainer"] = shared_trainer.get(TrainerKey(repr(cfg), ((0, lr),)), lambda: _build(cfg, lr))
@@ -84,6 +86,15 @@ def _buttons(state: dict):
         st.rerun()
     downloads(row, trainer.pair, trainer.lock, names(state["config"]))
     return row
+
+
+def _step() -> None:
+    """Step's click: this session's position moves to the next recorded frame (trained now if need be)."""
+    state = st.session_state.get(STATE)
+    if state is not None:
+        nxt = state["trainer"].wait_for(state["step"] + 1, timeout=budget.RUN_S)
+        if nxt is not None:
+            state["step"] = nxt.step
 
 
 def _at_end(state: dict) -> bool:
@@ -144,34 +155,66 @@ def _diverged(trainer: SharedTrainer) -> None:
                    "Training paused; the last good statistics stay on screen. Lower the learning rate or Reset.")
 
 
-def live(cfg: PairConfig, lr: float, pane) -> None:
-    """The live tab ``pane`` (drawn in it): the upload prompt while there is no usable file, a refusal above the
-    budget, else the buttons and the live view."""
-    if cfg.dataset == OWN and not cfg.upload:
-        if upload_refusal():
-            st.error(f"This file cannot be used: {upload_refusal()}", icon=":material/block:")
-        st.info("Upload a CSV in the sidebar (under **Dataset**) to train both nets on your own data.",
-                icon=":material/upload_file:")
-        return
+def upload_prompt(dataset: str, upload: str) -> bool:
+    """The upload prompt (and why a file was refused) while own data is chosen without a usable file; whether it
+    was drawn (the live view then waits for the file)."""
+    if dataset != OWN or upload:
+        return False
+    if upload_refusal():
+        st.error(f"This file cannot be used: {upload_refusal()}", icon=":material/block:")
+    st.info("Upload a CSV in the sidebar (under **Dataset**) to train both nets on your own data.",
+            icon=":material/upload_file:")
+    return True
+
+
+@dataclass(frozen=True)
+class Places:
+    """The live tab as the page run laid it out: the buttons' row, the view radios under it, then the view."""
+
+    top: Any  # the buttons' row (or a refusal)
+    view: LayerView | None  # the page run's radios; None in presentation mode: they fold into the buttons' row
+    body: Any  # the histograms, the curves and the saturation section
+
+
+def places() -> Places:
+    """The live tab's layout (page run): a place for the buttons, the view radios (a Depth tick does not change
+    them, so it does not re-send them), a place for the view, and the blank strip that loads plotly.js."""
+    top = st.container()
+    view = None if frame.presenting() else view_controls()
+    body = st.container()
+    charts.plotly_js("hist_plotly_js")
+    return Places(top, view, body)
+
+
+def live(cfg: PairConfig, lr: float, where: Places) -> None:
+    """The live view of ``cfg`` at ``lr`` in the tab laid out as ``where`` (drawn by the Depth fragment): a refusal
+    above the budget, else the histograms, the buttons above them, the curves and the saturation section."""
+    # One container holds the view, made on every run (a refused one included): a fragment's writes into a place the
+    # page made stay in it only if it wrote there in the last full run, and only when they are wrapped in its first
+    # write there (the ticking fragments' own containers were otherwise left behind on a tick).
+    body = where.body.container()
     try:
         too_much = refusal(cfg)
         if too_much:
-            st.error(too_much, icon=":material/hourglass_disabled:")
+            where.top.error(too_much, icon=":material/hourglass_disabled:")
             return
         state = _seat(cfg, lr)
     except ValueError as exc:
-        st.error(str(exc))
+        where.top.error(str(exc))
         return
-    row = _buttons(state)
-    # The view's radios stay outside the ticking fragment: a tick then sends the step line and one chart only. On a
-    # projector they fold into a popover in the buttons' row, so Play and the chart share the screen.
-    view = view_controls(row.popover("View", icon=":material/tune:") if frame.presenting() else None)
-    (_frame_playing if state["playing"] else _frame_paused)(view)
-    (_curves_playing if state["playing"] else _curves_paused)()
-    # Drawn by the page run, not the ticking fragments: its table would be remounted (blank) on every redraw.
-    # While playing it shows the step where Play was pressed; Pause brings it up to date.
-    snaps = state["trainer"].frames(state["step"])
-    if state["playing"]:
-        st.caption(f"Saturation below: at step {snaps[-1].step}, when Play was pressed; Pause updates it.")
-    saturation_section(snaps[-1], snaps, names(cfg), cfg.activation, state["trainer"].key, pane)
-    charts.plotly_js("hist_plotly_js")
+    view = where.view
+    if view is None:  # on a projector the radios fold into a popover in the buttons' row: Play and chart share it
+        view = view_controls(_buttons(state, where.top).popover("View", icon=":material/tune:"))
+    with body:
+        # The view's radios stay outside the ticking fragment: a tick then sends the step line and one chart only.
+        (_frame_playing if state["playing"] else _frame_paused)(view)
+    if where.view is not None:  # drawn above the chart, sent after it: the chart is what a Depth tick waits for
+        _buttons(state, where.top)
+    with body:
+        (_curves_playing if state["playing"] else _curves_paused)()
+        # Drawn by this run (a full run or a Depth tick), not the ticking fragments: its table would be remounted
+        # (blank) on every redraw. While playing it shows the step where Play was pressed; Pause updates it.
+        snaps = state["trainer"].frames(state["step"])
+        if state["playing"]:
+            st.caption(f"Saturation below: at step {snaps[-1].step}, when Play was pressed; Pause updates it.")
+        saturation_section(snaps[-1], snaps, names(cfg), cfg.activation, state["trainer"].key, body)
