@@ -118,9 +118,6 @@ with frame.page("Optimizers", INTRO):
         noise_slot = st.container()
         schedule_asked = schedule.controls()
         schedule_slot = st.container()
-        # The map and the curves are drawn in place (views.ui.charts.live) with the plotly.js this loads: sent
-        # before the race, so a new tab fetches it while the race's elements arrive.
-        charts.plotly_js("plotly_js")
     with right:
         lr = controls.lr_mode()
         notes = st.container()
@@ -129,3 +126,6 @@ with frame.page("Optimizers", INTRO):
     shown = next(((label, pane) for label, pane in zip(TABS, panes, strict=True) if pane.open), (None, None))
     steps_and_race(Slots(steps_slot, noise_slot, schedule_slot, notes, shown[1], shown[0]), surface, raw_start,
                    runs, lr, noise_asked, schedule_asked)
+    # The map and the curves are drawn in place (views.ui.charts.live) with the plotly.js this loads. Last in the
+    # page, so that the page's first chart is the map (the gallery's thumbnail, a projector's main chart).
+    charts.plotly_js("plotly_js")
