@@ -98,3 +98,22 @@ def test_a_fragment_rerun_that_fails_says_so_in_one_sentence():
     assert [e.value for e in at.error] == [
         "This view hit a problem it could not recover from (RuntimeError: a bug). Change a setting or reset the "
         "page; the rest of the app keeps working."]
+
+
+def test_a_stale_fragment_rerun_gives_way_to_the_move_that_came_after_it(monkeypatch):
+    """A slider move inside a fragment does not interrupt the session's run in progress (Streamlit's rule), so a
+    fragment rerun that waited for its turn checks first: a newer request is taken and run instead."""
+    from types import SimpleNamespace
+
+    from streamlit.runtime.scriptrunner import RerunException
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
+
+    requests = ScriptRequests()
+    monkeypatch.setattr(_slots, "get_script_run_ctx", lambda: SimpleNamespace(script_requests=requests))
+    _slots.superseded()  # nothing newer: the run goes on
+    assert requests.request_rerun(RerunData(query_string="steps=510", fragment_id="steps"))
+    with pytest.raises(RerunException) as newer:
+        _slots.superseded()
+    assert newer.value.rerun_data.query_string == "steps=510"
+    assert newer.value.rerun_data.fragment_id_queue == ["steps"]
+    _slots.superseded()  # taken: the newer run itself goes on
