@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
 from views.ui import server as _slots
 
@@ -100,20 +101,35 @@ def test_a_fragment_rerun_that_fails_says_so_in_one_sentence():
         "page; the rest of the app keeps working."]
 
 
-def test_a_stale_fragment_rerun_gives_way_to_the_move_that_came_after_it(monkeypatch):
+def test_a_stale_fragment_rerun_draws_the_move_that_came_after_it(monkeypatch):
     """A slider move inside a fragment does not interrupt the session's run in progress (Streamlit's rule), so a
-    fragment rerun that waited for its turn checks first: a newer request is taken and run instead."""
+    fragment rerun that waited for its turn takes a newer request for itself and applies its widget values; a newer
+    full page run replaces it; another fragment's request is left to run after it."""
     from types import SimpleNamespace
 
     from streamlit.runtime.scriptrunner import RerunException
     from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
 
-    requests = ScriptRequests()
-    monkeypatch.setattr(_slots, "get_script_run_ctx", lambda: SimpleNamespace(script_requests=requests))
+    requests, applied = ScriptRequests(), []
+    state = SimpleNamespace(on_script_will_rerun=lambda states, **kw: applied.append(states))
+    monkeypatch.setattr(_slots, "get_script_run_ctx", lambda: SimpleNamespace(script_requests=requests,
+                                                                             session_state=state))
+    monkeypatch.setattr(_slots.ThreadState, "get", staticmethod(lambda: SimpleNamespace(fragment_id="steps")))
     _slots.superseded()  # nothing newer: the run goes on
-    assert requests.request_rerun(RerunData(query_string="steps=510", fragment_id="steps"))
-    with pytest.raises(RerunException) as newer:
+    assert applied == []
+
+    newer = RerunData(query_string="steps=510", fragment_id="steps", widget_states=WidgetStates())
+    assert requests.request_rerun(newer)
+    _slots.superseded()  # the newer move of this fragment: its values, in this run
+    assert applied == [newer.widget_states]
+    _slots.superseded()  # taken: nothing left to run after this one
+    assert len(applied) == 1
+
+    assert requests.request_rerun(RerunData(query_string="cell=3", fragment_id="cell"))
+    _slots.superseded()  # another fragment's: left in the queue
+    assert len(applied) == 1 and requests.on_scriptrunner_ready().rerun_data.fragment_id_queue == ["cell"]
+
+    assert requests.request_rerun(RerunData(query_string="seed=1"))  # a full page run
+    with pytest.raises(RerunException) as full:
         _slots.superseded()
-    assert newer.value.rerun_data.query_string == "steps=510"
-    assert newer.value.rerun_data.fragment_id_queue == ["steps"]
-    _slots.superseded()  # taken: the newer run itself goes on
+    assert full.value.rerun_data.query_string == "seed=1"

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 import streamlit as st
 from streamlit.runtime.scriptrunner import RerunException, get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from views.ui import frame
 from views.ui.turns import Turns
@@ -58,23 +59,35 @@ def run_slot(who: str | None = None) -> Iterator[None]:
 
 
 def superseded() -> None:
-    """Skip this run if its session asked for a newer one while it waited for its turn (RerunException with it).
+    """Let a fragment rerun that waited for its turn draw its session's newest move instead of a stale one.
 
     A move of a widget inside a fragment does not interrupt the session's run in progress (Streamlit: it would cut
-    elements outside the fragment short), so under a busy class every stale fragment run waited for its turn and
-    then did all its work before the one the student wants now: the adversary's p95 went from 5.8 to 10.9 s. A
-    page run was cut at its first element once it had the slot; this does the same for a fragment's rerun. It reads
-    Streamlit's pending request (``ScriptRequests``, 1.67: requirements.txt pins the minor version)."""
+    elements outside the fragment short), so under a busy class every stale fragment run waited for its turn, did
+    all its work, and only then the run the student wants now: the adversary's p95 went from 5.8 to 10.9 s. A page
+    run was cut at its first element once it had the slot. Here, before the fragment draws anything: a newer
+    request for this same fragment is taken and its widget values applied to this run (as its own run would apply
+    them: callbacks included), so this run draws the newest move and the stale one costs nothing; a newer full
+    page run replaces this one (RerunException). Aborting a fragment for a newer rerun of itself instead would drop
+    its nested fragments and their places in the page's containers (Streamlit re-creates them only in a full run).
+    Reads Streamlit's pending request (``ScriptRequests``, 1.67: requirements.txt pins the minor version)."""
     ctx = get_script_run_ctx()
     requests = getattr(ctx, "script_requests", None)
     if requests is None:
         return
+    own = ThreadState.get().fragment_id
     with requests._lock:
         if requests._state != ScriptRequestType.RERUN:
             return
-        requests._state = ScriptRequestType.CONTINUE  # taken, as at an interrupt point
         newer = requests._rerun_data
-    raise RerunException(newer)
+        queue = list(newer.fragment_id_queue)
+        if queue and queue != [own]:  # another fragment's rerun: it runs after this one, as Streamlit has it
+            return
+        requests._state = ScriptRequestType.CONTINUE  # taken, as at an interrupt point
+    if not queue:  # a full page run: it redraws everything, this fragment included
+        raise RerunException(newer)
+    ctx.session_state.on_script_will_rerun(newer.widget_states, replay_trigger_states=newer.replay_trigger_states,
+                                           replay_trigger_values=newer.replay_trigger_values,
+                                           is_history_navigation=newer.is_history_navigation)
 
 
 def fragment(fn: Callable) -> Callable:
