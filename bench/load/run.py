@@ -34,6 +34,7 @@ class Run:
     shown: dict[tuple[int, ...], str] = field(default_factory=dict)  # element kind drawn at each delta path
     chart_changes: list[float] = field(default_factory=list)  # arrival of each chart that differs from before
     fragment_ids: tuple[str, ...] = ()  # the fragments a fragment run reran
+    first_delta: float | None = None  # arrival of its first element: it draws the session's newest move by then
 
     @property
     def ok(self) -> bool:
@@ -59,6 +60,8 @@ class Run:
         """Note element ``el`` drawn at ``path``; ``charts`` (path -> digest, the tab's screen) is kept current."""
         kind = el.WhichOneof("type")
         self.shown[path] = kind
+        if self.first_delta is None:
+            self.first_delta = now
         if kind == "bidi_component" and el.bidi_component.component_name.endswith("normlab_share_link"):
             # "Link to this view" (views/ui/frame.py): the share link, not a chart
             self.codes.append(json.loads(el.bidi_component.json or "{}").get("share", ""))

@@ -158,7 +158,10 @@ class Student:
         shown = _link_value(run, key) if key else None
         if shown == []:
             shown = _as_list(url_value(w, default_value(w.kind, w.proto)))
-        answered = [c for c in self.pending if c.first_run <= index]
+        # A fragment run that waited for its turn draws the values of every move its session sent until it started
+        # drawing (views/ui/server.py superseded): those moves are answered by it, not by a later run.
+        drawn_from = run.first_delta if run.fragment and run.first_delta is not None else None
+        answered = [c for c in self.pending if c.first_run <= index or (drawn_from is not None and c.sent < drawn_from)]
         if shown is not None:  # keep only moves whose value (or a later move's) this run shows
             later = [j for j, c in enumerate(answered) if c.url == shown]
             answered = answered[: later[-1] + 1] if later else []
