@@ -45,12 +45,15 @@ async def _full_run(s: Session, send) -> Run:
 
 
 async def _move(s: Session, label: str, steps: int, direction: int) -> Run:
-    run = None
+    """Move the control `steps` times (a control a fragment drew reruns that fragment alone, as in a browser), then
+    the full run a rerun gives: its share link says what the session's settings are."""
     for _ in range(steps):
         w = s.widget(label)
         value, direction = next_value(w, direction)
-        run = await _full_run(s, lambda w=w, value=value: s.set_value(w, value))
-    return run
+        n = len(s.runs)
+        await s.set_value(w, value)
+        await s.wait_run(lambda r: r.ok, after=n, timeout=120)
+    return await _full_run(s, s.rerun)
 
 
 def _shown(s: Session, run: Run, label: str) -> list[str]:

@@ -26,7 +26,7 @@ class Run:
     requested: float | None = None  # send time of the oldest rerun request this run answers (None: not asked)
     finished: float | None = None
     status: int | None = None
-    first_chart: str | None = None  # sha1 of the first main-area plotly spec
+    first_chart: str | None = None  # sha1 of the first main-area chart (plotly spec or live chart data)
     exceptions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # st.error bodies
     alerts: list[str] = field(default_factory=list)  # "warning: body", "info: body", ... in drawing order
@@ -79,7 +79,9 @@ class Run:
             if charts.get(path) != digest:
                 charts[path] = digest
                 self.chart_changes.append(now)
-            if plotly and self.first_chart is None and path[:1] == (0,):
+            # The page's first chart: a plotly or live chart in the main area, not the invisible one that only
+            # loads plotly.js (views.ui.charts.plotly_js).
+            if (plotly or live) and self.first_chart is None and path[:1] == (0,) and b"plotly.js loader" not in body:
                 self.first_chart = digest
         elif kind == "exception":
             self.exceptions.append(f"{el.exception.type}: {el.exception.message}")
