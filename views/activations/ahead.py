@@ -12,17 +12,12 @@ import dataclasses
 import streamlit as st
 
 from views.activations import data
-from views.activations.config import ActConfig, DepthConfig
+from views.activations.config import ActConfig, DepthConfig, notch
 from views.ui import cache, jobs
 
 STEP, LOW, HIGH = 0.1, -5.0, 5.0  # the mean slider's step and range (views/activations/controls.py)
 _LAST = "_act_last_mu"  # session_state: the mean of this session's previous run, for the direction of the drag
 ESTIMATE_S = 0.3  # what the job shows, were anyone to watch it (nobody does: it only fills caches)
-
-
-def notch(mu: float) -> float:
-    """A mean as the slider gives it, rounded to its notch (0.1 + 0.1 + 0.1 is 0.30000000000000004 in floats)."""
-    return round(float(mu), 6)
 
 
 def upcoming(cfg: ActConfig) -> ActConfig | None:

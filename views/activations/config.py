@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def notch(value: float) -> float:
+    """A slider value rounded to its notch (0.1 + 0.1 + 0.1 is 0.30000000000000004 in floats): one key per notch
+    for the caches, whether the slider gave it or the next mean was prepared ahead (views/activations/ahead.py)."""
+    return round(float(value), 6)
+
+
 @dataclass(frozen=True)
 class ActConfig:
     """The activation and the pre-activation distribution z ~ N(mu, sigma^2) it is fed."""

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.activations import ACTIVATIONS_1D
 from core.preprocessing import HYPERPLANE_INITS
-from views.activations.config import ActConfig, CloudConfig, DepthConfig, DigitsConfig
+from views.activations.config import ActConfig, CloudConfig, DepthConfig, DigitsConfig, notch
 from views.activations.presets import PRESETS
 from views.ui import frame, widgets
 
@@ -47,7 +47,7 @@ def activation() -> ActConfig:
                                          "shrinks the gradient more than that.")
     # Means and stds rounded to their 0.1 notches: a slider moved three notches gives 0.30000000000000004, which
     # would key a cache apart from the 0.3 prepared ahead (views/activations/ahead.py).
-    return ActConfig(name, round(float(mu), 6), round(float(sigma), 6), float(thr), frame.seed())
+    return ActConfig(name, notch(mu), notch(sigma), float(thr), frame.seed())
 
 
 def depth(act: ActConfig) -> DepthConfig:
