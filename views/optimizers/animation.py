@@ -6,13 +6,12 @@ from functools import partial
 
 import streamlit as st
 
-from views.optimizers import data
+from views.optimizers import data, downloads
 from views.optimizers.config import RaceConfig
 from views.optimizers.data import Landscape, Race
 from views.optimizers.paths import outcome_line
 from views.ui import cache, charts, widgets
 from viz.race import race as race_figure
-from viz.race_gif import race_gif
 from viz.theme import plain
 
 RACE = "race_animation"  # one key for every race: the browser updates the chart in place
@@ -37,12 +36,11 @@ def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
 
     The figure carries every frame (one round trip); Play, Pause and the step slider then run in the browser.
     """
-    paths = _paths(race)
     st.caption("The race plays in your browser: press ▶ Play, or drag the step slider to scrub.")
     if widgets.toggle("Build the animated race", False, key="race"):
         charts.chart(figure(cfg), RACE)
         outcome_line(race, land.surface)
-    # Drawn only when clicked, on Streamlit's download thread, so the page rerun does not pay for it.
+    # Drawn only when clicked, on Streamlit's download thread, from the config alone (views.optimizers.downloads).
     st.download_button("Download the race as a GIF (for slides)", icon=":material/gif_box:",
-                       data=partial(race_gif, land.xs, land.ys, land.z, paths, land.surface.minima, cfg.start),
+                       data=partial(downloads.gif, cfg),
                        file_name=f"normlab-race-{cfg.surface.name}.gif", mime="image/gif")

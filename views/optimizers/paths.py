@@ -7,9 +7,8 @@ from functools import partial
 
 import streamlit as st
 
-from core.optim.export import results_csv, trajectories_csv
 from core.optim.results import TOL, left_at, minimum_loss
-from views.optimizers import data
+from views.optimizers import data, downloads
 from views.optimizers.config import RaceConfig
 from views.optimizers.data import Landscape, Race
 from views.ui import charts, frame
@@ -138,10 +137,11 @@ def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
         charts.cached_chart("losses", cfg, lambda: losses(
             {t: tr.losses for t, tr in named.items()}, land.floor, {t: tr.diverged_at for t, tr in named.items()},
             height=LOSS_HEIGHT, escaped={t for t, tr in named.items() if tr.escaped}, legend=False), in_place=True)
-        rows = results(land, race)
-        st.download_button("Download trajectories (CSV)", partial(trajectories_csv, named),  # built on click only
+        results(land, race)
+        # Built on click, from the config alone (views.optimizers.downloads says why).
+        st.download_button("Download trajectories (CSV)", partial(downloads.trajectories, cfg),
                            file_name=f"normlab-{cfg.surface.name}.csv", mime="text/csv")
-        st.download_button("Download results table (CSV)", partial(results_csv, rows),
+        st.download_button("Download results table (CSV)", partial(downloads.results, cfg),
                            file_name=f"normlab-{cfg.surface.name}-results.csv", mime="text/csv")
 
 

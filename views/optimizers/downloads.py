@@ -1,0 +1,32 @@
+"""The optimizer page's downloads, built on click from the race's config alone: trajectories, results, the GIF.
+
+Streamlit keeps a download button's callable, and everything it holds, for as long as its session's file
+references live: a closed tab's session waits up to 2 min for a reconnect. A callable holding the race itself kept
+one race per distinct link (~40 MB at 13 optimizers x 5000 steps x 16 noisy paths); one holding the config keeps
+a few hundred bytes and fetches the race from the shared cache (or runs it again) when it is clicked.
+"""
+
+from __future__ import annotations
+
+from core.optim.export import results_csv, trajectories_csv
+from views.optimizers import data
+from views.optimizers.config import RaceConfig
+from viz.race_gif import race_gif
+
+
+def trajectories(cfg: RaceConfig) -> str:
+    """CSV of every run's path (core.optim.export.trajectories_csv), one row per optimizer and step."""
+    race = data.race(cfg)
+    return trajectories_csv({r.title: t for r, t in zip(race.runs, race.trajs, strict=True)})
+
+
+def results(cfg: RaceConfig) -> str:
+    """CSV of the results table the Paths tab shows (views.optimizers.data.results)."""
+    return results_csv(data.results(data.landscape(cfg.surface), data.race(cfg)))
+
+
+def gif(cfg: RaceConfig) -> bytes:
+    """The race as GIF bytes for slides (viz.race_gif): the map and every run's path (noise path 0)."""
+    land, race = data.landscape(cfg.surface), data.race(cfg)
+    paths = {r.title: t.points for r, t in zip(race.runs, race.trajs, strict=True)}
+    return race_gif(land.xs, land.ys, land.z, paths, land.surface.minima, cfg.start)
