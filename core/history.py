@@ -54,4 +54,5 @@ class History(Generic[T]):
         return len(self._items)
 
     def __iter__(self) -> Iterator[T]:
+        # One copy of the list (atomic under the GIL): viewers iterate while the trainer adds, without its lock.
         return iter(list(self._items))

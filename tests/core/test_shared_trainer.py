@@ -39,6 +39,21 @@ def test_frames_up_to_a_viewer_position_and_next_frame():
     assert t.next_after(12).step == 15 and t.next_after(10_000) is None
 
 
+def test_viewers_read_frames_while_the_worker_holds_the_lock():
+    """A class of viewers must not queue behind the step being trained (60 live tabs fell to 0.1 frames/s)."""
+    import threading
+
+    t = SharedTrainer(TrainerKey("test-read", ((0, 0.1),)), _make())
+    t.wait_for(10, timeout=60)
+    got = []
+    with t.lock:  # the worker in the middle of a step
+        reader = threading.Thread(target=lambda: got.append((t.next_after(0).step, len(t.frames()))))
+        reader.start()
+        reader.join(timeout=5)
+        assert not reader.is_alive(), "a viewer waited for the worker's lock"
+    assert got == [(5, 3)]
+
+
 def test_fork_equals_a_replay_with_the_lr_changed_at_the_fork_step():
     parent = SharedTrainer(TrainerKey("test-fork", ((0, 0.1),)), _make())
     parent.wait_for(10, timeout=60)
