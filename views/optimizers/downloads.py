@@ -1,9 +1,9 @@
 """The optimizer page's downloads, built on click from the race's config alone: trajectories, results, the GIF.
 
-Streamlit keeps a download button's callable, and everything it holds, for as long as its session's file
-references live: a closed tab's session waits up to 2 min for a reconnect. A callable holding the race itself kept
-one race per distinct link (~40 MB at 13 optimizers x 5000 steps x 16 noisy paths); one holding the config keeps
-a few hundred bytes and fetches the race from the shared cache (or runs it again) when it is clicked.
+Streamlit keeps a download button's callable, and everything it holds, until the session is shut down
+(views/ui/reaper.py). A callable holding the race itself kept one race per distinct link (~40 MB at 13 optimizers
+x 5000 steps x 16 noisy paths); one holding the config keeps a few hundred bytes and fetches the race from the
+shared cache (or runs it again) when it is clicked.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Closed tabs' sessions are shut down when Streamlit forgets them, so what they registered is freed with them.
 
-Streamlit keeps a disconnected session for a reconnect (up to 128 of them, for 2 min) and then drops it from its
-store without shutting it down (1.67). Shutdown is what releases a session's references in the media file
+Streamlit keeps a disconnected session for a reconnect (up to 128 of them, for ``server.disconnectedSessionTTL``:
+20 s in .streamlit/config.toml) and then drops it from its store without shutting it down (1.67). Shutdown is what releases a session's references in the media file
 manager: a download button's callable, and all it holds, stayed in memory for the life of the process, one per
 closed tab. With the optimizer page's downloads that was a whole race per distinct link (+1.1 GB after 25 links,
 make load, adversary). Here the store tells us when it drops a session; once the event loop has settled the
