@@ -70,3 +70,32 @@ def test_noise_adds_the_paths_summary():
     assert {"paths reaching tol", "median steps (paths)", "median final f (paths)", "paths that left"} <= set(
         shown.columns)
     assert all(v.endswith("/4") for v in shown["paths that left"])
+
+
+def test_the_downloads_hold_a_config_and_build_the_race_shown_on_click(monkeypatch):
+    """Streamlit keeps a download's callable until its session is shut down: one holding the race kept ~40 MB per
+    distinct link (issue #15). What is kept is small, and clicking builds the CSV of the race on the page."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from core.optim.export import results_csv, trajectories_csv
+    from views.optimizers import data
+    from views.ui import cache
+
+    built, add = {}, MediaFileManager.add_deferred
+
+    def kept(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        built[file_name] = data_callable
+        return add(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", kept)
+    _open(steps="200", otab="Paths")
+    _open(steps="200", otab="Race")
+    assert {"normlab-beale.csv", "normlab-beale-results.csv", "normlab-race-beale.gif"} <= set(built)
+    for fn in built.values():
+        assert cache.nbytes((fn.args, fn.keywords)) < 20_000, fn
+    cfg = built["normlab-beale.csv"].args[0]
+    race = data.race(cfg)
+    named = {r.title: t for r, t in zip(race.runs, race.trajs, strict=True)}
+    assert built["normlab-beale.csv"]() == trajectories_csv(named)
+    assert built["normlab-beale-results.csv"]() == results_csv(data.results(data.landscape(cfg.surface), race))
+    assert len(race.trajs[0].points) == 201
