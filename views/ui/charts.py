@@ -118,7 +118,22 @@ export default function ({ data, parentElement, setStateValue }) {
   }
   div.pending = data;
   div.report = setStateValue;
+  // One chart per frame: a rerun that changes several charts had their redraws in one task, and the first one
+  // changed was painted only after the last one was drawn (~30 ms a chart). Each later one is drawn at the start of
+  // the frame after the one that shows the chart before it.
+  const turn = window.__nlTurn || (window.__nlTurn = { taken: false, waiting: [] });
   const draw = () => {
+    if (turn.taken) { if (!turn.waiting.includes(div)) turn.waiting.push(div); return; }
+    turn.taken = true;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      turn.taken = false;
+      const next = turn.waiting.shift();
+      if (next) next.nlDraw();
+    }));
+    paint();
+  };
+  div.nlDraw = draw;
+  const paint = () => {
     if (!window.Plotly) { setTimeout(draw, 50); return; }
     const d = div.pending;
     if (!d || div.busy) return;  // nothing new, or drawn when the current redraw ends: frames never queue up
