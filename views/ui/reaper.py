@@ -1,12 +1,13 @@
 """Closed tabs' sessions are shut down when Streamlit forgets them, so what they registered is freed with them.
 
 Streamlit keeps a disconnected session for a reconnect (up to 128 of them, for ``server.disconnectedSessionTTL``:
-20 s in .streamlit/config.toml) and then drops it from its store without shutting it down (1.67). Shutdown is what releases a session's references in the media file
-manager: a download button's callable, and all it holds, stayed in memory for the life of the process, one per
-closed tab. With the optimizer page's downloads that was a whole race per distinct link (+1.1 GB after 25 links,
-make load, adversary). Here the store tells us when it drops a session; once the event loop has settled the
-change (a session resumed by its tab was removed from the store too, and is active again by then), a session
-that is neither active nor stored is shut down, exactly as Streamlit shuts down a session it closes itself.
+20 s in .streamlit/config.toml), then drops it from its store without shutting it down (1.67). Shutdown is what
+releases a session's references in the media file manager: a download button's callable, and all it holds,
+stayed in memory for the life of the process, one per closed tab. With the optimizer page's downloads that was a
+whole race per distinct link (+1.1 GB after 25 links, make load, adversary). Here the store tells us when it
+drops a session; once the event loop has settled the change (a session resumed by its tab was removed from the
+store too, and is active again by then), a session that is neither active nor stored is shut down, exactly as
+Streamlit shuts down a session it closes itself.
 """
 
 from __future__ import annotations
