@@ -4,13 +4,22 @@ Streamlit's own MemorySessionStorage, with a tiny TTL and size; the manager is i
 then the store), and each session counts its shutdowns.
 """
 
-import asyncio
 import time
 
 from streamlit.runtime.memory_session_storage import MemorySessionStorage
 from streamlit.runtime.session_manager import SessionInfo
 
 from views.ui import reaper
+
+
+class _Loop:
+    """The event loop's call_soon_threadsafe: calls kept, run when the test lets the loop settle."""
+
+    def __init__(self):
+        self.calls = []
+
+    def call_soon_threadsafe(self, fn, *args):
+        self.calls.append((fn, args))
 
 
 class _Session:
@@ -44,11 +53,13 @@ class _Manager:
 
 
 def _settle(loop):
-    loop.run_until_complete(asyncio.sleep(0.01))
+    while loop.calls:
+        fn, args = loop.calls.pop(0)
+        fn(*args)
 
 
 def test_an_expired_session_is_shut_down_once_the_store_reaps_it():
-    loop = asyncio.new_event_loop()
+    loop = _Loop()
     m = _Manager(ttl=0.05)
     assert reaper.hook(m)
     old, new = _Session("old", loop), _Session("new", loop)
@@ -60,7 +71,7 @@ def test_an_expired_session_is_shut_down_once_the_store_reaps_it():
 
 
 def test_the_least_recent_session_evicted_from_a_full_store_is_shut_down():
-    loop = asyncio.new_event_loop()
+    loop = _Loop()
     m = _Manager(maxsize=2, ttl=60)
     reaper.hook(m)
     sessions = [_Session(f"s{i}", loop) for i in range(3)]
@@ -71,7 +82,7 @@ def test_the_least_recent_session_evicted_from_a_full_store_is_shut_down():
 
 
 def test_a_session_resumed_by_its_tab_is_not_shut_down():
-    loop = asyncio.new_event_loop()
+    loop = _Loop()
     m = _Manager(ttl=60)
     reaper.hook(m)
     s = _Session("back", loop)
