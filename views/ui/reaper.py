@@ -37,7 +37,9 @@ def hook(manager) -> bool:
         if before is not None:
             before(session_id, info)
         # Called inside the store's lock, in the middle of a connect or disconnect: decide after it is done.
-        info.session._event_loop.call_soon_threadsafe(_reap, manager, info.session)
+        loop = getattr(info.session, "_event_loop", None)
+        if loop is not None:  # never raise here: it would break the connect or disconnect itself
+            loop.call_soon_threadsafe(_reap, manager, info.session)
 
     cache._on_remove = on_remove
     return True
