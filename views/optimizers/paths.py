@@ -98,8 +98,8 @@ def shown_rows(rows: list[dict], tol: float, minimum: bool) -> list[dict]:
     return out
 
 
-def results(land: Landscape, race: Race) -> list[dict]:
-    """The results table (core.optim.results at TOL) and a sentence defining its columns; returns its rows."""
+def results(land: Landscape, race: Race) -> None:
+    """The results table (core.optim.results at TOL) and a sentence defining its columns."""
     rows = data.results(land, race)
     minimum = len(land.surface.minima) > 0
     number = st.column_config.NumberColumn
@@ -118,7 +118,6 @@ def results(land: Landscape, race: Race) -> list[dict]:
     paths = " Noise: the row is path 0; the paths columns sum up all its paths." if race.spread else ""
     st.caption(f"f: the final loss; steps: the first step with f − f* ≤ {TOL:g}; to min: the final point's distance to "
                f"the nearest known minimum ({where}); x, y: the final point.{paths}")
-    return rows
 
 
 def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
