@@ -16,7 +16,7 @@ from core.optim.presets import COURSE, default_lr
 from core.optim.registry import OPTIMIZERS
 from core.optim.run import run_batch
 from core.surfaces.registry import get_surface
-from tests.apptest import open_page
+from tests.apptest import chart_specs, open_page
 from viz.race import race
 
 BUDGET_S = 0.3  # the "a slider feels live"
@@ -35,7 +35,7 @@ def _rerun_after_lr_move() -> None:
     at, last = _app()
     last[0] = 0.01 if last[0] == 0.02 else 0.02
     at.select_slider(key="lr_sgd").set_value(last[0]).run()
-    assert not at.exception and len(at.get("plotly_chart")) >= 2  # the open Paths tab: contour and losses
+    assert not at.exception and len(chart_specs(at)) >= 2  # the open Paths tab: contour and losses (live charts)
 
 
 @cache
