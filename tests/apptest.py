@@ -45,10 +45,23 @@ def chart_specs(at: AppTest) -> list[str]:
         if el.type == "plotly_chart":
             spec = el.proto.spec
         else:
-            spec = json.dumps(json.loads(el.proto.json).get("spec") or {})
+            spec = json.dumps(shown(json.loads(el.proto.json))[0] or {})
         if not loader(json.loads(spec)):
             specs.append(spec)
     return specs
+
+
+def shown(data: dict) -> tuple[dict | None, str | None]:
+    """The figure and caption a live chart's data ends on (views.ui.charts.live, or the last frame of a reel)."""
+    if data.get("frames"):
+        last = data["frames"][-1]
+        return last["spec"], last["caption"]
+    return data.get("spec"), data.get("caption")
+
+
+def captions(at: AppTest) -> list[str]:
+    """The lines above the live charts (the frame each ends on), in page order."""
+    return [c for e in at.get("bidi_component") if (c := shown(json.loads(e.proto.json))[1])]
 
 
 def loader(fig: dict) -> bool:

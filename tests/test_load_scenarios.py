@@ -3,6 +3,8 @@ N = 1-2 with light links on a real server (the full figures come from `make load
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -55,6 +57,32 @@ def test_only_a_changed_chart_is_an_update_and_its_latency_runs_from_the_request
     assert len(first.chart_changes) == 2 and first.latency == pytest.approx(first.chart_changes[0] - 10.0)
     assert len(second.chart_changes) == 1 and second.latency is None  # nobody asked: no latency to report
     assert third.chart_changes == [] and third.latency is None
+
+
+def _reel(session: Session, path: list[int], ids: list[int], every: int, reel: str = "r") -> None:
+    msg = ForwardMsg()
+    msg.metadata.delta_path.extend(path)
+    comp = msg.delta.new_element.bidi_component
+    comp.component_name = "normlab.normlab_live_chart"
+    comp.json = json.dumps({"frames": [{"id": i, "spec": {"data": [i]}, "caption": None} for i in ids],
+                            "every": every, "reel": reel})
+    session._handle(msg)
+
+
+def test_a_reel_counts_each_new_frame_when_the_browser_plays_it(monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr("bench.load.session.time.monotonic", lambda: now[0])
+    s = Session("http://x", "page")
+    for now[0], ids, every, reel in ((100.0, [0], 0, "r"), (100.5, [1, 2, 3], 200, "r"), (100.6, [3], 200, "r"),
+                                     (102.0, [0, 1], 200, "new")):
+        _run(s, fragment="f")
+        _reel(s, [0, 1], ids, every, reel)
+        _finish(s, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+    paused, ticked, again, reset = (r.updates for r in s.runs)
+    assert paused == [100.0]  # every = 0: the one frame, at once
+    assert ticked == pytest.approx([100.5, 100.7, 100.9])  # one every 200 ms from its arrival
+    assert again == []  # the frame on screen sent again: nothing new for the student
+    assert reset == pytest.approx([102.0, 102.2])  # a new reel starts over at once
 
 
 def test_a_click_answered_after_st_rerun_counts_from_the_click():

@@ -1,10 +1,12 @@
 """The lecture scenario: N tabs on the live-training page press Play at the same moment, then watch.
 
 What each tab measures is read off the websocket, whatever the page does to animate: a *chart update* is a run
-(full or fragment) that redraws at least one chart with content different from what that spot showed; its
-latency runs from the rerun request it answers (a fragment timer's tick, or the Play click) to that first new
-chart. Per tab: updates per second over the watching window, p95 latency, the longest gap between two updates
-(Play -> first update and last update -> end of window included: a stalled tab shows as one long gap).
+(full or fragment) that redraws at least one chart with content different from what that spot showed, or, when a
+run sends a reel of frames for the browser to play (views.ui.charts.reel), each new frame at the moment the
+browser shows it (bench.load.run.Run.play); its latency runs from the rerun request it answers (a fragment
+timer's tick, or the Play click) to the first new chart on screen. Per tab: updates per second over the watching
+window, p95 latency, the longest gap between two updates (Play -> first update and last update -> end of window
+included: a stalled tab shows as one long gap).
 """
 
 from __future__ import annotations
@@ -90,8 +92,9 @@ class Watcher:
         r.window = window if self.played_at is not None else 0.0
         for run in s.runs[self._first:] if self.played_at is not None else []:
             r.errors += [f"exception: {e}" for e in run.exceptions] + [f"st.error: {e[:120]}" for e in run.errors]
-            if run.chart_changes and run.chart_changes[0] - self.played_at <= window:
-                r.updates.append(run.chart_changes[0] - self.played_at)
+            shown = [t - self.played_at for t in run.updates if t - self.played_at <= window]
+            if shown:
+                r.updates += shown
                 if run.latency is not None:
                     r.latencies.append(run.latency)
         if self.played_at is not None and not r.updates:

@@ -35,6 +35,8 @@ class Run:
     chart_changes: list[float] = field(default_factory=list)  # arrival of each chart that differs from before
     fragment_ids: tuple[str, ...] = ()  # the fragments a fragment run reran
     first_delta: float | None = None  # arrival of its first element: it draws the session's newest move by then
+    reel: bool = False  # it sent frames for the browser to play (views.ui.charts.reel)
+    frames_shown: list[float] = field(default_factory=list)  # when the browser shows each new frame it sent
 
     @property
     def ok(self) -> bool:
@@ -50,14 +52,41 @@ class Run:
         return any(k in CHART_KINDS for k in self.shown.values())
 
     @property
-    def latency(self) -> float | None:
-        """Request -> first changed chart of this run (None when nothing changed or nobody asked)."""
-        if not self.chart_changes or self.requested is None:
-            return None
-        return self.chart_changes[0] - self.requested
+    def updates(self) -> list[float]:
+        """When the student sees a new chart because of this run: each new frame of a reel as the browser plays
+        it, else the first changed chart (a reel sent again with nothing new changes nothing on screen)."""
+        return self.frames_shown if self.reel else self.chart_changes[:1]
 
-    def record(self, el, path: tuple[int, ...], now: float, charts: dict[tuple[int, ...], str]) -> str:
-        """Note element ``el`` drawn at ``path``; ``charts`` (path -> digest, the tab's screen) is kept current."""
+    @property
+    def latency(self) -> float | None:
+        """Request -> first new chart of this run on screen (None when nothing changed or nobody asked)."""
+        if not self.updates or self.requested is None:
+            return None
+        return self.updates[0] - self.requested
+
+    def play(self, data: dict, path: tuple[int, ...], now: float, players: dict) -> None:
+        """A reel's frames as views/ui/live_chart.js plays them: new ones (ids after the last queued) one ``every``
+        ms after the one before, the first at once if the queue ran dry; a new reel or every = 0 starts over.
+        ``players`` (path -> (reel, last id, when the next may show)) is the tab's, kept across runs."""
+        self.reel, every = True, data.get("every", 0) / 1000
+        reel, last, next_at = players.get(path, (None, None, now))
+        if not every or reel != data.get("reel"):
+            last, next_at = None, now
+            if not every:  # the last frame, at once
+                self.frames_shown.append(now)
+                players[path] = (data.get("reel"), data["frames"][-1]["id"], now)
+                return
+        for f in data["frames"]:
+            if last is None or f["id"] > last:
+                at = max(now, next_at)
+                self.frames_shown.append(at)
+                last, next_at = f["id"], at + every
+        players[path] = (data.get("reel"), last, next_at)
+
+    def record(self, el, path: tuple[int, ...], now: float, charts: dict[tuple[int, ...], str],
+               players: dict | None = None) -> str:
+        """Note element ``el`` drawn at ``path``; ``charts`` (path -> digest, the tab's screen) and ``players`` (the
+        reels being played, see ``play``) are kept current."""
         kind = el.WhichOneof("type")
         self.shown[path] = kind
         if self.first_delta is None:
@@ -69,6 +98,9 @@ class Run:
         live = kind == "bidi_component" and "normlab_live_chart" in el.bidi_component.component_name
         if live:
             kind = self.shown[path] = "live_chart"
+            data = json.loads(el.bidi_component.json or "{}")
+            if data.get("frames") and players is not None:
+                self.play(data, path, now, players)
         if kind in CHART_KINDS:
             # A plotly chart is its spec (hashing it alone keeps 60 tabs' client cheap), a live chart (views.ui.charts
             # .live, updated in place by the browser) its data; others: the whole element.

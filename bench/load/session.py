@@ -45,6 +45,7 @@ class Session:
         self._cache = ForwardCache()
         self._seen: set[str] = set()  # widget ids drawn in the current full run
         self._charts: dict[tuple[int, ...], str] = {}  # delta path -> digest of the chart the tab shows there
+        self._players: dict[tuple[int, ...], tuple] = {}  # delta path -> the reel the browser plays there (Run.play)
         self._tab_paths: dict[tuple[int, ...], str] = {}  # tab container path -> its query key
         self._requests: list[float] = []  # send times of reruns asked for and not yet started
         self._auto: dict[str, asyncio.Task] = {}
@@ -196,7 +197,7 @@ class Session:
         if self.runs and kind == "add_block":
             self._block(msg.delta.add_block, path)
         elif self.runs and kind == "new_element":
-            kind = self.runs[-1].record(el, path, time.monotonic(), self._charts)
+            kind = self.runs[-1].record(el, path, time.monotonic(), self._charts, self._players)
             if kind in KINDS:
                 self._register(kind, getattr(el, kind), msg.delta.fragment_id)
             elif kind == "button":

@@ -16,7 +16,7 @@ _FIRST = "() => JSON.stringify(document.querySelector('.js-plotly-plot').data)"
 
 def _step_lines(page) -> list[str]:
     """The "Step N · test accuracy" lines on the page (one per live view drawn)."""
-    return page.evaluate("() => [...document.querySelectorAll('.stMarkdown')].map(e => e.innerText)"
+    return page.evaluate("() => [...document.querySelectorAll('.stMarkdown, p.nl-caption')].map(e => e.innerText)"
                          ".filter(t => /^Step \\d+ · test accuracy/.test(t))")
 
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.apptest import open_page
+from tests.apptest import captions, open_page, shown
 
 PAGE = "views/histograms/page.py"
 STRIDE = 10  # the default preset records every 10th step (core.train_cost)
@@ -17,7 +17,7 @@ def _open(**query):
 
 
 def _status(at) -> str:
-    return " ".join(m.value for m in at.markdown if m.value.startswith("**Step"))
+    return " ".join(c for c in captions(at) if c.startswith("**Step"))
 
 
 def _button(at, label):
@@ -26,7 +26,7 @@ def _button(at, label):
 
 def _live(at) -> list[dict]:
     """The figure specs of the live charts (updated in place in the browser), in page order."""
-    return [d["spec"] for e in at.get("bidi_component") if "spec" in (d := json.loads(e.proto.json))]
+    return [spec for e in at.get("bidi_component") if (spec := shown(json.loads(e.proto.json))[0])]
 
 
 def _charts(at) -> int:

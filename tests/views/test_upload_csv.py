@@ -7,7 +7,7 @@ import pytest
 from streamlit import config
 
 from core.csv_data import MAX_BYTES, parse_csv
-from tests.apptest import open_page
+from tests.apptest import captions, open_page
 from views.ui import text
 
 PAGE = "views/histograms/page.py"
@@ -82,4 +82,4 @@ def test_forty_rows_train_at_the_default_batch_of_sixty_with_a_notice():
 
 def _trained(at) -> bool:
     """Whether the step line shows a step after 0 (the recording stride depends on the net's cost)."""
-    return any(m.value.startswith("**Step ") and not m.value.startswith("**Step 0**") for m in at.markdown)
+    return any(c.startswith("**Step ") and not c.startswith("**Step 0**") for c in captions(at))

@@ -3,6 +3,7 @@ with ``charts.live`` so that a new frame updates the chart in place while the vi
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import nullcontext
 
 import streamlit as st
@@ -36,14 +37,22 @@ def view_controls(where=None) -> LayerView:
         return controls.layer_view(row, row)
 
 
-def status(trainer, step: int, names, view: LayerView) -> None:
-    """"Step N · test accuracy" and the histogram figure ``view`` asks for, at the frame ``step`` of ``trainer``
-    (every session on that frame and view gets the same figure)."""
+def _shown(trainer, step: int, view: LayerView, names) -> tuple[int, dict, str]:
+    """One frame of the reel: its step, the figure (built once for every session on that frame and view) and the
+    "Step N · test accuracy" line above it."""
     snaps = trainer.frames(step)
     snap = snaps[-1]
-    st.markdown(f"**Step {snap.step}** · test accuracy {snap.plain.test_accuracy:.1%} (no norm) vs "
-                f"{snap.normed.test_accuracy:.1%} ({names[1].lower()})")
     key = (trainer.key, snap.step, view, names)
-    charts.live(shared.figure("layers", key, lambda: _figure(snap, snaps, view, names)), "hist_layers")
+    line = (f"**Step {snap.step}** · test accuracy {snap.plain.test_accuracy:.1%} (no norm) vs "
+            f"{snap.normed.test_accuracy:.1%} ({names[1].lower()})")
+    return snap.step, shared.figure("layers", key, lambda: _figure(snap, snaps, view, names)), line
+
+
+def status(trainer, steps: list[int], names, view: LayerView, every_ms: int) -> None:
+    """The histogram figure ``view`` asks for, with its step line, at the recorded ``steps`` of ``trainer``: played
+    by the browser one every ``every_ms`` ms (0: the last one, at once)."""
+    frames = [_shown(trainer, step, view, names) for step in steps]
+    reel = hashlib.sha1(repr((trainer.key, view, names)).encode()).hexdigest()[:16]
+    charts.reel(frames, "hist_layers", every_ms=every_ms, name=reel)
     if view.every or view.layout == "nets":
         st.caption("On one axis the heights are densities (share per unit of value): each net keeps its own bins.")

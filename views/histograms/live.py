@@ -1,8 +1,9 @@
 """The live pair: a trainer shared by every session with the same settings (core.shared_trainer), this session's
-position in its recorded frames, Play/Pause/Step/Reset, and the view that plays the frames four times a second.
+position in its recorded frames, Play/Pause/Step/Reset, and the view whose frames the browser plays five a second.
 
 The page run never trains: the shared trainer's worker trains a few frames ahead of the viewers, and a tick of the
-view only moves this session's position to the next frame and draws it (figures shared by every viewer). The page
+view only moves this session's position by the next few frames and sends them (figures shared by every viewer),
+which the browser plays at its own pace until the next tick. The page
 run lays the tab out (``places``); the Depth fragment (views.histograms.depth) fills it (``live``), so a Depth tick
 re-sends the view and the buttons, not the page.
 """
@@ -30,9 +31,11 @@ from views.ui import budget, charts, frame
 
 # session_state[STATE] = {"config", "trainer", "step" (the recorded step shown), "playing"}: this session's seat.
 STATE = "hist_live"
-TICK_S = 0.25  # a new frame four times a second while playing
+FRAME_MS = 200  # the browser shows a new frame five times a second while playing
+TICK_S = 0.6  # and a tick brings the next three: a rerun per frame cost the server (and a class) three times as much
+PER_TICK = round(TICK_S * 1000 / FRAME_MS)
 SLOW_S = 3.0  # the curves below the histograms redraw every three seconds while playing
-AHEAD = 8  # frames trained ahead of the viewer: two seconds of play, so a frame is there when the tick comes
+AHEAD = 10  # frames trained ahead of the viewer: two seconds of play, so the next frames are there when a tick comes
 # Every chart of the live view is drawn in place (views.ui.charts.live) with Streamlit's plotly.js, which only an
 # st.plotly_chart loads: charts.plotly_js's blank strip, which never changes, loads it.
 
@@ -102,27 +105,31 @@ def _at_end(state: dict) -> bool:
     return trainer.done and trainer.next_after(state["step"]) is None
 
 
-def _advance(state: dict) -> None:
-    """One tick of play: the next recorded frame if the trainer has it; ask for frames ahead either way."""
+def _advance(state: dict) -> list[int]:
+    """One tick of play: the next recorded frames the trainer has (up to a tick's worth), this session's position
+    moved to the last; ask for frames ahead either way."""
     trainer: SharedTrainer = state["trainer"]
-    nxt = trainer.next_after(state["step"])
-    if nxt is not None:
+    steps = []
+    while len(steps) < PER_TICK and (nxt := trainer.next_after(state["step"])) is not None:
         state["step"] = nxt.step
+        steps.append(nxt.step)
     trainer.want(state["step"] + AHEAD * trainer.stride)
-    if nxt is None and _at_end(state):
+    if not steps and _at_end(state):
         state["playing"] = False
         st.rerun(scope="app")
+    return steps
 
 
 def _frame(view: LayerView, tick: bool) -> None:
     state = st.session_state.get(STATE)
     if state is None:
         return
-    if tick and state["playing"]:
-        _advance(state)
+    steps = _advance(state) if tick and state["playing"] else []
     if _at_end(state):
         _diverged(state["trainer"])
-    status(state["trainer"], state["step"], names(state["config"]), view)
+    # While playing the browser plays the new frames (or keeps the one on screen, sent again for a new mount).
+    status(state["trainer"], steps or [state["step"]], names(state["config"]), view,
+           FRAME_MS if state["playing"] else 0)
 
 
 @st.fragment(run_every=TICK_S)

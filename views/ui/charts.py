@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import fields, is_dataclass
+from pathlib import Path
 
 import pyarrow as pa
 import streamlit as st
@@ -107,95 +108,7 @@ def table(rows: list[dict], *, where=None, **kw):
     return (where if where is not None else st).dataframe(data, **{"hide_index": True, "width": "stretch", **kw})
 
 
-_JS = r"""
-export default function ({ data, parentElement, setStateValue }) {
-  let div = parentElement.querySelector("div.nl-live");
-  if (!div) {
-    div = document.createElement("div");
-    div.className = "nl-live";
-    div.dataset.key = data.key;
-    parentElement.appendChild(div);
-  }
-  div.pending = data;
-  div.report = setStateValue;
-  // One chart per frame: a rerun that changes several charts had their redraws in one task, and the first one
-  // changed was painted only after the last one was drawn (~30 ms a chart). Each later one is drawn at the start of
-  // the frame after the one that shows the chart before it.
-  const turn = window.__nlTurn || (window.__nlTurn = { taken: false, waiting: [] });
-  const draw = () => {
-    if (turn.taken) { if (!turn.waiting.includes(div)) turn.waiting.push(div); return; }
-    turn.taken = true;
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      turn.taken = false;
-      const next = turn.waiting.shift();
-      if (next) next.nlDraw();
-    }));
-    paint();
-  };
-  div.nlDraw = draw;
-  const paint = () => {
-    if (!window.Plotly) { setTimeout(draw, 50); return; }
-    const d = div.pending;
-    if (!d || div.busy) return;  // nothing new, or drawn when the current redraw ends: frames never queue up
-    div.pending = null;
-    div.busy = true;
-    // The text follows the light or dark theme, in the page's font (as st.plotly_chart's theme sets them).
-    const css = getComputedStyle(parentElement), color = css.color;
-    // viz.theme's INK and PAPER placeholders become this theme's text and background colours, as Streamlit's
-    // plotly element swaps them (a legend box or a frame line drawn in them would stay near-black otherwise).
-    const app = document.querySelector(".stApp"), paper = app ? getComputedStyle(app).backgroundColor : "white";
-    const swap = (o) => {
-      if (typeof o === "string") {
-        const l = o.toLowerCase();
-        return l === "#000037" ? color : l === "#000038" ? paper : o;
-      }
-      if (Array.isArray(o)) return typeof o[0] === "number" ? o : o.map(swap);
-      if (o && typeof o === "object") {
-        const out = {};
-        for (const k in o) out[k] = swap(o[k]);
-        return out;
-      }
-      return o;
-    };
-    const s = { data: swap(d.spec.data), layout: swap(d.spec.layout || {}) };
-    // Backgrounds the figure leaves open stay transparent, as st.plotly_chart's theme makes them: the page shows
-    // through in light and dark alike.
-    const clear = "rgba(0,0,0,0)";
-    const layout = { paper_bgcolor: clear, plot_bgcolor: clear, ...s.layout,
-                     font: { family: css.fontFamily, ...(s.layout.font || {}), color }, autosize: true };
-    // Grid and zero lines the figure leaves to its template (white, for plotly's pale plot area) turn translucent.
-    const line = "rgba(128,128,128,0.25)";
-    for (const k of new Set(["xaxis", "yaxis", ...Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))])) {
-      layout[k] = { gridcolor: line, zerolinecolor: line, ...(layout[k] || {}) };
-    }
-    Promise.resolve(window.Plotly.react(div, s.data, layout, { ...d.config, responsive: true }))
-      .then(() => {
-        // A chart with on_click reports the point clicked (x, y, trace), once per click: the page gets it as the
-        // component's "click" state, and the rerun it starts (the fragment's, if the chart is in one).
-        if (d.click && !div.clicks) {
-          div.clicks = true;
-          div.on("plotly_click", (ev) => {
-            const p = ev && ev.points && ev.points[0];
-            if (p) div.report("click", { x: p.x, y: p.y, curve: p.curveNumber, at: Date.now() });
-          });
-        }
-      })
-      .finally(() => { div.busy = false; if (div.pending && div.visible !== false) draw(); });
-  };
-  // A chart scrolled out of view keeps its last figure and draws the newest one as soon as it comes back: the
-  // browser spends its time on what is on screen.
-  if (!div.seen) {
-    div.seen = new IntersectionObserver((e) => {
-      div.visible = e[0].isIntersecting;
-      if (div.visible && div.pending) draw();
-    });
-    div.seen.observe(div);
-    draw();
-  } else if (div.visible) {
-    draw();
-  }
-}
-"""
+_JS = (Path(__file__).parent / "live_chart.js").read_text()
 _LIVE = st.components.v2.component("normlab_live_chart", js=_JS, isolate_styles=False)
 
 
@@ -216,7 +129,7 @@ def plotly_js(key: str) -> None:
 
 
 def live(spec: dict, key: str, where=None, on_click: Callable[[], None] | None = None,
-         options: dict | None = None) -> None:
+         options: dict | None = None, caption: str | None = None) -> None:
     """A plain figure spec (``viz.theme.plain``) drawn in an element that stays mounted: a new spec under the same
     ``key`` updates the chart in place (``Plotly.react``). Same plotly config as ``chart`` (named 2x PNGs).
 
@@ -227,13 +140,25 @@ def live(spec: dict, key: str, where=None, on_click: Callable[[], None] | None =
     chart (a fresh ``Plotly.newPlot``: a blank panel and ~0.1-1 s of browser work each time on a busy machine).
     ``window.Plotly`` is Streamlit's own plotly bundle, loaded by the first ``st.plotly_chart`` on the page; until
     then the component waits for it. Clicks only, no box or lasso selections (those need ``chart``).
+    caption: a line of text above the chart (a ``**bold**`` part allowed, nothing else of markdown: no user text).
     """
     with where if where is not None else st.container():
         spec = presented(spec) if frame.presenting() else spec
         clicks = {"on_click_change": on_click} if on_click is not None else {}
-        _LIVE(key=key, data={"spec": spec, "config": config(key, **(options or {})), "key": key,
+        _LIVE(key=key, data={"spec": spec, "caption": caption, "config": config(key, **(options or {})), "key": key,
                              "click": on_click is not None},
               **clicks)
+
+
+def reel(frames: list[tuple[int, dict, str | None]], key: str, *, every_ms: int, name: str, where=None) -> None:
+    """A ``live`` chart that plays ``frames`` ((id, plain spec, caption), ids increasing) in the browser, one every
+    ``every_ms`` ms after the frame on screen: a rerun every few frames keeps it playing smoothly, with no round trip
+    per frame. A rerun may resend the frame on screen (a new mount then shows it); frames already queued are skipped.
+    ``name`` names the sequence: a new name (another run, another view of it) drops what was still to play."""
+    with where if where is not None else st.container():
+        shown = [{"id": i, "spec": presented(s) if frame.presenting() else s, "caption": c} for i, s, c in frames]
+        _LIVE(key=key, data={"frames": shown, "every": every_ms, "reel": name, "config": config(key), "key": key,
+                             "click": False})
 
 
 def clicked(key: str) -> dict | None:

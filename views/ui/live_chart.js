@@ -1,0 +1,137 @@
+// A chart drawn in place (views/ui/charts.py live): each rerun's figure updates it with Plotly.react, and a reel (a
+// list of frames with a pace) is played by the browser, one frame every `every` ms, between two reruns.
+const MAX_QUEUE = 10;
+
+export default function ({ data, parentElement, setStateValue }) {
+  let div = parentElement.querySelector("div.nl-live");
+  if (!div) {
+    div = document.createElement("div");
+    div.className = "nl-live";
+    div.dataset.key = data.key;
+    div.queue = [];
+    parentElement.appendChild(div);
+  }
+  div.report = setStateValue;
+  // One chart per frame: a rerun that changes several charts had their redraws in one task, and the first one
+  // changed was painted only after the last one was drawn (~30 ms a chart). Each later one is drawn at the start of
+  // the frame after the one that shows the chart before it.
+  const turn = window.__nlTurn || (window.__nlTurn = { taken: false, waiting: [] });
+  const draw = () => {
+    if (turn.taken) { if (!turn.waiting.includes(div)) turn.waiting.push(div); return; }
+    turn.taken = true;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      turn.taken = false;
+      const next = turn.waiting.shift();
+      if (next) next.nlDraw();
+    }));
+    paint();
+  };
+  div.nlDraw = draw;
+  const paint = () => {
+    if (!window.Plotly) { setTimeout(draw, 50); return; }
+    const d = div.pending;
+    if (!d || div.busy) return;  // nothing new, or drawn when the current redraw ends: frames never queue up
+    div.pending = null;
+    div.busy = true;
+    // The text follows the light or dark theme, in the page's font (as st.plotly_chart's theme sets them).
+    const css = getComputedStyle(parentElement), color = css.color;
+    // viz.theme's INK and PAPER placeholders become this theme's text and background colours, as Streamlit's
+    // plotly element swaps them (a legend box or a frame line drawn in them would stay near-black otherwise).
+    const app = document.querySelector(".stApp"), paper = app ? getComputedStyle(app).backgroundColor : "white";
+    const swap = (o) => {
+      if (typeof o === "string") {
+        const l = o.toLowerCase();
+        return l === "#000037" ? color : l === "#000038" ? paper : o;
+      }
+      if (Array.isArray(o)) return typeof o[0] === "number" ? o : o.map(swap);
+      if (o && typeof o === "object") {
+        const out = {};
+        for (const k in o) out[k] = swap(o[k]);
+        return out;
+      }
+      return o;
+    };
+    const s = { data: swap(d.spec.data), layout: swap(d.spec.layout || {}) };
+    // Backgrounds the figure leaves open stay transparent, as st.plotly_chart's theme makes them: the page shows
+    // through in light and dark alike.
+    const clear = "rgba(0,0,0,0)";
+    const layout = { paper_bgcolor: clear, plot_bgcolor: clear, ...s.layout,
+                     font: { family: css.fontFamily, ...(s.layout.font || {}), color }, autosize: true };
+    // Grid and zero lines the figure leaves to its template (white, for plotly's pale plot area) turn translucent.
+    const line = "rgba(128,128,128,0.25)";
+    for (const k of new Set(["xaxis", "yaxis", ...Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))])) {
+      layout[k] = { gridcolor: line, zerolinecolor: line, ...(layout[k] || {}) };
+    }
+    Promise.resolve(window.Plotly.react(div, s.data, layout, { ...d.config, responsive: true }))
+      .then(() => {
+        // A chart with on_click reports the point clicked (x, y, trace), once per click: the page gets it as the
+        // component's "click" state, and the rerun it starts (the fragment's, if the chart is in one).
+        if (d.click && !div.clicks) {
+          div.clicks = true;
+          div.on("plotly_click", (ev) => {
+            const p = ev && ev.points && ev.points[0];
+            if (p) div.report("click", { x: p.x, y: p.y, curve: p.curveNumber, at: Date.now() });
+          });
+        }
+      })
+      .finally(() => { div.busy = false; if (div.pending && div.visible !== false) draw(); });
+  };
+  // A chart scrolled out of view keeps its last figure and draws the newest one as soon as it comes back: the
+  // browser spends its time on what is on screen.
+  if (!div.seen) {
+    div.seen = new IntersectionObserver((e) => {
+      div.visible = e[0].isIntersecting;
+      if (div.visible && div.pending) draw();
+    });
+    div.seen.observe(div);
+  }
+  // The line above the chart, as text (a bold "**...**" part allowed): it belongs to the frame on screen.
+  const caption = (text) => {
+    let p = parentElement.querySelector("p.nl-caption");
+    if (text == null) { if (p) p.remove(); return; }
+    if (!p) {
+      p = document.createElement("p");
+      p.className = "nl-caption";
+      p.style.margin = "0 0 0.5rem 0";
+      parentElement.insertBefore(p, div);
+    }
+    p.replaceChildren(...text.split("**").map((t, i) => {
+      const el = i % 2 ? document.createElement("strong") : document.createTextNode(t);
+      if (i % 2) el.textContent = t;
+      return el;
+    }));
+  };
+  // Frames keep to a clock: one shown late (a busy main thread delays timers by tens of ms) brings the next one
+  // closer, so the pace holds on average and the queue does not grow behind the server.
+  const show = (f, due) => {
+    div.pending = { spec: f.spec, config: data.config, click: data.click };
+    div.shown = f.id;
+    caption(f.caption);
+    const now = performance.now();
+    div.nextAt = (due != null && now - due < div.every ? due : now) + div.every;
+    if (div.visible !== false) draw();
+  };
+  const play = () => {
+    div.timer = null;
+    const f = div.queue.shift();
+    if (!f) return;
+    show(f, div.nextAt);
+    if (div.queue.length) div.timer = setTimeout(play, Math.max(0, div.nextAt - performance.now()));
+  };
+  const frames = data.frames || [{ id: null, spec: data.spec, caption: data.caption }];
+  div.every = data.every || 0;
+  if (!div.every || data.reel !== div.reel) {  // a figure, or a new reel: drawn now, whatever was still to play
+    clearTimeout(div.timer);
+    div.timer = null;
+    div.queue = [];
+    div.reel = data.reel;
+    if (!div.every) { show(frames[frames.length - 1]); return; }
+  }
+  // A reel's frames come in order, a few per rerun, and a rerun may send again the frame on screen: only the new
+  // ones join the queue, and each is shown `every` ms after the one before it (at once when the queue ran dry).
+  const last = div.queue.length ? div.queue[div.queue.length - 1].id : div.shown;
+  div.queue.push(...frames.filter((f) => last == null || f.id > last));
+  // A browser that cannot keep the pace skips the oldest frames: what it shows stays within ~2 s of the server.
+  if (div.queue.length > MAX_QUEUE) div.queue.splice(0, div.queue.length - MAX_QUEUE);
+  if (!div.timer && div.queue.length) div.timer = setTimeout(play, Math.max(0, (div.nextAt || 0) - performance.now()));
+}
