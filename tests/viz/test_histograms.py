@@ -8,7 +8,7 @@ import pytest
 
 from core.batch_size_experiment import BatchSizeConfig, BatchSizeResult, Cell
 from core.layer_stats import PairedTrainer, forward_stats
-from viz.histograms import init_histograms, init_std_chart, inside, pair_histograms, shown_layers
+from viz.histograms import init_histograms, init_std_chart, inside, outline, pair_histograms, shown_layers
 from viz.ridgeline import history_matrix, ridgeline, time_heatmap
 from viz.training_curves import batch_size_chart, grad_norms, loss_accuracy, percentile_plot
 
@@ -25,11 +25,12 @@ def pair():
 def test_pair_histograms_draw_each_layer_of_both_nets_in_two_panels(pair, kind):
     snap = pair.history.last
     fig = pair_histograms(snap, kind, ("plain", "BN"))
-    bars = [t for t in fig.data if t.type == "bar"]
-    assert isinstance(fig, go.Figure) and len(bars) == 2 and {t.xaxis for t in bars} == {"x", "x2"}
-    shares = np.asarray(bars[1].customdata)  # (bins * layers, 2): share, layer number
+    rows = [t for t in fig.data if t.fill == "toself"]  # one filled outline per net, a closed step per layer
+    assert isinstance(fig, go.Figure) and len(rows) == 2 and {t.xaxis for t in rows} == {"x", "x2"}
+    shares = np.asarray(rows[1].customdata)  # (vertices, 2): share of the vertex's bin, layer number
     for i, layer in enumerate(snap.normed.layers):
-        np.testing.assert_allclose(shares[shares[:, 1] == i + 1, 0], inside(layer.hist(kind), snap.outside[1][
+        tops = shares[shares[:, 1] == i + 1, 0][1:-2:2]  # each bar's left top corner
+        np.testing.assert_allclose(tops, inside(layer.hist(kind), snap.outside[1][
             ["pre", "post", "grad"].index(kind), i]), atol=1e-6)
     assert f"step {snap.step}" in fig.layout.title.text
 
@@ -61,12 +62,20 @@ def test_values_outside_the_range_are_markers_not_edge_bars(pair):
     clipped = replace(clipped, plain=replace(snap.plain, layers=(*snap.plain.layers[:2], replace(
         snap.plain.layers[2], pre=replace(snap.plain.layers[2].pre, counts=counts)))))
     fig = pair_histograms(clipped, "pre")
-    marks = [t for t in fig.data if t.type == "scatter"]
+    marks = [t for t in fig.data if t.mode == "markers+text"]
     assert len(marks) == 1 and list(marks[0].text) == ["30%", "10%"]
     shares = np.asarray(fig.data[0].customdata)
-    row = shares[shares[:, 1] == 3, 0]
+    row = shares[shares[:, 1] == 3, 0][1:-2:2]
     np.testing.assert_allclose([row[0], row[-1]], [snap.plain.layers[2].pre.counts[0],
                                                    snap.plain.layers[2].pre.counts[-1]], atol=1e-6)
+
+
+def test_an_outline_is_the_bars_it_replaces():
+    x, y, share = outline(np.array([0.0, 1, 2, 3]), np.array([0.1, 0.5, 0.2]), 2.0, np.array([0.2, 0.5, 0.3]))
+    np.testing.assert_array_equal(x[:-1], [0, 0, 1, 1, 2, 2, 3, 3])
+    np.testing.assert_allclose(y[:-1], [2, 2.1, 2.1, 2.5, 2.5, 2.2, 2.2, 2])  # up, across each top, down
+    np.testing.assert_allclose(share[:-1], [0.2, 0.2, 0.2, 0.5, 0.5, 0.3, 0.3, 0.3])
+    assert np.isnan(x[-1]) and np.isnan(y[-1])  # a gap: the next row is a shape of its own
 
 
 def test_shown_layers_keeps_first_and_last():
