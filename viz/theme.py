@@ -95,13 +95,27 @@ def presented(spec: dict) -> dict:
 _UNUSED_LAYOUT = ("geo", "mapbox", "polar", "ternary")
 
 
+def _json_safe(o):
+    """``o`` with the arrays ``to_dict`` leaves as numpy (empty ones: it encodes the others) made lists: a live chart's
+    data goes through json.dumps, which turns a dict holding an array into its repr."""
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if isinstance(v, dict | list) or hasattr(v, "tolist"):
+                o[k] = _json_safe(v)
+    elif isinstance(o, list):
+        return [_json_safe(v) for v in o]
+    elif hasattr(o, "tolist"):
+        return o.tolist()
+    return o
+
+
 def plain(fig: go.Figure) -> dict:
     """A figure as the plain dict a cache stores cheaply (a pickled Figure re-validates itself when loaded), arrays
     already base64-encoded: what ``st.plotly_chart`` would make of the figure. Pages send it with ``ui.chart``.
 
     The template keeps the trace defaults of the trace types the figure has only: plotly_white's defaults for all
     ~40 types are 4.3 of its 7.2 KB, sent, cached and parsed with every figure (~40 KB of a histograms tick)."""
-    spec = fig.to_dict()
+    spec = _json_safe(fig.to_dict())
     template = spec.get("layout", {}).get("template")
     if isinstance(template, dict):
         used = {t.get("type", "scatter") for t in spec.get("data", [])}

@@ -37,7 +37,7 @@ def test_each_tab_renders_when_opened_from_a_link(tab, charts):
     at = open_page(PAGE, timeout=60, query={"ntab": tab})
     assert not at.exception and not at.error
     assert len(chart_specs(at)) >= charts
-    assert "cube" not in [c.key for c in at.get("plotly_chart")]  # the closed cube tab costs nothing
+    assert "cube" not in [c.key for c in at.get("plotly_chart") + at.get("bidi_component")]  # closed: costs nothing
     if tab == "BatchNorm step by step":
         metrics = {m.label: m.value for m in at.metric}
         assert all(float(metrics[f"max |{k} − autograd|"]) < 1e-10 for k in ("dx", "dgamma", "dbeta"))
@@ -112,7 +112,7 @@ def _cube_labels(at) -> dict[str, int]:
     """Font size of each text on the cube chart, keyed by its first line."""
     import json
 
-    spec = json.loads(next(c for c in at.get("plotly_chart") if c.proto.id and "cube" in c.proto.id).proto.spec)
+    spec = json.loads(next(c for c in at.get("bidi_component") if c.key == "cube").proto.json)["spec"]
     labels = next(t for t in spec["data"] if t.get("name") == "labels")
     return {t.split("<br>")[0]: s for t, s in zip(labels["text"], labels["textfont"]["size"], strict=True)}
 
@@ -139,8 +139,8 @@ def test_a_click_on_the_cube_moves_the_cell_sliders_and_keeps_what_it_does_not_p
 
     from views.normalization import controls
 
-    state = {"cn": 3, "cc": 1, "ch": 0, "cw": 4,
-             "cube": {"selection": {"points": [{"curve_number": 14}, {"customdata": customdata}]}}}
+    state = {"cn": 3, "cc": 1, "ch": 0, "cw": 4, "cube": {"click": {"x": 1.0, "y": 2.0, "curve": 14, "at": 1,
+                                                                     "customdata": customdata}}}
     monkeypatch.setattr(st, "session_state", state)
-    controls.picked()  # the chart's on_select: a typed-array customdata arrives as {"0": .., "1": ..}
+    controls.picked()  # the chart's on_click (a typed-array customdata could arrive as {"0": .., "1": ..})
     assert [state[k] for k in ("cn", "cc", "ch", "cw")] == [0, 9, 5, 4]

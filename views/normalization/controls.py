@@ -23,7 +23,7 @@ from views.normalization.config import (
     SequenceConfig,
     StreamConfig,
 )
-from views.ui import frame, widgets
+from views.ui import charts, frame, widgets
 
 MOMENTA = [0.01, 0.03, 0.1, 0.3, 0.5, 1.0]
 
@@ -83,6 +83,7 @@ def _cell_slider(label: str, size: int, default: int, key: str) -> int:
 
 
 CELL_KEYS = ("cn", "cc", "ch", "cw")
+CUBE = "cube"  # the cube chart's key
 SIDE_BY_SIDE = "side by side"
 
 
@@ -97,9 +98,9 @@ def _index(point: dict) -> list[int] | None:
 
 
 def picked() -> None:
-    """on_select of the cube chart: the clicked target's (n, c, h, w) moves the four cell sliders (-1: unchanged)."""
-    points = st.session_state.get("cube", {}).get("selection", {}).get("points", [])
-    index = next((i for i in map(_index, points) if i is not None), None)
+    """on_click of the cube chart: the clicked target's (n, c, h, w) moves the four cell sliders (-1: unchanged)."""
+    point = charts.clicked(CUBE)
+    index = _index(point) if isinstance(point, dict) else None
     for key, value in zip(CELL_KEYS, index or (), strict=False):
         if value >= 0:
             st.session_state[key] = value

@@ -162,7 +162,8 @@ def reel(frames: list[tuple[int, dict, str | None]], key: str, *, every_ms: int,
 
 
 def clicked(key: str) -> dict | None:
-    """The last point clicked on ``live`` chart ``key`` ({"x", "y", "curve", "at"}; None before any click)."""
+    """The last point clicked on ``live`` chart ``key`` ({"x", "y", "curve", "at", "customdata"}; None before any
+    click)."""
     state = st.session_state.get(key)
     try:
         return state["click"] if state is not None else None

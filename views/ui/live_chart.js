@@ -3,6 +3,7 @@
 const MAX_QUEUE = 10;
 
 export default function ({ data, parentElement, setStateValue }) {
+  if (!data || !(data.frames || data.spec)) return;  // (not a figure: keep the one on screen)
   let div = parentElement.querySelector("div.nl-live");
   if (!div) {
     div = document.createElement("div");
@@ -70,7 +71,9 @@ export default function ({ data, parentElement, setStateValue }) {
           div.clicks = true;
           div.on("plotly_click", (ev) => {
             const p = ev && ev.points && ev.points[0];
-            if (p) div.report("click", { x: p.x, y: p.y, curve: p.curveNumber, at: Date.now() });
+            const cd = p && p.customdata;
+            if (p) div.report("click", { x: p.x, y: p.y, curve: p.curveNumber, at: Date.now(),
+                                         customdata: cd && typeof cd === "object" ? Array.from(cd) : cd ?? null });
           });
         }
       })
