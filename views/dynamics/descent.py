@@ -9,7 +9,7 @@ from core.optim.presets import LR_GRID
 from core.optim.registry import OPTIMIZERS
 from views.dynamics.config import GDConfig, lr_label
 from views.dynamics.data import Descent, descent_run, figure
-from views.ui import charts, frame, widgets
+from views.ui import charts, frame, server, widgets
 from viz.gd_variants import data_fit, gd_contour, gd_losses
 
 INTRO = (
@@ -22,8 +22,9 @@ INTRO = (
 
 
 
-def controls() -> GDConfig:
-    """The tab's widgets (URL keys gd_*), read into one config."""
+def controls() -> dict:
+    """The tab's widgets but the length (URL keys gd_*), as GDConfig's fields; the length slider comes from the view
+    fragment (``_length``), drawn where ``controls`` leaves it a place."""
     n = widgets.slider("Data points n", 10, 500, 100, 10, key="gd_n")
     noise = widgets.slider("Noise (std of y around the line)", 0.0, 3.0, 0.5, 0.1, key="gd_noise")
     b = widgets.number_input("Mini-batch size b", 1, 5000, 10, key="gd_b",
@@ -32,17 +33,20 @@ def controls() -> GDConfig:
     lr = widgets.select_slider("Learning rate lr", LR_GRID, 0.1, key="gd_lr", format_func=lr_label)
     budget = widgets.radio("Compare at equal", list(BUDGETS), key="gd_budget", horizontal=True,
                            help="Steps: each run makes as many updates. Epochs: each sees the data as often.")
-    if budget == "epochs":
-        length = widgets.slider("Epochs (passes over the data)", 1, 100, 3, key="gd_epochs")
-    else:
-        length = widgets.slider("Steps (updates)", 5, 2000, 100, 5, key="gd_steps")
+    length = st.container()  # the length slider's place: the view fragment draws it
     c = st.columns(2)
     with c[0]:
         w0 = widgets.number_input("start w", -20.0, 20.0, -1.0, 0.5, key="gd_w0")
     with c[1]:
         b0 = widgets.number_input("start b", -20.0, 20.0, 3.0, 0.5, key="gd_b0")
-    return GDConfig(int(n), float(noise), int(b), opt, float(lr), budget, int(length), (float(w0), float(b0)),
-                    frame.seed())
+    return {"n": int(n), "noise": float(noise), "batch": int(b), "optimizer": opt, "lr": float(lr), "budget": budget,
+            "start": (float(w0), float(b0)), "seed": frame.seed(), "place": length}
+
+
+def _length(budget: str) -> int:
+    if budget == "epochs":
+        return int(widgets.slider("Epochs (passes over the data)", 1, 100, 3, key="gd_epochs"))
+    return int(widgets.slider("Steps (updates)", 5, 2000, 100, 5, key="gd_steps"))
 
 
 def _summary(d: Descent) -> None:
@@ -85,13 +89,26 @@ def tab(shown: bool) -> None:
 
 @st.fragment
 def _body(shown: bool) -> None:
-    """The controls and what they drive: a tick of one of them reruns this, not the page's other four tabs."""
+    """The controls and what they drive: a change of one of them reruns this, not the page's other four tabs."""
     left, right = st.columns([1, 3], gap="large")
     with left:
-        cfg = controls()
-    if not shown:
+        fields = controls()
+    _view(fields, right if shown else None, st.container())
+
+
+@server.fragment
+def _view(fields: dict, right, below) -> None:
+    """The length slider (in the place ``controls`` left it) and, when the tab is shown, the charts and table in
+    ``right`` and the notes in ``below``: a Steps or Epochs tick reruns and re-sends only these, not the other
+    controls (27 elements a tick, now ~12)."""
+    place = fields["place"]
+    with place.container():  # a fragment writes in a place made before it inside a container of its own
+        length = _length(fields["budget"])
+    if right is None:
         return
-    with right:
+    cfg = GDConfig(fields["n"], fields["noise"], fields["batch"], fields["optimizer"], fields["lr"], fields["budget"],
+                   length, fields["start"], fields["seed"])
+    with right.container():
         try:
             d = descent_run(cfg)
         except ValueError as exc:
@@ -103,6 +120,11 @@ def _body(shown: bool) -> None:
                            "learning rate.")
         _charts(cfg, d)
         _summary(d)
+    with below.container():
+        _notes(cfg, d)
+
+
+def _notes(cfg: GDConfig, d: Descent) -> None:
     frame.prose(
         f"**Steps vs epochs.** A *step* is one update from one mini-batch; an *epoch* is one pass over all "
         f"n = {cfg.n} points, i.e. ⌈n / b⌉ steps: 1 for full batch, {cfg.n} for batch 1. At an equal number of "
@@ -114,4 +136,3 @@ def _body(shown: bool) -> None:
         st.caption(f"The bowl's curvatures are the eigenvalues of H = [[mean x², mean x], [mean x, 1]]; plain "
                    f"full-batch gradient descent converges only for lr < 2 / λmax = {d.data.max_stable_lr:.3g}.")
     charts.plotly_js("gd_plotly_js")  # the plotly.js the in-place charts draw with
-
