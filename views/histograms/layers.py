@@ -37,7 +37,7 @@ def view_controls(where=None) -> LayerView:
         return controls.layer_view(row, row)
 
 
-def _shown(trainer, step: int, view: LayerView, names) -> tuple[int, dict, str]:
+def reel_frame(trainer, step: int, view: LayerView, names) -> tuple[int, dict, str]:
     """One frame of the reel: its step, the figure (built once for every session on that frame and view) and the
     "Step N · test accuracy" line above it."""
     snaps = trainer.frames(step)
@@ -51,7 +51,7 @@ def _shown(trainer, step: int, view: LayerView, names) -> tuple[int, dict, str]:
 def status(trainer, steps: list[int], names, view: LayerView, every_ms: int) -> None:
     """The histogram figure ``view`` asks for, with its step line, at the recorded ``steps`` of ``trainer``: played
     by the browser one every ``every_ms`` ms (0: the last one, at once)."""
-    frames = [_shown(trainer, step, view, names) for step in steps]
+    frames = [reel_frame(trainer, step, view, names) for step in steps]
     reel = hashlib.sha1(repr((trainer.key, view, names)).encode()).hexdigest()[:16]
     charts.reel(frames, "hist_layers", every_ms=every_ms, name=reel)
     if view.every or view.layout == "nets":

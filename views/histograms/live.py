@@ -18,11 +18,11 @@ import streamlit as st
 from core import shared_trainer
 from core.paired_trainer import PairedTrainer
 from core.shared_trainer import SharedTrainer, TrainerKey
-from views.histograms import controls
+from views.histograms import ahead, controls
 from views.histograms.config import LayerView, PairConfig
 from views.histograms.curves import curves
 from views.histograms.exports import downloads
-from views.histograms.layers import status, view_controls
+from views.histograms.layers import reel_frame, status, view_controls
 from views.histograms.saturation import saturation_section
 from views.histograms.shared import pair_cost, refusal
 from views.histograms.upload import OWN, own_split
@@ -215,6 +215,8 @@ def live(cfg: PairConfig, lr: float, where: Places) -> None:
     with body:
         # The view's radios stay outside the ticking fragment: a tick then sends the step line and one chart only.
         (_frame_playing if state["playing"] else _frame_paused)(view)
+    if not state["playing"]:  # a student at the Depth slider: the next depth is built while this one is looked at
+        ahead.prepare(cfg, lr, view, names(cfg), _build, lambda t, v, n: reel_frame(t, 0, v, n))
     if where.view is not None:  # drawn above the chart, sent after it: the chart is what a Depth tick waits for
         _buttons(state, where.top)
     with body:
