@@ -23,7 +23,7 @@ def _paths(race: Race) -> dict:
 
 
 # The figure with its frames (~0.1-2 MB of JSON), made once for every session that opens this race.
-@cache.shared("optimizers.race_figure", max_mb=32)
+@cache.shared("optimizers.race_figure", max_mb=16)
 def figure(cfg: RaceConfig) -> dict:
     """The animated race of cfg as the plain spec the browser gets (viz.race, arrays packed)."""
     land, race = data.landscape(cfg.surface), data.race(cfg)

@@ -102,8 +102,9 @@ def _runs(cfg: RaceConfig) -> tuple[tuple[RunConfig, ...], FairRace | None]:
 
 
 # Shared by every session and bounded in bytes: 13 optimizers x 5000 steps x 16 noise paths keep ~6 MB (the paths
-# beyond the first only as drawn), so the budget holds a class's worth of distinct races.
-@cache.shared("optimizers.race", max_mb=64)
+# beyond the first only as drawn), so the budget holds five distinct heavy races and a class's light ones (at 64 MB
+# the adversary of `make load` grew a replica past its 300 MB bound between 25 and 100 distinct links).
+@cache.shared("optimizers.race", max_mb=32)
 def _computed(cfg: RaceConfig) -> Race:
     """The race of cfg's runs at their own lrs (ValueError with a sentence for settings torch refuses)."""
     runs = cfg.runs

@@ -64,7 +64,7 @@ def _figure_dict(name: str, inputs: Hashable, _build: Callable) -> dict:
 # Figures keyed by plain inputs live in one byte-bounded store for every session (views.ui.cache): a class on one
 # preset builds each figure once, and a stream of distinct heavy links cannot grow memory past the budget (an
 # st.cache_data of 128 entries held 128 race figures of several MB each). Streamlit only reads the dict it is sent.
-@cache.shared("charts.figures", max_mb=48, key=lambda args, kw: f"{args[0]}\0{args[1]}")
+@cache.shared("charts.figures", max_mb=32, key=lambda args, kw: f"{args[0]}\0{args[1]}")
 def _shared_figure(name: str, inputs: str, build: Callable) -> dict:
     return plain(build())
 

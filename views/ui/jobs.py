@@ -22,7 +22,7 @@ from typing import Any
 
 import streamlit as st
 
-from views.ui.cache import _Store
+from views.ui.cache import SCALE, _Store
 from views.ui.server import TURNS, session_id
 
 WORKERS = 1  # one job at a time: on two cores the page runs keep the other
@@ -32,7 +32,7 @@ YIELD_S = 0.25  # the longest a job waits at one progress update for page runs t
 _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="normlab-job")
 _LOCK = threading.Lock()
 _RUNNING: dict[str, Job] = {}
-_DONE = _Store("jobs", 128 * 2**20)  # finished results by key, least recently used evicted
+_DONE = _Store("jobs", int(128 * SCALE * 2**20))  # finished results by key, least recently used evicted
 _CANCELLED = "_normlab_jobs_cancelled"  # session_state: keys this session cancelled (not restarted by a rerun)
 
 
