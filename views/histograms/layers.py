@@ -1,5 +1,5 @@
-"""The top of the live view: the view radios, the step line and the per-layer histogram chart of one frame, drawn
-with ``charts.live`` so that a new frame updates the chart in place while the view plays."""
+"""The top of the live view: the view radios and the per-layer histogram chart with its step line, sent as a reel
+(``charts.reel``) of the frames a tick brings, which the browser plays in place while the view plays."""
 
 from __future__ import annotations
 
