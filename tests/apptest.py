@@ -59,6 +59,15 @@ def shown(data: dict) -> tuple[dict | None, str | None]:
     return data.get("spec"), data.get("caption")
 
 
+def live_data(at: AppTest, key: str) -> dict | None:
+    """The data the run sent live chart ``key`` (views.ui.charts.live): its spec, caption and ``ahead``."""
+    for el in at.get("bidi_component"):
+        data = json.loads(el.proto.json)
+        if isinstance(data, dict) and data.get("key") == key:
+            return data
+    return None
+
+
 def captions(at: AppTest) -> list[str]:
     """The lines above the live charts (the frame each ends on), in page order."""
     return [c for e in at.get("bidi_component") if (c := shown(json.loads(e.proto.json))[1])]

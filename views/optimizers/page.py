@@ -1,6 +1,8 @@
 """Optimizer trajectories: race torch.optim's rules on 2-D loss surfaces, step by step."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -13,6 +15,7 @@ from views.optimizers import (
     equations,
     fair,
     inspector,
+    nearby,
     noise,
     paths,
     relief,
@@ -39,7 +42,7 @@ TABS = ("Paths", "Race", "3D", "Step inspector", "Sweep", "Equations", "State ov
 
 
 def race_view(surface: SurfaceConfig, steps: int, raw_start, runs, lr: tuple[str, float], gradient_noise,
-              lr_schedule, tab: str | None, body) -> None:
+              lr_schedule, tab: str | None, body, nearby: Callable[[RaceConfig], list] | None = None) -> None:
     """The race of the chosen settings: notes and errors where it is called, the open tab's body (`tab`, in the
     container `body`) drawn from it (returns early, never st.stop: the page's link notices and share link are drawn
     after it)."""
@@ -63,7 +66,8 @@ def race_view(surface: SurfaceConfig, steps: int, raw_start, runs, lr: tuple[str
     schedule.used(cfg, race)  # ReduceLROnPlateau: the lr each optimizer got from its own loss
     if land.surface.note:
         st.caption(land.surface.note)
-    bodies = {"Paths": lambda: paths.show(cfg, land, race), "Race": lambda: animation.show(cfg, land, race),
+    ahead = nearby(cfg) if nearby and tab == "Paths" else []  # the races a Steps tick reaches next
+    bodies = {"Paths": lambda: paths.show(cfg, land, race, ahead), "Race": lambda: animation.show(cfg, land, race),
               "3D": lambda: relief.show(land, race), "Step inspector": lambda: inspector.show(land, race, steps),
               "Sweep": lambda: sweep.show(cfg, land, race), "Equations": lambda: equations.show(race, steps),
               "State over time": lambda: state.show(cfg, race), "Fair race": lambda: fair.show(cfg, land, race)}
@@ -100,7 +104,9 @@ def steps_and_race(slots: Slots, surface: SurfaceConfig, raw_start, runs, lr: tu
     with slots.schedule.container():
         lr_schedule = schedule.preview(schedule_asked, steps)
     with slots.notes.container():
-        race_view(surface, steps, raw_start, runs, lr, gradient_noise, lr_schedule, slots.open, slots.tab)
+        wanted = int(st.session_state.get("steps", steps))
+        race_view(surface, steps, raw_start, runs, lr, gradient_noise, lr_schedule, slots.open, slots.tab,
+                  partial(nearby.steps, wanted=wanted, asked_paths=noise_asked.paths, asked_mode=lr[0]))
 
 
 with frame.page("Optimizers", INTRO):

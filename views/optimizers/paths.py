@@ -16,6 +16,7 @@ from viz.contours import contour
 from viz.losses import losses
 
 CONTOUR = "contour"  # the contour chart's key: its point selection is the clicked start
+LOSSES = "losses"
 # Heights that put the contour beside the loss curve and the table (7 rows) on one screen: the map fills its
 # column, the curve and the table share the other; a projector's charts are capped at 480 px (viz.theme).
 MAP_HEIGHT, LOSS_HEIGHT, ROW_HEIGHT, SHOWN_ROWS = 460, 230, 27, 8
@@ -120,28 +121,39 @@ def results(land: Landscape, race: Race) -> None:
                f"the nearest known minimum ({where}); x, y: the final point.{paths}")
 
 
-def show(cfg: RaceConfig, land: Landscape, race: Race) -> None:
+def show(cfg: RaceConfig, land: Landscape, race: Race, nearby: list[RaceConfig] = ()) -> None:
     """Contour with the paths (and noise bundles) beside the losses against the floor and the results table; the
-    two CSV downloads."""
-    titles = [r.title for r in race.runs]
-    named = dict(zip(titles, race.trajs, strict=True))
+    two CSV downloads. nearby: the races of the Steps values next to this one, for the browser to draw ahead."""
     plane, side = st.columns([3, 2], gap="small")
     with plane:
         # Updated in place: a Steps tick redraws the paths over the same map, never a fresh chart.
         charts.cached_chart(CONTOUR, cfg, partial(_map, cfg, land, race), in_place=True, on_click=_clicked,
-                            options={"scrollZoom": True})
+                            options={"scrollZoom": True}, ahead=ahead(CONTOUR, _map, land, nearby, cfg.steps))
         outcome_line(race, land.surface)
     with side:
         # No legend on the curves: beside the contour, whose legend names the same colours, they get the width.
-        charts.cached_chart("losses", cfg, lambda: losses(
-            {t: tr.losses for t, tr in named.items()}, land.floor, {t: tr.diverged_at for t, tr in named.items()},
-            height=LOSS_HEIGHT, escaped={t for t, tr in named.items() if tr.escaped}, legend=False), in_place=True)
+        charts.cached_chart(LOSSES, cfg, partial(_losses, cfg, land, race), in_place=True,
+                            ahead=ahead(LOSSES, _losses, land, nearby, cfg.steps))
         results(land, race)
         # Built on click, from the config alone (views.optimizers.downloads says why).
         st.download_button("Download trajectories (CSV)", partial(downloads.trajectories, cfg),
                            file_name=f"normlab-{cfg.surface.name}.csv", mime="text/csv")
         st.download_button("Download results table (CSV)", partial(downloads.results, cfg),
                            file_name=f"normlab-{cfg.surface.name}-results.csv", mime="text/csv")
+
+
+def ahead(key: str, build, land: Landscape, nearby: list[RaceConfig], at: int) -> charts.Ahead:
+    """What chart ``key`` (drawn by ``build(cfg, land, race)``) shows at the Steps values a tick reaches next
+    (views.optimizers.nearby): cached like the chart itself, so the next tick's own chart is already built."""
+    return charts.Ahead("steps", at, {c.steps: charts.cached_spec(key, c, partial(build, c, land, data.race(c)))
+                                      for c in nearby})
+
+
+def _losses(cfg: RaceConfig, land: Landscape, race: Race):
+    """The loss gap of every run, its legend left to the map beside it (the curves get the width)."""
+    named = dict(zip([r.title for r in race.runs], race.trajs, strict=True))
+    return losses({t: tr.losses for t, tr in named.items()}, land.floor, {t: tr.diverged_at for t, tr in named.items()},
+                  height=LOSS_HEIGHT, escaped={t for t, tr in named.items() if tr.escaped}, legend=False)
 
 
 def _map(cfg: RaceConfig, land: Landscape, race: Race):

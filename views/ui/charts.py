@@ -9,7 +9,7 @@ nothing they show pays for their JSON only.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -85,6 +85,11 @@ def _literal(x) -> bool:
     return False
 
 
+def cached_spec(key: str, inputs: Hashable, build: Callable) -> dict:
+    """The plain spec of ``build()``, cached under (key, inputs) as ``cached_chart`` draws it (shared by sessions)."""
+    return _shared_figure(key, repr(inputs), build) if _literal(inputs) else _figure_dict(key, inputs, build)
+
+
 def cached_chart(key: str, inputs: Hashable, build: Callable, *, in_place: bool = False, **kw):
     """``chart`` of ``build()`` (a figure builder taking no arguments), cached as a plain dict under (key, inputs).
 
@@ -92,9 +97,10 @@ def cached_chart(key: str, inputs: Hashable, build: Callable, *, in_place: bool 
     builder is not hashed. Plain inputs are keyed by their repr (Streamlit's hashing of a few dozen values costs
     ~0.3 ms a call). ``in_place``: drawn with ``live`` (updated in place, no remount; ``on_click`` as there).
     """
-    spec = _shared_figure(key, repr(inputs), build) if _literal(inputs) else _figure_dict(key, inputs, build)
+    spec = cached_spec(key, inputs, build)
     if in_place:
-        return live(spec, key, where=kw.get("where"), on_click=kw.get("on_click"), options=kw.get("options"))
+        return live(spec, key, where=kw.get("where"), on_click=kw.get("on_click"), options=kw.get("options"),
+                    ahead=kw.get("ahead"))
     return chart(spec, key, **kw)
 
 
@@ -110,6 +116,18 @@ def table(rows: list[dict], *, where=None, **kw):
 
 _JS = (Path(__file__).parent / "live_chart.js").read_text()
 _LIVE = st.components.v2.component("normlab_live_chart", js=_JS, isolate_styles=False)
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """The figures a ``live`` chart shows when the slider keyed ``slider`` (an ``st.slider``: its value; a select
+    slider: the option's index) moves from ``at`` to a value next to it: ``specs`` maps each value to the very spec
+    a run at that value sends. The browser draws it the moment the thumb moves, and the rerun that follows, bringing
+    the same figure, draws nothing again; the rest of the page follows the round trip."""
+
+    slider: str
+    at: float
+    specs: dict = field(default_factory=dict)
 
 
 _CLEAR = "rgba(0,0,0,0)"
@@ -129,7 +147,7 @@ def plotly_js(key: str) -> None:
 
 
 def live(spec: dict, key: str, where=None, on_click: Callable[[], None] | None = None,
-         options: dict | None = None, caption: str | None = None) -> None:
+         options: dict | None = None, caption: str | None = None, ahead: Ahead | None = None) -> None:
     """A plain figure spec (``viz.theme.plain``) drawn in an element that stays mounted: a new spec under the same
     ``key`` updates the chart in place (``Plotly.react``). Same plotly config as ``chart`` (named 2x PNGs).
 
@@ -141,12 +159,15 @@ def live(spec: dict, key: str, where=None, on_click: Callable[[], None] | None =
     ``window.Plotly`` is Streamlit's own plotly bundle, loaded by the first ``st.plotly_chart`` on the page; until
     then the component waits for it. Clicks only, no box or lasso selections (those need ``chart``).
     caption: a line of text above the chart (a ``**bold**`` part allowed, nothing else of markdown: no user text).
+    ahead: the figures of the slider values next to this one (``Ahead``), drawn the moment the thumb moves.
     """
     with where if where is not None else st.container():
         spec = presented(spec) if frame.presenting() else spec
         clicks = {"on_click_change": on_click} if on_click is not None else {}
+        near = None if ahead is None else {"slider": ahead.slider, "at": ahead.at, "specs": [
+            {"at": v, "spec": presented(s) if frame.presenting() else s} for v, s in ahead.specs.items()]}
         _LIVE(key=key, data={"spec": spec, "caption": caption, "config": config(key, **(options or {})), "key": key,
-                             "click": on_click is not None},
+                             "click": on_click is not None, "ahead": near},
               **clicks)
 
 

@@ -2,6 +2,40 @@
 // list of frames with a pace) is played by the browser, one frame every `every` ms, between two reruns.
 const MAX_QUEUE = 10;
 
+// Figures drawn ahead (charts.py Ahead): a live chart may hold the figures of its slider's values next to the one
+// on screen. One listener of every slider on the page draws the one for a thumb's new value as soon as it moves.
+const sliderKey = (el) => {
+  const box = el.closest('[class*="st-key-"]');
+  const cls = box && [...box.classList].find((c) => c.startsWith("st-key-"));
+  return cls ? cls.slice(7) : null;
+};
+
+// Streamlit's slider moves its thumb from its own key and pointer handlers (no input event): after any such event on a
+// slider, its value is read in the next frame and, when new, the charts that follow it draw their figure for it.
+const seen = window.__nlSeen || (window.__nlSeen = {});
+const moved = (el) => {
+  const key = sliderKey(el), now = +el.value;
+  if (key == null || seen[key] === now) return;
+  seen[key] = now;
+  for (const div of document.querySelectorAll("div.nl-live")) {
+    const st = div.aheadStore;
+    if (!st || st.slider !== key) continue;
+    const hit = st.specs.find((f) => Math.abs(f.at - now) <= 1e-9 * Math.max(1, Math.abs(now)));
+    if (hit) div.nlAheadShow(hit.spec);
+  }
+};
+if (!window.__nlAhead) {
+  window.__nlAhead = true;
+  const poke = (ev) => {
+    const box = ev.target instanceof Element && ev.target.closest('[data-testid="stSlider"]');
+    const el = box && box.querySelector('input[type="range"]');
+    if (el) requestAnimationFrame(() => moved(el));
+  };
+  for (const t of ["keydown", "keyup", "input", "change", "pointerdown", "pointermove", "pointerup"]) {
+    document.addEventListener(t, poke, true);
+  }
+}
+
 export default function ({ data, parentElement, setStateValue }) {
   if (!data || !(data.frames || data.spec)) return;  // (not a figure: keep the one on screen)
   let div = parentElement.querySelector("div.nl-live");
@@ -121,6 +155,20 @@ export default function ({ data, parentElement, setStateValue }) {
     show(f, div.nextAt);
     if (div.queue.length) div.timer = setTimeout(play, Math.max(0, div.nextAt - performance.now()));
   };
+  // A figure drawn ahead when the thumb moved: the run's own figure, the same one, is not drawn again.
+  div.nlAheadShow = (spec) => {
+    div.ahead = spec;
+    div.pending = { spec, config: data.config, click: data.click };
+    if (div.visible !== false) draw();
+  };
+  div.aheadStore = data.ahead && data.spec ? { slider: data.ahead.slider,
+    specs: [{ at: data.ahead.at, spec: data.spec }, ...data.ahead.specs] } : null;
+  if (div.aheadStore) seen[data.ahead.slider] = data.ahead.at;
+  if (data.spec) {
+    const drawn = div.ahead;
+    div.ahead = null;
+    if (drawn === data.spec || (drawn && !data.frames && JSON.stringify(drawn) === JSON.stringify(data.spec))) return;
+  }
   const frames = data.frames || [{ id: null, spec: data.spec, caption: data.caption }];
   div.every = data.every || 0;
   if (!div.every || data.reel !== div.reel) {  // a figure, or a new reel: drawn now, whatever was still to play

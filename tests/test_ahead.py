@@ -1,0 +1,43 @@
+"""Figures drawn ahead (views.ui.charts.Ahead): what a page sends for the main slider's next values is, to the last
+digit, what a run at that value sends; the browser draws it on the tick, before the round trip."""
+
+import json
+
+import pytest
+
+from tests.apptest import live_data, open_page
+
+# page script -> (the main slider's key, the live charts it drives that are drawn ahead, a value inside its range
+# with neighbours on both sides)
+AHEAD = {
+    "views/optimizers/page.py": ("steps", ("contour", "losses"), 500),
+}
+
+
+@pytest.mark.parametrize("script", list(AHEAD))
+def test_figures_sent_ahead_are_what_the_next_value_draws(script):
+    slider, keys, start = AHEAD[script]
+    at = open_page(script, timeout=120, query={slider: str(start)})
+    assert not at.exception
+    value = at.slider(key=slider).value
+    sent = {k: live_data(at, k) for k in keys}
+    for k, data in sent.items():
+        assert data is not None, f"no live chart {k!r}"
+        assert data["ahead"] and data["ahead"]["slider"] == slider and data["ahead"]["at"] == value, k
+        assert sorted(f["at"] for f in data["ahead"]["specs"]) == sorted(
+            {value - step for step in (_step(at, slider),)} | {value + _step(at, slider)}), k
+    for direction in (1, -1):
+        nxt = value + direction * _step(at, slider)
+        again = open_page(script, timeout=120, query={slider: str(start)})
+        again.slider(key=slider).set_value(nxt).run()
+        assert not again.exception
+        for k, data in sent.items():
+            ahead = next(f["spec"] for f in data["ahead"]["specs"] if f["at"] == nxt)
+            got = live_data(again, k)
+            assert json.dumps(got["spec"], sort_keys=True) == json.dumps(ahead, sort_keys=True), (k, nxt)
+            assert got["ahead"]["at"] == nxt
+
+
+def _step(at, key):
+    """The slider's step (its proto's)."""
+    return at.slider(key=key).step
