@@ -5,12 +5,15 @@ import json
 
 import pytest
 
-from tests.apptest import live_data, open_page
+from tests.apptest import live_data, open_page, shown
 
 # page script -> (the main slider's key, the live charts it drives that are drawn ahead, a value inside its range
 # with neighbours on both sides)
 AHEAD = {
     "views/optimizers/page.py": ("steps", ("contour", "losses"), 500),
+    "views/dynamics/page.py": ("gd_steps", ("gd_contour", "gd_losses", "gd_fit"), 100),
+    "views/normalization/page.py": ("N", ("cube", "maps", "stats", "hist"), 8),
+    "views/histograms/page.py": ("depth", ("hist_layers",), 3),
 }
 
 
@@ -30,7 +33,9 @@ def test_figures_sent_ahead_are_what_the_next_value_draws(script):
         again.slider(key=slider).set_value(nxt).run()
         assert not again.exception
         for k, data in sent.items():
-            ahead = next(f["spec"] for f in data["ahead"]["specs"] if f["at"] == pytest.approx(nxt))
+            ahead = next(f for f in data["ahead"]["specs"] if f["at"] == pytest.approx(nxt))
             got = live_data(again, k)
-            assert json.dumps(got["spec"], sort_keys=True) == json.dumps(ahead, sort_keys=True), (k, nxt)
+            spec, line = shown(got)  # a reel: its last frame
+            assert json.dumps(spec, sort_keys=True) == json.dumps(ahead["spec"], sort_keys=True), (k, nxt)
+            assert line == ahead["caption"], (k, nxt)
             assert got["ahead"]["at"] == pytest.approx(nxt)

@@ -1,10 +1,11 @@
-"""The next depth prepared ahead: after a Depth tick, a background job builds the pair one notch further in the
-direction of the drag (its shared trainer and the histogram figure of its first frame), so the student dragging the
-slider finds it built.
+"""The neighbouring depths drawn ahead: the live view's histogram chart carries the first frame of the pairs one
+notch shallower and one deeper (views.ui.charts.Ahead), so the browser shows it the moment the Depth thumb moves,
+before the round trip; the rerun then finds that pair built and its figure cached.
 
-A new depth costs ~20-30 ms of torch (two nets built, their first record) before the tick's first chart can leave;
-the browser bench ticks five notches one way, as a drag does. The trainer joins the shared registry like any other
-(core.shared_trainer: bounded in bytes, dropped when idle) and trains nothing until a viewer presses Play.
+A new depth costs ~20-30 ms of torch (two nets built, their first record): a drag pays for one new neighbour a
+notch, as it paid for the depth it reached before. Neighbours whose build the cost model puts above ``AHEAD_S``,
+or that the budget refuses, are left to the server. The trainers join the shared registry like any other
+(core.shared_trainer: bounded in bytes, dropped when idle) and train nothing until a viewer presses Play.
 """
 
 from __future__ import annotations
@@ -12,47 +13,33 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-import streamlit as st
-
 from core import shared_trainer
 from core.networks import DEPTH
 from core.shared_trainer import TrainerKey
 from views.histograms.config import LayerView, PairConfig
-from views.histograms.shared import refusal
-from views.ui import jobs
-from views.ui.server import TURNS
+from views.histograms.shared import pair_cost, refusal, seconds
+from views.ui import charts
 
-_LAST = "_hist_last_depth"  # session_state: the depth of this session's previous run, for the drag's direction
-ESTIMATE_S = 0.3  # what the job would show, were anyone to watch it (nobody does: it only fills caches)
-
-
-def upcoming(depth: int) -> int | None:
-    """The depth one notch further in this session's direction of travel (deeper at first); None past the range."""
-    last = st.session_state.get(_LAST)
-    st.session_state[_LAST] = depth
-    nxt = depth - 1 if last is not None and depth < last else depth + 1
-    return nxt if DEPTH[0] <= nxt <= DEPTH[1] else None
+AHEAD_S = 0.1  # the most a neighbour's build may cost (estimated): both are built inside the Depth tick's run
+SLIDER = "depth"  # the Depth slider's widget key (views.histograms.controls.depth)
 
 
-def prepare(cfg: PairConfig, lr: float, view: LayerView, names: tuple[str, str],
-            build: Callable[[PairConfig, float], object], first_frame: Callable) -> None:
-    """Build the pair at the next depth and its first frame's figure (``first_frame(trainer, view, names)``) in a
-    background job, unless that pair is over the budget (its tick will say so itself)."""
-    depth = upcoming(cfg.depth)
-    if depth is None:
-        return
-    nxt = dataclasses.replace(cfg, depth=depth)
+def _fits(cfg: PairConfig) -> bool:
     try:
-        if refusal(nxt):
-            return
-    except ValueError:
-        return
-    key = TrainerKey(repr(nxt), ((0, lr),))
+        return refusal(cfg) is None and seconds(pair_cost(cfg).build) <= AHEAD_S
+    except ValueError:  # e.g. an upload gone from the session: the server says so on the tick
+        return False
 
-    def work(progress: jobs.Progress) -> None:
-        progress.update(0.0, "next depth")
-        TURNS.idle(jobs.YIELD_S)  # the tick that asked for it first finishes sending its own charts
-        trainer = shared_trainer.get(key, lambda: build(nxt, lr))
-        first_frame(trainer, view, names)
 
-    jobs.submit(f"histograms.ahead:{key!r}:{view!r}", work, estimate_s=ESTIMATE_S, label="Next depth")
+def figures(cfg: PairConfig, lr: float, view: LayerView, names: tuple[str, str],
+            build: Callable[[PairConfig, float], object], first_frame: Callable) -> charts.Ahead | None:
+    """What a run at depth - 1 and depth + 1 shows in the histogram chart (a fresh seat: the pair's first frame at
+    ``lr``, paused), as ``first_frame(trainer, view, names)`` gives it: (step, spec, line)."""
+    specs, lines = {}, {}
+    for depth in (cfg.depth - 1, cfg.depth + 1):
+        nxt = dataclasses.replace(cfg, depth=depth)
+        if not DEPTH[0] <= depth <= DEPTH[1] or not _fits(nxt):
+            continue
+        trainer = shared_trainer.get(TrainerKey(repr(nxt), ((0, lr),)), lambda c=nxt: build(c, lr))
+        _, specs[depth], lines[depth] = first_frame(trainer, view, names)
+    return charts.Ahead(SLIDER, cfg.depth, specs, lines) if specs else None

@@ -120,7 +120,7 @@ def _advance(state: dict) -> list[int]:
     return steps
 
 
-def _frame(view: LayerView, tick: bool) -> None:
+def _frame(view: LayerView, tick: bool, near: charts.Ahead | None = None) -> None:
     state = st.session_state.get(STATE)
     if state is None:
         return
@@ -129,7 +129,7 @@ def _frame(view: LayerView, tick: bool) -> None:
         _diverged(state["trainer"])
     # While playing the browser plays the new frames (or keeps the one on screen, sent again for a new mount).
     status(state["trainer"], steps or [state["step"]], names(state["config"]), view,
-           FRAME_MS if state["playing"] else 0)
+           FRAME_MS if state["playing"] else 0, None if state["playing"] else near)
 
 
 @st.fragment(run_every=TICK_S)
@@ -138,8 +138,8 @@ def _frame_playing(view: LayerView) -> None:
 
 
 @st.fragment
-def _frame_paused(view: LayerView) -> None:
-    _frame(view, tick=False)
+def _frame_paused(view: LayerView, near: charts.Ahead | None) -> None:
+    _frame(view, tick=False, near=near)
 
 
 def _curves() -> None:
@@ -214,9 +214,11 @@ def live(cfg: PairConfig, lr: float, where: Places) -> None:
         view = view_controls(_buttons(state, where.top).popover("View", icon=":material/tune:"))
     with body:
         # The view's radios stay outside the ticking fragment: a tick then sends the step line and one chart only.
-        (_frame_playing if state["playing"] else _frame_paused)(view)
-    if not state["playing"]:  # a student at the Depth slider: the next depth is built while this one is looked at
-        ahead.prepare(cfg, lr, view, names(cfg), _build, lambda t, v, n: reel_frame(t, 0, v, n))
+        if state["playing"]:
+            _frame_playing(view)
+        else:  # a student at the Depth slider: the chart holds the depths next to this one, drawn on the tick
+            _frame_paused(view, ahead.figures(cfg, lr, view, names(cfg), _build,
+                                              lambda t, v, n: reel_frame(t, 0, v, n)))
     if where.view is not None:  # drawn above the chart, sent after it: the chart is what a Depth tick waits for
         _buttons(state, where.top)
     with body:

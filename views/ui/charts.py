@@ -128,6 +128,13 @@ class Ahead:
     slider: str
     at: float
     specs: dict = field(default_factory=dict)
+    captions: dict = field(default_factory=dict)  # value -> the line above the chart there (a reel's frame line)
+
+    def sent(self) -> dict:
+        """As the browser reads it (projector mode: the specs as ``live`` presents them)."""
+        return {"slider": self.slider, "at": self.at, "specs": [
+            {"at": v, "spec": presented(s) if frame.presenting() else s, "caption": self.captions.get(v)}
+            for v, s in self.specs.items()]}
 
 
 _CLEAR = "rgba(0,0,0,0)"
@@ -164,22 +171,22 @@ def live(spec: dict, key: str, where=None, on_click: Callable[[], None] | None =
     with where if where is not None else st.container():
         spec = presented(spec) if frame.presenting() else spec
         clicks = {"on_click_change": on_click} if on_click is not None else {}
-        near = None if ahead is None else {"slider": ahead.slider, "at": ahead.at, "specs": [
-            {"at": v, "spec": presented(s) if frame.presenting() else s} for v, s in ahead.specs.items()]}
         _LIVE(key=key, data={"spec": spec, "caption": caption, "config": config(key, **(options or {})), "key": key,
-                             "click": on_click is not None, "ahead": near},
+                             "click": on_click is not None, "ahead": ahead and ahead.sent()},
               **clicks)
 
 
-def reel(frames: list[tuple[int, dict, str | None]], key: str, *, every_ms: int, name: str, where=None) -> None:
+def reel(frames: list[tuple[int, dict, str | None]], key: str, *, every_ms: int, name: str, where=None,
+         ahead: Ahead | None = None) -> None:
     """A ``live`` chart that plays ``frames`` ((id, plain spec, caption), ids increasing) in the browser, one every
     ``every_ms`` ms after the frame on screen: a rerun every few frames keeps it playing smoothly, with no round trip
     per frame. A rerun may resend the frame on screen (a new mount then shows it); frames already queued are skipped.
-    ``name`` names the sequence: a new name (another run, another view of it) drops what was still to play."""
+    ``name`` names the sequence: a new name (another run, another view of it) drops what was still to play.
+    ahead: as for ``live``, the figures (and lines) a slider's next values show, for a reel shown still."""
     with where if where is not None else st.container():
         shown = [{"id": i, "spec": presented(s) if frame.presenting() else s, "caption": c} for i, s, c in frames]
         _LIVE(key=key, data={"frames": shown, "every": every_ms, "reel": name, "config": config(key), "key": key,
-                             "click": False})
+                             "click": False, "ahead": ahead and ahead.sent()})
 
 
 def clicked(key: str) -> dict | None:

@@ -21,7 +21,7 @@ const moved = (el) => {
     const st = div.aheadStore;
     if (!st || st.slider !== key) continue;
     const hit = st.specs.find((f) => Math.abs(f.at - now) <= 1e-9 * Math.max(1, Math.abs(now)));
-    if (hit) div.nlAheadShow(hit.spec);
+    if (hit) div.nlAheadShow(hit.spec, hit.caption);
   }
 };
 if (!window.__nlAhead) {
@@ -155,28 +155,39 @@ export default function ({ data, parentElement, setStateValue }) {
     show(f, div.nextAt);
     if (div.queue.length) div.timer = setTimeout(play, Math.max(0, div.nextAt - performance.now()));
   };
-  // A figure drawn ahead when the thumb moved: the run's own figure, the same one, is not drawn again.
-  div.nlAheadShow = (spec) => {
+  const frames = data.frames || [{ id: null, spec: data.spec, caption: data.caption }];
+  const end = frames[frames.length - 1];
+  // A figure drawn ahead when the thumb moved (with its line above the chart): the run's own figure, the same one,
+  // is not drawn again.
+  div.nlAheadShow = (spec, text) => {
+    clearTimeout(div.timer);
+    div.timer = null;
+    div.queue = [];
     div.ahead = spec;
+    caption(text);
     div.pending = { spec, config: data.config, click: data.click };
     if (div.visible !== false) draw();
   };
-  div.aheadStore = data.ahead && data.spec ? { slider: data.ahead.slider,
-    specs: [{ at: data.ahead.at, spec: data.spec }, ...data.ahead.specs] } : null;
+  div.aheadStore = data.ahead ? { slider: data.ahead.slider,
+    specs: [{ at: data.ahead.at, spec: end.spec, caption: end.caption }, ...data.ahead.specs] } : null;
   if (div.aheadStore) seen[data.ahead.slider] = data.ahead.at;
-  if (data.spec) {
-    const drawn = div.ahead;
-    div.ahead = null;
-    if (drawn === data.spec || (drawn && !data.frames && JSON.stringify(drawn) === JSON.stringify(data.spec))) return;
-  }
-  const frames = data.frames || [{ id: null, spec: data.spec, caption: data.caption }];
+  const drawn = div.ahead;
+  div.ahead = null;
   div.every = data.every || 0;
   if (!div.every || data.reel !== div.reel) {  // a figure, or a new reel: drawn now, whatever was still to play
     clearTimeout(div.timer);
     div.timer = null;
     div.queue = [];
     div.reel = data.reel;
-    if (!div.every) { show(frames[frames.length - 1]); return; }
+    if (!div.every) {
+      if (drawn && (drawn === end.spec || JSON.stringify(drawn) === JSON.stringify(end.spec))) {
+        div.shown = end.id;
+        caption(end.caption);
+        return;
+      }
+      show(end);
+      return;
+    }
   }
   // A reel's frames come in order, a few per rerun, and a rerun may send again the frame on screen: only the new
   // ones join the queue, and each is shown `every` ms after the one before it (at once when the queue ran dry).
