@@ -161,28 +161,3 @@ def test_gallery_link_and_preset_button_apply_their_settings():
     next(b for b in at.button if b.key == "act_preset_sigmoid_depth").click().run()
     assert _w(at, "selectbox", "act_fn").value == "sigmoid" and _w(at, "slider", "act_depth").value == 30
     assert _metrics(at)["max |f′|"] == "0.25"
-
-
-def test_the_next_mean_in_the_direction_of_the_drag_is_prepared_ahead():
-    """After a move of the mean, a background job computes the next notch the same way (what a tick would ask for)."""
-    import time
-
-    from views.activations import data
-    from views.activations.config import ActConfig, DepthConfig
-    from views.ui import cache
-
-    def cached(mu: float) -> bool:
-        cfg = ActConfig("relu", mu, 1.0, 0.1, 0)
-        return all((cache.has(data.explorer_figure, cfg), cache.has(data.push_figure, cfg),
-                    cache.has(data.depth_figure, DepthConfig(cfg, 20))))
-
-    at = open_page(PAGE, timeout=60)
-    for mu, nxt in ((1.2, 1.3), (1.1, 1.0)):  # up from 0, then down: the job follows the direction of travel
-        assert not cached(nxt)
-        _w(at, "slider", "act_mu").set_value(mu).run()
-        assert not at.exception and not at.error
-        for _ in range(100):
-            if cached(nxt):
-                break
-            time.sleep(0.1)
-        assert cached(nxt), f"mean {nxt} was not prepared after a move to {mu}"

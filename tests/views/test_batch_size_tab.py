@@ -99,7 +99,7 @@ def test_the_default_settings_show_group_norm_beating_batch_norm_at_small_batche
     from dataclasses import replace
 
     from core.batch_size_experiment import batch_size_experiment
-    from views.histograms.batch_size import PAPER
+    from views.histograms.batch_size import CLEAR, PAPER
 
     at = _open()
     assert at.radio(key="bs_net").value == "paper"
@@ -108,7 +108,7 @@ def test_the_default_settings_show_group_norm_beating_batch_norm_at_small_batche
         cfg = replace(BatchSizeConfig(steps=steps, seed=seed, batch_sizes=(2,), norms=("batch", "group")), **PAPER)
         result = batch_size_experiment(cfg)
         gap = result.accuracy("group", 2) - result.accuracy("batch", 2)
-        assert gap > 0.1, (seed, gap)
+        assert gap >= CLEAR, (seed, gap)  # the caption's margin (1 torch thread as app.py: seed 2 +6.7 pp)
         assert claims(result)[0].startswith("**At batch 2 group norm beats batch norm**")
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from core.linear_regression import gd_variants, make_data
 from core.optim.engine import MAX_STEPS
-from views.dynamics import data
+from views.dynamics import data, descent
 from views.dynamics.config import GDConfig
 
 BASE = GDConfig(n=100, noise=0.5, batch_size=10, optimizer="sgd", lr=0.1, budget="steps", length=100,
@@ -71,3 +71,27 @@ def test_the_map_is_made_once_per_data_set_and_start():
     b = data.descent_run(replace(BASE, length=105, lr=0.2, optimizer="adam"))
     assert a.picture is b.picture  # the same PNG for every tick and every optimizer setting
     assert data.descent_run(replace(BASE, start=(0.0, 0.0))).picture is not a.picture
+
+
+def test_a_tick_down_cuts_the_longer_run_it_came_from(monkeypatch):
+    here = replace(BASE, seed=11, length=255)  # its run ahead is 500 steps; 250 would have one of its own
+    data.descent_run(here)
+    calls = []
+    monkeypatch.setattr(data, "gd_variants", lambda *a, **k: calls.append(a))
+    assert data.held(replace(here, length=250))
+    got, want = data.descent_run(replace(here, length=250)).run, _direct(replace(here, length=250))
+    assert not calls
+    np.testing.assert_array_equal(got.points, want.points)
+    np.testing.assert_array_equal(got.losses, want.losses)
+
+
+def test_the_steps_drawn_ahead_need_no_new_descent():
+    cfg = replace(BASE, seed=12, length=250)
+    data.descent_run(cfg)  # the run of 250 steps: 255 needs one of 500, not run for a neighbour
+    assert [c.length for c in descent._nearby(cfg)] == [245]
+    data.descent_run(replace(cfg, length=255))
+    assert [c.length for c in descent._nearby(cfg)] == [245, 255]
+    top = replace(cfg, length=2000)
+    data.descent_run(top)
+    assert [c.length for c in descent._nearby(top)] == [1995]  # the slider's end
+    assert descent._nearby(replace(cfg, budget="epochs", length=3)) == []

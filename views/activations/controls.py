@@ -14,6 +14,7 @@ THRESHOLDS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5]
 EPS_2D = [0.0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1]
 EPS_DIGITS = [0.0, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
 INIT_LABELS = {"he_zero_bias": "He, b = 0", "torch": "torch default"}
+MEAN, MEAN_RANGE = "act_mu", (-5.0, 5.0, 0.1)  # the main slider (its charts are drawn ahead): key, (low, high, step)
 
 
 def apply_preset(name: str) -> None:
@@ -35,7 +36,8 @@ def activation() -> ActConfig:
         name = widgets.selectbox("Activation", list(ACTIVATIONS_1D), key="act_fn", index=2,
                                  format_func=lambda k: ACTIVATIONS_1D[k].title)
     with c[1]:
-        mu = widgets.slider("Pre-activation mean", -5.0, 5.0, 0.0, 0.1, key="act_mu",
+        low, high, step = MEAN_RANGE
+        mu = widgets.slider("Pre-activation mean", low, high, 0.0, step, key=MEAN,
                             help="Mean μ of the Gaussian z ~ N(μ, σ²) fed to the activation (green density).")
     with c[2]:
         sigma = widgets.slider("Pre-activation std", 0.1, 5.0, 1.0, 0.1, key="act_sd",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from core.activations import ACTIVATIONS_1D
 from views.activations import ahead, controls, data
-from views.activations.config import ActConfig
+from views.activations.config import ActConfig, DepthConfig
 from views.ui import charts, frame, server
 
 READING = (
@@ -39,18 +41,29 @@ def show(cfg: ActConfig, shown: bool = True) -> None:
     if (e := data.shown_or_error(data.explored, cfg)) is None:  # a refused mu or sigma is already said
         return
     present = frame.presenting()
-    # Nobody clicks on these charts: a tick updates them in place (no blank panel, and a third of a remount's
-    # browser time; docs/performance.md).
-    if present:  # on a projector the chart sits right under its controls, the numbers below it
-        charts.live(data.explorer_figure(cfg), "act_explorer")
-    # The formula and the numbers sit above the chart but are filled after it: the chart leaves first on a tick.
-    numbers = st.container()
-    if not present:
-        charts.live(data.explorer_figure(cfg), "act_explorer")
-    charts.live(data.push_figure(cfg), "act_push")
-    _depth(cfg)
+    top = st.container()
+    left, right = st.columns([1.3, 1])
+    with right:  # read before the charts: the depth chart's neighbours are drawn at its depth
+        depth = controls.depth(cfg)
+    # Each chart carries its figures at the means a tick reaches next, for the browser to draw the moment the thumb
+    # moves (views/activations/ahead.py); the numbers follow the round trip.
+    near = ahead.beside(cfg, depth.depth)
+    with top:
+        # Nobody clicks on these charts: a tick updates them in place (no blank panel, and a third of a remount's
+        # browser time; docs/performance.md).
+        explorer = partial(charts.live, data.explorer_figure(cfg), "act_explorer",
+                           ahead=ahead.figures(data.explorer_figure, near, cfg.mu))
+        if present:  # on a projector the chart sits right under its controls, the numbers below it
+            explorer()
+        # The formula and the numbers sit above the chart but are filled after it: the chart leaves first on a tick.
+        numbers = st.container()
+        if not present:
+            explorer()
+        charts.live(data.push_figure(cfg), "act_push", ahead=ahead.figures(data.push_figure, near, cfg.mu))
+    _depth(depth, near, left, right)
     with numbers:
         _numbers(cfg, act, e, data.pushed(cfg))
+    ahead.prepare(cfg, depth.depth)  # what the next tick reads, computed while the student looks at this one
 
 
 def _numbers(cfg: ActConfig, act, e, p) -> None:
@@ -71,17 +84,13 @@ def _numbers(cfg: ActConfig, act, e, p) -> None:
     m[3].metric("output mean ± std", f"{p.out.mean:.3g} ± {p.out.std:.3g}", help="Of f(z) over 20 000 samples.")
 
 
-def _depth(cfg: ActConfig) -> None:
-    left, right = st.columns([1.3, 1])
-    with right:
-        depth = controls.depth(cfg)
-    ahead.ahead(cfg, depth.depth)  # the next notch of the mean, computed while the student looks at this one
+def _depth(depth: DepthConfig, near: list[ActConfig], left, right) -> None:
     with left:  # a ValueError's sentence takes the chart's place
         chain = data.shown_or_error(data.depth_figure, depth)
         if chain is not None:
-            charts.live(chain, "act_depth_chart")
+            charts.live(chain, "act_depth_chart", ahead=ahead.figures(
+                lambda c: data.depth_figure(DepthConfig(c, depth.depth)), near, depth.act.mu))
     with right:
         frame.prose(READING)
     right.caption(PATHS)
     charts.plotly_js("act_plotly_js")  # the plotly.js the in-place charts draw with
-

@@ -42,11 +42,25 @@ class Descent:
     picture: dict
 
 
+def _lengths(cfg: GDConfig) -> list[int]:
+    """The lengths of the runs cfg may be cut from, shortest first: AHEAD's within MAX_STEPS updates, or its own."""
+    per_update = cfg.n if cfg.budget == "epochs" else 1  # the stochastic run's updates per unit of length
+    return [k for k in AHEAD.get(cfg.budget, ()) if cfg.length <= k and k * per_update <= MAX_STEPS] or [cfg.length]
+
+
 def ahead(cfg: GDConfig) -> int:
     """The length (steps or epochs) of the run cfg is cut from: the next AHEAD length within MAX_STEPS updates."""
-    per_update = cfg.n if cfg.budget == "epochs" else 1  # the stochastic run's updates per unit of length
-    fits = [k for k in AHEAD.get(cfg.budget, ()) if cfg.length <= k and k * per_update <= MAX_STEPS]
-    return fits[0] if fits else cfg.length
+    return _lengths(cfg)[0]
+
+
+def _source(cfg: GDConfig) -> GDConfig | None:
+    """The shortest run held in the cache that cfg can be cut from (a tick down cuts the run it came from), if any."""
+    return next((r for k in _lengths(cfg) if cache.has(_run_ahead, r := replace(cfg, length=k))), None)
+
+
+def held(cfg: GDConfig) -> bool:
+    """Whether ``descent_run(cfg)`` runs no descent: a run it is cut from is cached (a cut costs ~1 ms)."""
+    return _source(cfg) is not None
 
 
 def cut(run: GDRun, own: tuple[int, ...]) -> GDRun:
@@ -76,7 +90,7 @@ def _bowl(n: int, noise: float, seed: int, start: tuple[float, float]) -> tuple[
 def descent_run(cfg: GDConfig) -> Descent:
     """Full batch, batch 1 and batch b from cfg.start on cfg's seeded data set (cut from a run ahead)."""
     data = make_data(cfg.n, cfg.noise, cfg.seed)  # validates n and noise before anything is run
-    long = _run_ahead(replace(cfg, length=ahead(cfg)))
+    long = _run_ahead(_source(cfg) or replace(cfg, length=ahead(cfg)))  # a cut of any longer run is the same
     per_epoch = long.steps_per_epoch
     own = tuple(cfg.length * k for k in per_epoch) if cfg.budget == "epochs" else (cfg.length,) * len(per_epoch)
     grid, picture = _bowl(cfg.n, cfg.noise, cfg.seed, cfg.start)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from core.linear_regression import BUDGETS
 from core.optim.presets import LR_GRID
 from core.optim.registry import OPTIMIZERS
 from views.dynamics.config import GDConfig, lr_label
-from views.dynamics.data import Descent, descent_run, figure
+from views.dynamics.data import Descent, descent_run, figure, held
 from views.ui import charts, frame, server, widgets
 from viz.gd_variants import data_fit, gd_contour, gd_losses
 
@@ -20,6 +22,8 @@ INTRO = (
     "constant lr, never settles at ★ but keeps wandering in a noise ball. A **mini-batch** of b points "
     "averages the noise down (its variance shrinks like 1/b).")
 
+STEPS, STEPS_KEY = (5, 2000, 100, 5), "gd_steps"  # the Steps slider: min, max, default, step; its widget key
+CONTOUR, LOSSES, FIT = "gd_contour", "gd_losses", "gd_fit"  # the live charts' keys
 
 
 def controls() -> dict:
@@ -46,7 +50,7 @@ def controls() -> dict:
 def _length(budget: str) -> int:
     if budget == "epochs":
         return int(widgets.slider("Epochs (passes over the data)", 1, 100, 3, key="gd_epochs"))
-    return int(widgets.slider("Steps (updates)", 5, 2000, 100, 5, key="gd_steps"))
+    return int(widgets.slider("Steps (updates)", *STEPS, key=STEPS_KEY))
 
 
 def _summary(d: Descent) -> None:
@@ -64,20 +68,45 @@ def _summary(d: Descent) -> None:
 
 
 def _charts(cfg: GDConfig, d: Descent) -> None:
-    data, run = d.data, d.run
     # cfg determines every figure here, so a rerun that changes nothing in it sends the cached specs.
     # On a projector (presentation mode) the map is shorter, so it fits under the tabs at 1280x720.
     height = 470 if frame.presenting() else 560
+    specs = _specs(cfg, d, height)
+    # The Steps values a tick reaches next, built now through the same caches: the browser draws them on the tick
+    # and the tick's own run finds them cached.
+    near = {c.length: _specs(c, descent_run(c), height) for c in _nearby(cfg)}
+
+    def ahead(key: str) -> charts.Ahead | None:
+        if cfg.budget == "steps":  # the Epochs slider draws nothing ahead
+            return charts.Ahead(STEPS_KEY, cfg.length, {x: s[key] for x, s in near.items()})
+        return None
+
     # Nobody clicks on these charts: a tick updates them in place (no blank panel, and a third of a remount's
     # browser time; docs/performance.md).
-    charts.live(figure("gd_contour", (cfg, height),
-                       lambda: gd_contour(*d.grid, run, data.minimum, cfg.start, height=height, picture=d.picture)),
-                "gd_contour")
+    charts.live(specs[CONTOUR], CONTOUR, ahead=ahead(CONTOUR))
     a, b = st.columns(2)
+    charts.live(specs[LOSSES], LOSSES, where=a, ahead=ahead(LOSSES))
+    charts.live(specs[FIT], FIT, where=b, ahead=ahead(FIT))
+
+
+def _specs(cfg: GDConfig, d: Descent, height: int) -> dict[str, dict]:
+    """The three charts' plain specs, cached for every session under cfg (and the map's height)."""
+    data, run = d.data, d.run
     axis = "epochs" if cfg.budget == "epochs" else "steps"
-    charts.live(figure("gd_losses", cfg, lambda: gd_losses(run, float(data.value(data.minimum)), axis)), "gd_losses",
-                where=a)
-    charts.live(figure("gd_fit", cfg, lambda: data_fit(data, run)), "gd_fit", where=b)
+    return {CONTOUR: figure(CONTOUR, (cfg, height), lambda: gd_contour(*d.grid, run, data.minimum, cfg.start,
+                                                                        height=height, picture=d.picture)),
+            LOSSES: figure(LOSSES, cfg, lambda: gd_losses(run, float(data.value(data.minimum)), axis)),
+            FIT: figure(FIT, cfg, lambda: data_fit(data, run))}
+
+
+def _nearby(cfg: GDConfig) -> list[GDConfig]:
+    """cfg at Steps - and + one step (within the slider's range) whose descent is a cut of a run already cached:
+    a new run ahead costs 0.06-0.3 s, more than a neighbour may add to a tick (so a tick across an AHEAD length of
+    views.dynamics.data goes the round trip); none on the Epochs slider."""
+    if cfg.budget != "steps":
+        return []
+    lo, hi, _, step = STEPS
+    return [c for x in (cfg.length - step, cfg.length + step) if lo <= x <= hi and held(c := replace(cfg, length=x))]
 
 
 def tab(shown: bool) -> None:

@@ -15,7 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 from core.norm_report import CUBE_KINDS, cell_rows, identity_gaps
 from core.norm_sets import set_size
 from core.normalization import NORMALIZATIONS
-from views.normalization import controls, data
+from views.normalization import controls, data, nearby
 from views.normalization.config import CubeConfig, CubeRow
 from views.ui import charts, server
 
@@ -75,13 +75,16 @@ def layout(row: CubeRow) -> CubeSlots:
 
 
 @server.fragment
-def cube_section(cfg: CubeConfig, slots: CubeSlots) -> None:
-    """The cell picker, the cube and the cell's numbers; a new cell reruns only this fragment."""
+def cube_section(cfg: CubeConfig, slots: CubeSlots, near: list[CubeConfig]) -> None:
+    """The cell picker, the cube and the cell's numbers; a new cell reruns only this fragment. near: the tensors of
+    the N values next to this one (nearby.batches), whose cube and maps are sent ahead."""
     with slots.picker:
         cell = controls.cell_config(cfg)
+        cells = nearby.cells(cell, near)  # the cell a tick to each neighbour picks
         # Drawn in place: as an st.plotly_chart it was redrawn twice per tick (the second time after the rest of the
         # tick had arrived), and painted ~85 ms later than the first redraw would have allowed.
-        charts.live(data.cube(cell), controls.CUBE, on_click=controls.picked)
+        charts.live(data.cube(cell), controls.CUBE, on_click=controls.picked,
+                    ahead=nearby.ahead(cfg.n, {k.n: data.cube(kc) for k, kc in cells.items()}))
     n, c, h, w = cell.index
     with slots.cell:
         st.markdown(f"**The cell's numbers** (x at n={n}, c={c}, h={h}, w={w}): the "
@@ -89,7 +92,8 @@ def cube_section(cfg: CubeConfig, slots: CubeSlots) -> None:
         charts.table(cell_rows(data.tensor(cfg).x, cell.index, cfg.groups, cfg.eps),
                      column_config={k: st.column_config.NumberColumn(format="%.4f") for k in
                                     ("set mean", "set variance", "x", "y (normalized)")})
-    charts.live(data.maps(cfg, n, c), "maps", where=slots.maps)  # updated in place: no remount per tick
+    charts.live(data.maps(cfg, n, c), "maps", where=slots.maps,  # updated in place: no remount per tick
+                ahead=nearby.ahead(cfg.n, {k.n: data.maps(k, *kc.index[:2]) for k, kc in cells.items()}))
 
 
 def fill(cfg: CubeConfig, slots: CubeSlots) -> None:
@@ -97,7 +101,8 @@ def fill(cfg: CubeConfig, slots: CubeSlots) -> None:
     # Called in the batch fragment's own place (N's column, where its empty container takes no room), not in a
     # slot: a fragment's identity is the place it is called from, and a slot's place moves once the batch fragment
     # has written in it (the cell fragment would get a new identity on a tick, with no place reserved in its slots).
-    cube_section(cfg, slots)
+    near = nearby.batches(cfg)  # computed through the same caches: a tick to either finds its figures there
+    cube_section(cfg, slots, near)
     res, refused = data.methods(cfg)
     with slots.counts:
         for kind, why in refused.items():
@@ -109,8 +114,10 @@ def fill(cfg: CubeConfig, slots: CubeSlots) -> None:
     gaps = identity_gaps(data.tensor(cfg).x, cfg.eps)
     for col, (name, gap) in zip(slots.gaps, gaps.items(), strict=True):
         col.metric(name, f"{gap:.1e}", help="max |difference| of the two outputs on this tensor", delta=None)
-    charts.live(data.stats(cfg), "stats", where=slots.stats)
-    charts.live(data.histograms(cfg, slots.channel), "hist", where=slots.hist)
+    charts.live(data.stats(cfg), "stats", where=slots.stats,
+                ahead=nearby.ahead(cfg.n, {k.n: data.stats(k) for k in near}))
+    charts.live(data.histograms(cfg, slots.channel), "hist", where=slots.hist,
+                ahead=nearby.ahead(cfg.n, {k.n: data.histograms(k, slots.channel) for k in near}))
     slots.batch_use.markdown(_use("batch", cfg))
 
 

@@ -164,6 +164,7 @@ export default function ({ data, parentElement, setStateValue }) {
     div.timer = null;
     div.queue = [];
     div.ahead = spec;
+    div.aheadAt = performance.now();  // (read by tests: the moment the thumb's move was answered)
     caption(text);
     div.pending = { spec, config: data.config, click: data.click };
     if (div.visible !== false) draw();

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 NETS = {"none": "no normalization", "batch": "batch norm"}
 STEP_GRID, STEPS_MAX = 50, 1000  # the Steps slider: 50 to 1000 by 50
+
+
+def neighbours(steps: int) -> list[int]:
+    """The Steps values a tick reaches from ``steps`` (within the slider's range), the next notch first."""
+    return [s for s in (steps + STEP_GRID, steps - STEP_GRID) if STEP_GRID <= s <= STEPS_MAX]
 
 
 @dataclass(frozen=True)
@@ -50,3 +55,7 @@ class PlaneConfig:
     kind: str  # "pca" or "random"
     grid: int  # points a side
     n_examples: int = 500  # training rows the loss is measured on
+
+    def at(self, steps: int) -> PlaneConfig:
+        """This plane under the same race trained for ``steps``."""
+        return replace(self, race=replace(self.race, steps=steps))

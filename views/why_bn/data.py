@@ -41,7 +41,12 @@ def start(cfg: RaceConfig, norm: str) -> RealRace | None:
 
 def cached(cfg: RaceConfig, norm: str) -> bool:
     """Whether the race of ``cfg`` on the ``norm`` net is in the cache (no LRU touch)."""
-    return cache.peek(race, _by_args((cfg, norm), {})) is not None
+    return peek(cfg, norm) is not None
+
+
+def peek(cfg: RaceConfig, norm: str) -> RealRace | None:
+    """The cached race of ``cfg`` on the ``norm`` net, or None: never trained here (no LRU touch)."""
+    return cache.peek(race, _by_args((cfg, norm), {}))
 
 
 @cache.shared("why_bn.plane", max_mb=16, key=_by_args)  # a 41 x 41 grid and a few short paths: ~20 kB
@@ -53,4 +58,9 @@ def plane(cfg: PlaneConfig, norm: str, progress=None) -> Plane:
 
 def plane_cached(cfg: PlaneConfig, norm: str) -> bool:
     """Whether the plane of ``cfg`` on the ``norm`` net is in the cache (no LRU touch)."""
-    return cache.peek(plane, _by_args((cfg, norm), {})) is not None
+    return peek_plane(cfg, norm) is not None
+
+
+def peek_plane(cfg: PlaneConfig, norm: str) -> Plane | None:
+    """The cached plane of ``cfg`` on the ``norm`` net, or None: never computed here (no LRU touch)."""
+    return cache.peek(plane, _by_args((cfg, norm), {}))

@@ -3,10 +3,11 @@ same batches; loss and accuracy curves, then the paths over the loss of Li et al
 
 Settings (URL keys ``rr_*``) -> ``RaceConfig`` / ``PlaneConfig`` -> the race inline when its measured cost fits a
 page run, else a background job (estimate, progress, Cancel; results shared), else refused with the steps that fit.
-A race goes on from the longest cached shorter one (views.why_bn.data), and the next notch of Steps trains ahead in
-the background, so a tick of Steps trains little or nothing. The curves go out first; the plane follows on a coarse
-grid, replaced in place by the full grid from a background job. The sentences above each chart are
-``race_claims`` / ``plane_claims``, read from the data.
+A race goes on from the longest cached shorter one (views.why_bn.data), and the notches of Steps beside this one
+train ahead in the background, so a tick of Steps trains little or nothing; once they are in, the charts carry their
+figures and the browser draws them the moment the thumb moves (views.why_bn.nearby). The curves go out first; the
+plane follows on a coarse grid, replaced in place by the full grid from a background job. The sentences above each
+chart are ``race_claims`` / ``plane_claims``, read from the data.
 
 Steps and everything it changes are one fragment (views.ui.server.fragment): a tick reruns and re-sends only the
 slider, the sentences, the three charts (updated in place) and the plane's caption, ~15 elements instead of the
@@ -16,8 +17,6 @@ the fragment as a frozen config.
 
 from __future__ import annotations
 
-import dataclasses
-
 import streamlit as st
 
 from core.optim.presets import COURSE, LR_GRID
@@ -25,11 +24,10 @@ from core.optim.registry import OPTIMIZERS
 from core.real_race import DEFAULT_LR
 from core.trajectory_plane import PLANES
 from views.ui import budget, charts, frame, jobs, server, widgets
-from views.why_bn import data, race_plane
+from views.why_bn import data, figures, nearby, race_plane
 from views.why_bn import race_cost as cost
 from views.why_bn.config import NETS, STEP_GRID, STEPS_MAX, PlaneConfig, RaceConfig
 from views.why_bn.race_claims import race_claims
-from viz.real_race import curves_figure
 
 INTRO = (
     "The same digits network (the BN paper's 3 × 100 sigmoid MLP, or a small CNN) starts from **one set of "
@@ -112,7 +110,7 @@ def _steps() -> int:
 
 def with_steps(cfg: PlaneConfig | None, steps: int) -> PlaneConfig | None:
     """``cfg`` (from ``settings``) trained for ``steps``."""
-    return None if cfg is None else dataclasses.replace(cfg, race=dataclasses.replace(cfg.race, steps=steps))
+    return None if cfg is None else cfg.at(steps)
 
 
 @server.fragment
@@ -134,15 +132,17 @@ def show(cfg: PlaneConfig | None, where) -> None:
         races = _races(cfg.race)
         if races is None:
             return
-        named = dict(zip([NETS[n] for n in cfg.race.norms], races, strict=True))
+        named = figures.named(cfg.race, races)
         # One element for the sentences (a tick sends every element on its own); above the chart, on a projector
         # below it, so the chart stays on screen.
         said = "\n\n".join(race_claims(named))
         if said and not frame.presenting():
             st.markdown(said)
         # Nobody clicks on the curves or the planes: a tick updates them in place (no remount, no blank panel), and
-        # cfg determines each figure, so a rerun that changes nothing in it sends the cached spec.
-        charts.cached_chart("rr_curves", cfg.race, lambda: curves_figure(named), in_place=True, where=where)
+        # cfg determines each figure, so a rerun that changes nothing in it sends the cached spec. Each carries its
+        # figures at the Steps values beside this one that are computed already, drawn the moment the thumb moves.
+        near = nearby.ready(cfg)
+        charts.live(figures.curves(cfg.race, races), figures.CURVES, where=where, ahead=nearby.curves(cfg, near))
         if said and frame.presenting():
             st.markdown(said)
         for race, name in zip(races, named, strict=True):
@@ -151,7 +151,7 @@ def show(cfg: PlaneConfig | None, where) -> None:
                     st.warning(frame.diverged(f"{run.title} ({name})", run.diverged_at) + "; the others go on. "
                                "A lower learning rate keeps it.")
         race_plane.ahead(cfg)  # queued before the plane's job: it is short, and the next tick needs it first
-        race_plane.show(cfg, races)
+        race_plane.show(cfg, races, nearby.planes(cfg, near))
 
 
 def _races(cfg: RaceConfig):

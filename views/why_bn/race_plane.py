@@ -5,8 +5,9 @@ full grid follows from a background job (estimate, progress, Cancel), replacing 
 soon as no session's latest run asks for it (a student ticking Steps leaves a queue of stale grids otherwise: the
 pool has one worker, and jobs.py keeps an unwatched job for ABANDON_S).
 
-``ahead``: after each run a short job trains the race of the next notch of Steps from the cached one and draws its
-coarse plane, so the next tick finds both cached and answers with what it has.
+``ahead``: after each run a short job prepares the notches of Steps beside this one (the next one first): their races
+(trained on from the cached ones), coarse planes and figures, so a tick finds them cached, and the run after the
+job sends their figures ahead for the browser to draw the moment the thumb moves (views.why_bn.nearby).
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from collections import OrderedDict
 import streamlit as st
 
 from views.ui import budget, charts, jobs, server
-from views.why_bn import data
+from views.why_bn import data, figures
 from views.why_bn import race_cost as cost
-from views.why_bn.config import NETS, STEP_GRID, STEPS_MAX, PlaneConfig
+from views.why_bn.config import NETS, PlaneConfig, neighbours
 from views.why_bn.race_claims import plane_claims
-from viz.real_race import plane_figure
 
 COARSE = 11  # the first grid: 7 % of the default 41 x 41 points
 _LATEST: OrderedDict[str, str] = OrderedDict()  # session id -> the plane job its latest run asked for
@@ -55,9 +55,10 @@ def coarse(cfg: PlaneConfig) -> PlaneConfig:
     return dataclasses.replace(cfg, grid=min(COARSE, cfg.grid))
 
 
-def show(cfg: PlaneConfig, races: list) -> None:
+def show(cfg: PlaneConfig, races: list, ahead: dict[str, charts.Ahead] | None = None) -> None:
     """Every net's plane with what it shows: the full grid from the cache, else the coarse grid now and the full one
-    from a job; refused when even the job would be too long."""
+    from a job; refused when even the job would be too long. ahead: by net, the figures of the Steps values beside
+    this one (views.why_bn.nearby)."""
     norms, key = cfg.race.norms, _key(cfg)  # the page asked ``want(cfg)`` first thing in its run
     # The job's progress goes here, an empty slot when there is none: the planes keep their place in the page
     # either way, so a tick after the full grid came in updates them in place instead of remounting them.
@@ -90,12 +91,9 @@ def show(cfg: PlaneConfig, races: list) -> None:
     # Every element is sent on its own at each tick: one column needs no row, a chart goes straight into its column.
     cols = st.columns(len(planes)) if len(planes) > 1 else [st.container()]
     for col, plane, race, n in zip(cols, planes, races, norms, strict=True):
-        title = NETS[n] if len(planes) > 1 else ""
         col.markdown("\n\n".join(plane_claims(plane, race)))
         # Nobody clicks on it: a new grid or a tick updates it in place (the coarse grid becomes the full one)
-        shown = dataclasses.replace(cfg, grid=len(plane.xs))
-        charts.cached_chart(f"rr_plane_{NETS[n]}", (shown, n), lambda p=plane, r=race, t=title: plane_figure(
-            p, r, t), in_place=True, where=col)
+        charts.live(figures.plane(cfg, n, plane, race), figures.plane_key(n), where=col, ahead=(ahead or {}).get(n))
     g = len(planes[0].xs)
     note = "" if g == cfg.grid else f" On a coarse {g} × {g} grid until the {cfg.grid} × {cfg.grid} one is in."
     st.caption(f"Loss: cross-entropy on the first {cfg.n_examples} training digits, in eval mode (batch norm with "
@@ -110,24 +108,52 @@ def watch(job: jobs.Job, where=None):
 
 
 def ahead(cfg: PlaneConfig) -> None:
-    """Prepare the next notch of Steps in a background job (yielding to page runs): its race, trained on from this
-    one (50 steps, a fraction of a tick's budget), and its coarse plane; computed once for every student here."""
-    nxt = dataclasses.replace(cfg, race=dataclasses.replace(cfg.race, steps=cfg.race.steps + STEP_GRID))
-    first = coarse(nxt)
-    norms = nxt.race.norms
-    if nxt.race.steps > STEPS_MAX or all(data.plane_cached(first, n) for n in norms):
+    """Prepare the notches of Steps beside this one in a background job (yielding to page runs), the next one first:
+    each one's races, trained on from the nearest cached shorter ones, its coarse planes and their figures; computed
+    once for every student here. A notch is prepared when each piece would fit a page run (what a tick there would
+    compute inline otherwise) and its coarse planes are not cached yet."""
+    norms, todo, est = cfg.race.norms, [], 0.0
+    for steps in neighbours(cfg.race.steps):
+        nb = cfg.at(steps)
+        if all(data.plane_cached(coarse(nb), n) for n in norms):
+            continue
+        trained = {n: s.steps for n in norms if (s := data.start(nb.race, n)) is not None}
+        race_s = 0.0 if all(data.cached(nb.race, n) for n in norms) else cost.race_seconds(nb.race, trained)
+        plane_s = cost.plane_seconds(coarse(nb))
+        if budget.fits_inline(race_s) and budget.fits_inline(plane_s):  # else left to the student's own tick
+            todo.append(nb)
+            est += race_s + plane_s
+    if not todo:
         return
-    est = cost.race_seconds(nxt.race, {n: cfg.race.steps for n in norms}) + cost.plane_seconds(first)
-    if not budget.fits_inline(est):  # not a small step ahead: left to the student's own tick
-        return
+
+    wanted, submitted = _key(cfg), []
 
     def work(progress: jobs.Progress) -> None:
-        # The races first (the next tick's curves need them), then the planes. Yield to page runs between pieces,
-        # never inside one: a tick that asks for this very race or plane waits for it in the cache, and a job
-        # pausing for that tick would hold it up.
-        pieces = [(data.race, nxt.race, n) for n in norms] + [(data.plane, first, n) for n in norms]
-        for i, (fn, c, n) in enumerate(pieces):
-            progress.update(i / len(pieces), f"{NETS[n]} net")
-            fn(c, n)
+        # Per notch the races first (a tick there needs them for its curves), then the planes. Yield to page runs
+        # between pieces, never inside one: a tick that asks for this very race or plane waits for it in the cache,
+        # and a job pausing for that tick would hold it up.
+        k, done = 2 * len(norms) * len(todo), 0
 
-    jobs.submit(f"why_bn.ahead:{first!r}", work, estimate_s=est, label="Next steps")
+        def piece(text: str) -> None:
+            # No page polls this job: it goes on while a session's latest run shows cfg (jobs.py would drop it
+            # ABANDON_S after its submission), and stops between pieces once none does (a tick moved on).
+            if not _wanted(wanted):
+                raise jobs.Cancelled(wanted)
+            for j in submitted:
+                j.touch("why_bn.ahead")
+            progress.update(done / k, text)
+
+        for nb in todo:
+            races = []
+            for n in norms:
+                piece(f"{NETS[n]} net, {nb.race.steps} steps")
+                races.append(data.race(nb.race, n))
+                done += 1
+            figures.curves(nb.race, races)
+            for n, race in zip(norms, races, strict=True):
+                piece(f"{NETS[n]} net, {nb.race.steps} steps: its coarse plane")
+                figures.plane(nb, n, data.plane(coarse(nb), n), race)
+                done += 1
+
+    key = f"why_bn.ahead:{tuple(coarse(nb) for nb in todo)!r}"
+    submitted.append(jobs.submit(key, work, estimate_s=est, label="Next steps"))
