@@ -54,7 +54,9 @@ def test_each_rule_trains_as_its_own_net_with_torch_optim(raced):
         losses, acc, final, net = _alone(rule, norm)
         np.testing.assert_allclose(race.runs[r].losses, losses, rtol=1e-5, atol=1e-6)
         assert race.runs[r].test_acc[-1] == pytest.approx(acc)
-        np.testing.assert_allclose(race.weights[-1, r], final, rtol=1e-4, atol=5e-5)  # float32 rounding
+        # float32 rounding: the batched GEMMs sum in another order than one net's; on an AMD EPYC host one weight
+        # of 28,010 ended 6.6e-5 away (batch norm net, 2026-11-27, the commit before too), the losses above agree
+        np.testing.assert_allclose(race.weights[-1, r], final, rtol=1e-4, atol=1e-4)
         for name, b in net.named_buffers():  # batch norm's running statistics follow the rule's own net
             np.testing.assert_allclose(race.buffers[r][name].double(), b.double(), rtol=1e-4, atol=5e-5)
         # the rebuilt final net is that net
