@@ -165,9 +165,7 @@ export default function ({ data, parentElement, setStateValue }) {
     div.queue = [];
     div.ahead = spec;
     div.aheadAt = performance.now();  // (read by tests: the moment the thumb's move was answered)
-    caption(text);
-    div.pending = { spec, config: data.config, click: data.click };
-    if (div.visible !== false) draw();
+    show({ id: null, spec, caption: text });
   };
   div.aheadStore = data.ahead ? { slider: data.ahead.slider,
     specs: [{ at: data.ahead.at, spec: end.spec, caption: end.caption }, ...data.ahead.specs] } : null;
