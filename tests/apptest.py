@@ -28,6 +28,12 @@ def open_page(script: str | None = None, timeout: float = 30, query: dict | None
     return at.run()
 
 
+def bidi(el) -> object:
+    """The data a run sent a component (``st.components.v2``): live charts send the bytes of their JSON
+    (views.ui.payload), other components JSON."""
+    return json.loads(el.proto.bytes) if el.proto.WhichOneof("data") == "bytes" else json.loads(el.proto.json or "null")
+
+
 def run_async(coro):
     """asyncio.run in a fresh thread: Playwright's sync API leaves an event loop running in the main thread."""
     import asyncio
@@ -45,7 +51,7 @@ def chart_specs(at: AppTest) -> list[str]:
         if el.type == "plotly_chart":
             spec = el.proto.spec
         else:
-            spec = json.dumps(shown(json.loads(el.proto.json))[0] or {})
+            spec = json.dumps(shown(bidi(el))[0] or {})
         if not loader(json.loads(spec)):
             specs.append(spec)
     return specs
@@ -62,7 +68,7 @@ def shown(data: dict) -> tuple[dict | None, str | None]:
 def live_data(at: AppTest, key: str) -> dict | None:
     """The data the run sent live chart ``key`` (views.ui.charts.live): its spec, caption and ``ahead``."""
     for el in at.get("bidi_component"):
-        data = json.loads(el.proto.json)
+        data = bidi(el)
         if isinstance(data, dict) and data.get("key") == key:
             return data
     return None
@@ -70,7 +76,7 @@ def live_data(at: AppTest, key: str) -> dict | None:
 
 def captions(at: AppTest) -> list[str]:
     """The lines above the live charts (the frame each ends on), in page order."""
-    return [c for e in at.get("bidi_component") if (c := shown(json.loads(e.proto.json))[1])]
+    return [c for e in at.get("bidi_component") if (c := shown(bidi(e))[1])]
 
 
 def loader(fig: dict) -> bool:

@@ -8,13 +8,12 @@ rewrites, or which a link cannot set, fails here.
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from core.lr_range import RULES
-from tests.apptest import open_page
+from tests.apptest import bidi, open_page
 from views import HOME, PAGES
 
 KINDS = ("slider", "select_slider", "selectbox", "radio", "number_input", "multiselect", "toggle", "checkbox")
@@ -74,7 +73,7 @@ def _shown(w) -> list[str] | None:
 
 def _share_query(at) -> dict[str, list[str]]:
     """The query of "Link to this view" as the server built it (the browser then keeps it current)."""
-    link = next(d["share"] for d in (json.loads(e.proto.json) for e in at.get("bidi_component")) if "share" in d)
+    link = next(d["share"] for d in (bidi(e) for e in at.get("bidi_component")) if "share" in d)
     return parse_qs(urlsplit(link).query, keep_blank_values=True)
 
 

@@ -8,12 +8,10 @@ the same corpus in Chromium and checks the DOM and the network.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import open_page
+from tests.apptest import bidi, open_page
 from views.ui.text import literal, plain
 
 EVIL = "ev.il"
@@ -117,6 +115,6 @@ def test_notices_and_share_link_show_when_a_page_stops_early():
     at.run()
     text = _notices(at)
     assert "**Steps**" in text and "`bogus`" in text
-    shared = [json.loads(e.proto.json).get("share", "") for e in at.get("bidi_component")]
+    shared = [bidi(e).get("share", "") for e in at.get("bidi_component")]
     assert any("seed=" in link for link in shared)  # "Link to this view" is drawn too
     assert [e.value for e in at.error] == ["Refused."]

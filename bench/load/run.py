@@ -16,6 +16,13 @@ CHART_KINDS = frozenset({"plotly_chart", "vega_lite_chart", "deck_gl_json_chart"
 ALERT_NAMES = {Alert.ERROR: "error", Alert.WARNING: "warning", Alert.INFO: "info", Alert.SUCCESS: "success"}
 
 
+
+
+def _live_json(proto) -> bytes:
+    """A live chart's data as JSON bytes: views.ui.payload sends it as bytes, other components as JSON text."""
+    return proto.bytes if proto.WhichOneof("data") == "bytes" else proto.json.encode()
+
+
 @dataclass
 class Run:
     """One script run: its request, its end, and what it drew on the way."""
@@ -98,15 +105,15 @@ class Run:
         live = kind == "bidi_component" and "normlab_live_chart" in el.bidi_component.component_name
         if live:
             kind = self.shown[path] = "live_chart"
-            data = json.loads(el.bidi_component.json or "{}")
+            raw = _live_json(el.bidi_component)
+            data = json.loads(raw or "{}")
             if data.get("frames") and players is not None:
                 self.play(data, path, now, players)
         if kind in CHART_KINDS:
             # A plotly chart is its spec (hashing it alone keeps 60 tabs' client cheap), a live chart (views.ui.charts
             # .live, updated in place by the browser) its data; others: the whole element.
             plotly = kind == "plotly_chart"
-            body = el.plotly_chart.spec.encode() if plotly else el.bidi_component.json.encode() if live else \
-                el.SerializeToString()
+            body = el.plotly_chart.spec.encode() if plotly else raw if live else el.SerializeToString()
             digest = hashlib.sha1(body).hexdigest()
             if charts.get(path) != digest:
                 charts[path] = digest

@@ -7,7 +7,7 @@ import pytest
 
 from core.activation_stats import dead_relu_fraction, expected_abs_slope, gaussian_mass, saturation_intervals
 from core.activations import ACTIVATIONS_1D
-from tests.apptest import loader, open_page
+from tests.apptest import bidi, loader, open_page
 from views.activations.explorer import ZERO_SLOPE
 
 PAGE = "views/activations/page.py"
@@ -20,7 +20,7 @@ def _w(at, kind, key):
 def _charts(at) -> dict[str, dict]:
     """key -> figure of every chart shown: plotly charts and live charts (the empty plotly.js loader left out)."""
     out = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
-    out |= {e.key: d["spec"] for e in at.get("bidi_component") if "spec" in (d := json.loads(e.proto.json))}
+    out |= {e.key: d["spec"] for e in at.get("bidi_component") if "spec" in (d := bidi(e))}
     return {k: v for k, v in out.items() if not loader(v)}
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.apptest import open_page
+from tests.apptest import bidi, open_page
 
 PAGE = "views/dynamics/page.py"
 
@@ -17,7 +17,7 @@ def _chart_titles(at) -> str:
     """The figures of every chart shown, plotly charts and live charts, as one text."""
     return " ".join([c.proto.spec for c in at.get("plotly_chart")] +
                     [json.dumps(d["spec"]) for e in at.get("bidi_component")
-                     if "spec" in (d := json.loads(e.proto.json))])
+                     if "spec" in (d := bidi(e))])
 
 
 def _texts(items) -> str:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.apptest import captions, open_page, shown
+from tests.apptest import bidi, captions, open_page, shown
 
 PAGE = "views/histograms/page.py"
 STRIDE = 10  # the default preset records every 10th step (core.train_cost)
@@ -26,7 +26,7 @@ def _button(at, label):
 
 def _live(at) -> list[dict]:
     """The figure specs of the live charts (updated in place in the browser), in page order."""
-    return [spec for e in at.get("bidi_component") if (spec := shown(json.loads(e.proto.json))[0])]
+    return [spec for e in at.get("bidi_component") if (spec := shown(bidi(e))[0])]
 
 
 def _charts(at) -> int:
@@ -198,7 +198,7 @@ def test_lr_caption_says_it_does_not_reset_and_charts_keep_the_camera_button():
     # (the blank strip that loads plotly.js for the in-place charts has no modebar: left out)
     configs = [c for c in (json.loads(c.proto.config) for c in at.get("plotly_chart"))
                if c["toImageButtonOptions"]["filename"] != "normlab_hist_plotly_js"]
-    configs += [d["config"] for e in at.get("bidi_component") if "config" in (d := json.loads(e.proto.json))]
+    configs += [d["config"] for e in at.get("bidi_component") if "config" in (d := bidi(e))]
     assert len(configs) >= 6
     for config in configs:
         assert config.get("displayModeBar", True) is not False  # the modebar (with its camera) stays

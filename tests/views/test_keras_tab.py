@@ -8,7 +8,7 @@ import pytest
 
 from core.keras_claims import differences
 from core.keras_compare import compare, feature_batches
-from tests.apptest import open_page
+from tests.apptest import bidi, open_page
 
 PAGE = "views/normalization/page.py"
 TAB = {"ntab": "Keras modes"}
@@ -20,7 +20,7 @@ def _markdown(at) -> str:
 
 
 def _share(at) -> dict[str, list[str]]:
-    link = next(d["share"] for d in (json.loads(e.proto.json) for e in at.get("bidi_component")) if "share" in d)
+    link = next(d["share"] for d in (bidi(e) for e in at.get("bidi_component")) if "share" in d)
     return parse_qs(urlsplit(link).query, keep_blank_values=True)
 
 

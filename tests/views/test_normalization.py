@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.apptest import chart_specs, open_page
+from tests.apptest import bidi, chart_specs, open_page
 
 PAGE = "views/normalization/page.py"
 
@@ -110,9 +110,8 @@ def test_a_tensor_with_a_single_channel_and_position_still_works():
 
 def _cube_labels(at) -> dict[str, int]:
     """Font size of each text on the cube chart, keyed by its first line."""
-    import json
 
-    spec = json.loads(next(c for c in at.get("bidi_component") if c.key == "cube").proto.json)["spec"]
+    spec = bidi(next(c for c in at.get("bidi_component") if c.key == "cube"))["spec"]
     labels = next(t for t in spec["data"] if t.get("name") == "labels")
     return {t.split("<br>")[0]: s for t, s in zip(labels["text"], labels["textfont"]["size"], strict=True)}
 

@@ -6,15 +6,15 @@ import time
 import pytest
 
 from core.optim.presets import PRESETS
-from tests.apptest import chart_specs, open_page
+from tests.apptest import bidi, chart_specs, open_page
 
 PAGE = "views/optimizers/page.py"
 
 
 def _map(at) -> str:
     """The contour map's figure JSON: a live chart (views.ui.charts.live, updated in place) keyed "contour"."""
-    (spec,) = [json.dumps(json.loads(c.proto.json)["spec"]) for c in at.get("bidi_component")
-               if json.loads(c.proto.json).get("key") == "contour"]
+    (spec,) = [json.dumps(bidi(c)["spec"]) for c in at.get("bidi_component")
+               if bidi(c).get("key") == "contour"]
     return spec
 
 

@@ -3,14 +3,13 @@ notice outside it, in step with its slider both ways; the same for the shared lr
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from core.optim.presets import PRESETS
 from core.optim.run import run
-from tests.apptest import open_page
+from tests.apptest import bidi, open_page
 from views.optimizers.lr_entry import clamp, label, parse
 from views.ui.text import literal
 
@@ -24,7 +23,7 @@ def _ok(at):
 
 def _share(at) -> dict[str, list[str]]:
     """The query of "Link to this view" as the server built it."""
-    link = next(d["share"] for d in (json.loads(e.proto.json) for e in at.get("bidi_component")) if "share" in d)
+    link = next(d["share"] for d in (bidi(e) for e in at.get("bidi_component")) if "share" in d)
     return parse_qs(urlsplit(link).query)
 
 

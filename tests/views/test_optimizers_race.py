@@ -4,7 +4,7 @@ a refused expression is shown as text without hiding the page's link notices."""
 import json
 import re
 
-from tests.apptest import loader, open_page
+from tests.apptest import bidi, loader, open_page
 from views.ui import text
 
 PAGE = "views/optimizers/page.py"
@@ -50,5 +50,5 @@ def test_a_refused_expression_is_text_and_the_link_notices_still_show():
     assert "Session expired" in rest  # the reason quotes it too...
     assert not re.search(r"(?<!\\)[\[\]!<]", rest)  # ...with every link and image bracket escaped
     assert any("nope" in i.value for i in at.info)  # the link notice of the other bad value is not hidden
-    shared = [json.loads(e.proto.json).get("share", "") for e in at.get("bidi_component")]
+    shared = [bidi(e).get("share", "") for e in at.get("bidi_component")]
     assert any("seed=" in link for link in shared)  # nor the share link

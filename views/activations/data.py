@@ -21,7 +21,7 @@ from core.preprocessing import (
     random_hyperplanes,
 )
 from views.activations.config import ActConfig, CloudConfig, DepthConfig, DigitsConfig
-from views.ui import cache
+from views.ui import cache, payload
 from viz.activations import depth_chart, explorer_chart, push_chart
 from viz.preprocessing import (
     active_share_chart,
@@ -65,7 +65,7 @@ def mean_slope(cfg: ActConfig) -> float:
 @cache.shared("act_explorer_figures", max_mb=16)  # ~60 KB each
 def explorer_figure(cfg: ActConfig) -> dict:
     """The explorer chart (f, f', density, shaded saturation) as a plain dict."""
-    return plain(explorer_chart(explored(cfg), ACTIVATIONS_1D[cfg.name].title, cfg.threshold))
+    return payload.seal(plain(explorer_chart(explored(cfg), ACTIVATIONS_1D[cfg.name].title, cfg.threshold)))
 
 
 @cache.shared("act_pushed", max_mb=8)
@@ -77,7 +77,7 @@ def pushed(cfg: ActConfig) -> Pushed:
 @cache.shared("act_push_figures", max_mb=8)
 def push_figure(cfg: ActConfig) -> dict:
     """The pushed-through histograms as a plain dict."""
-    return plain(push_chart(pushed(cfg), ACTIVATIONS_1D[cfg.name].title))
+    return payload.seal(plain(push_chart(pushed(cfg), ACTIVATIONS_1D[cfg.name].title)))
 
 
 @cache.shared("act_depth_figures", max_mb=8)

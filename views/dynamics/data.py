@@ -19,7 +19,7 @@ from core.networks import NetSpec, build
 from core.optim.engine import MAX_STEPS
 from core.train_loop import Curves, Fit, TrainData, TrainSettings, train_together
 from views.dynamics.config import H_VALUES, CurveConfig, GDConfig
-from views.ui import cache
+from views.ui import cache, payload
 from viz.contour_image import image_layer
 from viz.theme import plain
 
@@ -99,7 +99,7 @@ def descent_run(cfg: GDConfig) -> Descent:
 
 @cache.shared("dynamics_figures", max_mb=32, key=lambda args, kw: args[0])
 def _spec(key: str, build: Callable) -> dict:
-    return plain(build())
+    return payload.seal(plain(build()))
 
 
 def figure(name: str, inputs, build: Callable) -> dict:

@@ -13,7 +13,7 @@ from core.train_cost import LIVE_STEPS, PairCost, PairSizes, nearest_fitting
 from core.train_cost import pair_cost as sizes_cost
 from views.histograms.config import PairConfig
 from views.histograms.upload import OWN, own_split
-from views.ui import budget, cache
+from views.ui import budget, cache, payload
 from viz.theme import plain
 
 WIDTHS = (8, 16, 32, 64, 100, 128, 256, 500, 512)  # the Width slider's marks
@@ -71,7 +71,7 @@ def refusal(cfg: PairConfig) -> str | None:
 
 @cache.shared("hist_live_figures", max_mb=48, key=lambda args, kw: args[0])
 def _spec(key: str, build: Callable) -> dict:
-    return plain(build())
+    return payload.seal(plain(build()))
 
 
 def figure(name: str, key, build: Callable) -> dict:

@@ -16,7 +16,7 @@ import pyarrow as pa
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
-from views.ui import cache, frame
+from views.ui import cache, frame, payload
 from viz.theme import plain, presented
 
 
@@ -66,7 +66,7 @@ def _figure_dict(name: str, inputs: Hashable, _build: Callable) -> dict:
 # st.cache_data of 128 entries held 128 race figures of several MB each). Streamlit only reads the dict it is sent.
 @cache.shared("charts.figures", max_mb=32, key=lambda args, kw: f"{args[0]}\0{args[1]}")
 def _shared_figure(name: str, inputs: str, build: Callable) -> dict:
-    return plain(build())
+    return payload.seal(plain(build()))
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -171,9 +171,9 @@ def live(spec: dict, key: str, where=None, on_click: Callable[[], None] | None =
     with where if where is not None else st.container():
         spec = presented(spec) if frame.presenting() else spec
         clicks = {"on_click_change": on_click} if on_click is not None else {}
-        _LIVE(key=key, data={"spec": spec, "caption": caption, "config": config(key, **(options or {})), "key": key,
-                             "click": on_click is not None, "ahead": ahead and ahead.sent()},
-              **clicks)
+        _LIVE(key=key, data=payload.encode({
+            "spec": spec, "caption": caption, "config": config(key, **(options or {})), "key": key,
+            "click": on_click is not None, "ahead": ahead and ahead.sent()}), **clicks)
 
 
 def reel(frames: list[tuple[int, dict, str | None]], key: str, *, every_ms: int, name: str, where=None,
@@ -185,8 +185,8 @@ def reel(frames: list[tuple[int, dict, str | None]], key: str, *, every_ms: int,
     ahead: as for ``live``, the figures (and lines) a slider's next values show, for a reel shown still."""
     with where if where is not None else st.container():
         shown = [{"id": i, "spec": presented(s) if frame.presenting() else s, "caption": c} for i, s, c in frames]
-        _LIVE(key=key, data={"frames": shown, "every": every_ms, "reel": name, "config": config(key), "key": key,
-                             "click": False, "ahead": ahead and ahead.sent()})
+        _LIVE(key=key, data=payload.encode({"frames": shown, "every": every_ms, "reel": name, "config": config(key),
+                                            "key": key, "click": False, "ahead": ahead and ahead.sent()}))
 
 
 def clicked(key: str) -> dict | None:

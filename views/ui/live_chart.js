@@ -36,7 +36,20 @@ if (!window.__nlAhead) {
   }
 }
 
-export default function ({ data, parentElement, setStateValue }) {
+// The server sends a chart's data as the bytes of its JSON (views/ui/payload.py): parsed once per message.
+const parsed = new WeakMap();
+function read(raw) {
+  if (!(raw instanceof Uint8Array || raw instanceof ArrayBuffer)) return raw;
+  let d = parsed.get(raw);
+  if (d === undefined) {
+    d = JSON.parse(new TextDecoder().decode(raw));
+    parsed.set(raw, d);
+  }
+  return d;
+}
+
+export default function ({ data: raw, parentElement, setStateValue }) {
+  const data = read(raw);
   if (!data || !(data.frames || data.spec)) return;  // (not a figure: keep the one on screen)
   let div = parentElement.querySelector("div.nl-live");
   if (!div) {
