@@ -3,7 +3,7 @@ position in its recorded frames, Play/Pause/Step/Reset, and the view whose frame
 
 The page run never trains: the shared trainer's worker trains a few frames ahead of the viewers, and a tick of the
 view only moves this session's position by the next few frames and sends them (figures shared by every viewer),
-which the browser plays at its own pace until the next tick (Pause then shows the last frame sent, at most two
+which the browser plays at its own pace until the next tick (Pause then shows the last frame sent, at most four
 frames on). The page run lays the tab out (``places``); the Depth fragment (views.histograms.depth) fills it
 (``live``), so a Depth tick re-sends the view and the buttons, not the page.
 """
@@ -32,7 +32,7 @@ from views.ui import budget, charts, frame
 # session_state[STATE] = {"config", "trainer", "step" (the recorded step shown), "playing"}: this session's seat.
 STATE = "hist_live"
 FRAME_MS = 200  # the browser shows a new frame five times a second while playing
-TICK_S = 0.6  # and a tick brings the next three: a rerun per frame cost the server (and a class) three times as much
+TICK_S = 1.0  # and a tick brings the next five: a rerun per frame cost the server (and a class) five times as much
 PER_TICK = round(TICK_S * 1000 / FRAME_MS)
 SLOW_S = 3.0  # the curves below the histograms redraw every three seconds while playing
 AHEAD = 10  # frames trained ahead of the viewer: two seconds of play, so the next frames are there when a tick comes
