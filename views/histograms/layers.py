@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
 import streamlit as st
@@ -57,3 +59,33 @@ def status(trainer, steps: list[int], names, view: LayerView, every_ms: int, nea
     charts.reel(frames, "hist_layers", every_ms=every_ms, name=reel, ahead=near)
     if view.every or view.layout == "nets":
         st.caption("On one axis the heights are densities (share per unit of value): each net keeps its own bins.")
+
+
+# One thread builds the figures of the frames the next tick will send, off the page run: a tick's run then only reads
+# them from the shared cache (building five frames of a deep net inline made a run long enough for Streamlit to grey
+# the chart while it waited). The cache makes this the same work, done once for every viewer, only earlier.
+_BUILDER = ThreadPoolExecutor(1, thread_name_prefix="hist-frames")
+_QUEUED: set = set()  # (trainer key, step, view, names) waiting in the builder
+_LOCK = threading.Lock()
+
+
+def prefetch(trainer, step: int, view: LayerView, names, count: int) -> None:
+    """Build, in the background, the figures of the ``count`` recorded frames after ``step`` that are trained."""
+    steps, at = [], step
+    while len(steps) < count and (nxt := trainer.next_after(at)) is not None:
+        steps.append(nxt.step)
+        at = nxt.step
+    with _LOCK:
+        todo = [s for s in steps if (trainer.key, s, view, names) not in _QUEUED]
+        _QUEUED.update((trainer.key, s, view, names) for s in todo)
+    if todo:
+        _BUILDER.submit(_build, trainer, todo, view, names)
+
+
+def _build(trainer, steps: list[int], view: LayerView, names) -> None:
+    try:
+        for s in steps:
+            reel_frame(trainer, s, view, names)
+    finally:
+        with _LOCK:
+            _QUEUED.difference_update((trainer.key, s, view, names) for s in steps)

@@ -22,7 +22,7 @@ from views.histograms import ahead, controls
 from views.histograms.config import LayerView, PairConfig
 from views.histograms.curves import curves
 from views.histograms.exports import downloads
-from views.histograms.layers import reel_frame, status, view_controls
+from views.histograms.layers import prefetch, reel_frame, status, view_controls
 from views.histograms.saturation import saturation_section
 from views.histograms.shared import pair_cost, refusal
 from views.histograms.upload import OWN, own_split
@@ -130,6 +130,8 @@ def _frame(view: LayerView, tick: bool, near: charts.Ahead | None = None) -> Non
     # While playing the browser plays the new frames (or keeps the one on screen, sent again for a new mount).
     status(state["trainer"], steps or [state["step"]], names(state["config"]), view,
            FRAME_MS if state["playing"] else 0, None if state["playing"] else near)
+    if state["playing"]:
+        prefetch(state["trainer"], state["step"], view, names(state["config"]), PER_TICK)
 
 
 @st.fragment(run_every=TICK_S)
