@@ -15,15 +15,18 @@ from collections import OrderedDict
 
 MAX_BYTES = 24 * 2**20  # the JSON kept for sealed specs, least recently used dropped first (a lecture needs ~2 MB)
 _LOCK = threading.Lock()
-_SEALED: OrderedDict[int, tuple[dict, bytes | None]] = OrderedDict()  # id(spec) -> (spec, its JSON once made)
+_SEALED: OrderedDict[int, tuple[dict, bytes]] = OrderedDict()  # id(spec) -> (spec, its JSON)
 _SIZE = [0]
 
 
 def seal(spec: dict) -> dict:
-    """``spec``, marked as never to change again: its JSON is made once, on first use. Returns it."""
+    """``spec``, marked as never to change again, its JSON made now (when it is cached). Returns it. The memo holds
+    the spec and its JSON within ``MAX_BYTES`` of JSON: a spec its cache has dropped is not kept alive past that."""
+    made = _dumps(spec)
     with _LOCK:
         if id(spec) not in _SEALED:
-            _SEALED[id(spec)] = (spec, None)  # the strong reference keeps the id from being reused
+            _SEALED[id(spec)] = (spec, made)  # the strong reference keeps the id from being reused
+            _SIZE[0] += len(made)
             _trim()
     return spec
 
@@ -36,24 +39,16 @@ def spec_json(spec: dict) -> bytes:
     """The JSON of a figure spec: made once if sealed, else now."""
     with _LOCK:
         hit = _SEALED.get(id(spec))
-        if hit is not None and hit[1] is not None:
+        if hit is not None and hit[0] is spec:
             _SEALED.move_to_end(id(spec))
             return hit[1]
-    out = _dumps(spec)
-    if hit is not None:
-        with _LOCK:
-            if id(spec) in _SEALED:
-                _SEALED[id(spec)] = (spec, out)
-                _SEALED.move_to_end(id(spec))
-                _SIZE[0] += len(out)
-                _trim()
-    return out
+    return _dumps(spec)
 
 
 def _trim() -> None:
-    while (_SIZE[0] > MAX_BYTES or len(_SEALED) > 4096) and _SEALED:
+    while _SIZE[0] > MAX_BYTES and _SEALED:
         _, (_, made) = _SEALED.popitem(last=False)
-        _SIZE[0] -= len(made) if made is not None else 0
+        _SIZE[0] -= len(made)
 
 
 def encode(data) -> bytes:
