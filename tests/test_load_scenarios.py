@@ -85,6 +85,23 @@ def test_a_reel_counts_each_new_frame_when_the_browser_plays_it(monkeypatch):
     assert reset == pytest.approx([102.0, 102.2])  # a new reel starts over at once
 
 
+def test_frames_waiting_when_a_rerun_brings_more_play_faster_and_a_new_reel_drops_them(monkeypatch):
+    # As views/ui/live_chart.js: frames arrive as fast as they play, so a backlog would otherwise stay for good.
+    now = [0.0]
+    monkeypatch.setattr("bench.load.session.time.monotonic", lambda: now[0])
+    s = Session("http://x", "page")
+    for now[0], ids, reel in ((100.0, [1, 2, 3, 4, 5], "r"), (100.4, [6, 7, 8, 9, 10], "r"), (101.0, [0], "new")):
+        _run(s, fragment="f")
+        _reel(s, [0, 1], ids, 200, reel)
+        _finish(s, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+    first, second, third = (r.updates for r in s.runs)
+    pace = 0.2 * 5 / 7  # seven waiting after the second rerun, played in five frames' time
+    assert first == pytest.approx([100.0, 100.2, 100.4, 100.6, 100.6 + pace])  # the last two re-timed
+    # the second rerun's frames: those due before the new reel came, the rest dropped, never shown
+    assert second == pytest.approx([100.6 + k * pace for k in range(2, 7) if 100.6 + k * pace <= 101.0])
+    assert third == [101.0]
+
+
 def test_a_click_answered_after_st_rerun_counts_from_the_click():
     s = Session("http://x", "page")
     s._requests.append(5.0)
@@ -188,3 +205,13 @@ def test_pills_set_from_a_link_are_sent_back_as_the_browser_does():
     assert "button_group" in KINDS and default_value("button_group", p) == ["SGD"]
     w = Widget("button_group", p, current_value("button_group", p))
     assert list(widget_state(w).string_array_value.data) == ["Adam", "Rprop"]
+
+
+def test_the_load_clients_player_keeps_the_browsers_queue_limit():
+    import re
+    from pathlib import Path
+
+    from views.ui.reel_clock import MAX_QUEUE
+
+    js = (Path(__file__).parents[1] / "views" / "ui" / "live_chart.js").read_text()
+    assert re.search(r"const MAX_QUEUE = (\d+);", js).group(1) == str(MAX_QUEUE)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from views.ui.reel_clock import ReelClock
+
 _SUCCESS = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 # Elements a student reads as "the chart": any of them redrawn with new content is a chart update.
 CHART_KINDS = frozenset({"plotly_chart", "vega_lite_chart", "deck_gl_json_chart", "graphviz_chart", "echarts_chart",
@@ -21,6 +23,15 @@ ALERT_NAMES = {Alert.ERROR: "error", Alert.WARNING: "warning", Alert.INFO: "info
 def _live_json(proto) -> bytes:
     """A live chart's data as JSON bytes: views.ui.payload sends it as bytes, other components as JSON text."""
     return proto.bytes if proto.WhichOneof("data") == "bytes" else proto.json.encode()
+
+
+@dataclass
+class _Player:
+    """A tab's live chart at one place: its clock, and where each queued frame's time is kept (a run's
+    frames_shown list and index)."""
+
+    clock: ReelClock = field(default_factory=ReelClock)
+    where: dict[int, tuple[list, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -62,7 +73,7 @@ class Run:
     def updates(self) -> list[float]:
         """When the student sees a new chart because of this run: each new frame of a reel as the browser plays
         it, else the first changed chart (a reel sent again with nothing new changes nothing on screen)."""
-        return self.frames_shown if self.reel else self.chart_changes[:1]
+        return [t for t in self.frames_shown if t is not None] if self.reel else self.chart_changes[:1]
 
     @property
     def latency(self) -> float | None:
@@ -72,23 +83,25 @@ class Run:
         return self.updates[0] - self.requested
 
     def play(self, data: dict, path: tuple[int, ...], now: float, players: dict) -> None:
-        """A reel's frames as views/ui/live_chart.js plays them: new ones (ids after the last queued) one ``every``
-        ms after the one before, the first at once if the queue ran dry; a new reel or every = 0 starts over.
-        ``players`` (path -> (reel, last id, when the next may show)) is the tab's, kept across runs."""
-        self.reel, every = True, data.get("every", 0) / 1000
-        reel, last, next_at = players.get(path, (None, None, now))
-        if not every or reel != data.get("reel"):
-            last, next_at = None, now
-            if not every:  # the last frame, at once
-                self.frames_shown.append(now)
-                players[path] = (data.get("reel"), data["frames"][-1]["id"], now)
-                return
-        for f in data["frames"]:
-            if last is None or f["id"] > last:
-                at = max(now, next_at)
-                self.frames_shown.append(at)
-                last, next_at = f["id"], at + every
-        players[path] = (data.get("reel"), last, next_at)
+        """A reel's frames as views/ui/live_chart.js plays them (views.ui.reel_clock): each new frame counted at the
+        moment the browser shows it; a later rerun may move or drop (None) frames still queued. ``players`` (path ->
+        _Player) is the tab's, kept across runs."""
+        self.reel = True
+        p = players.setdefault(path, _Player())
+        ids, every = [f["id"] for f in data["frames"]], data.get("every", 0) / 1000
+        if not every or data.get("reel") != p.clock.reel:  # what was still queued is dropped (ids may start over)
+            for shown, k in p.where.values():
+                if shown[k] is not None and shown[k] > now:
+                    shown[k] = None
+            p.where = {}
+        for i, t in p.clock.push(data.get("reel"), ids, every, now).items():
+            if i not in p.where:  # a new frame: this run's
+                self.frames_shown.append(t)
+                p.where[i] = (self.frames_shown, len(self.frames_shown) - 1)
+            else:
+                shown, k = p.where[i]
+                shown[k] = t
+        p.where = {i: p.where[i] for i, _ in p.clock.queue}  # only queued frames can still move
 
     def record(self, el, path: tuple[int, ...], now: float, charts: dict[tuple[int, ...], str],
                players: dict | None = None) -> str:

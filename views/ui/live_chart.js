@@ -1,6 +1,6 @@
 // A chart drawn in place (views/ui/charts.py live): each rerun's figure updates it with Plotly.react, and a reel (a
 // list of frames with a pace) is played by the browser, one frame every `every` ms, between two reruns.
-const MAX_QUEUE = 10;
+const MAX_QUEUE = 20;
 
 // Figures drawn ahead (charts.py Ahead): a live chart may hold the figures of its slider's values next to the one
 // on screen. One listener of every slider on the page draws the one for a thumb's new value as soon as it moves.
@@ -158,7 +158,8 @@ export default function ({ data: raw, parentElement, setStateValue }) {
     div.shown = f.id;
     caption(f.caption);
     const now = performance.now();
-    div.nextAt = (due != null && now - due < div.every ? due : now) + div.every;
+    const pace = div.pace || div.every;
+    div.nextAt = (due != null && now - due < pace ? due : now) + pace;
     if (div.visible !== false) draw();
   };
   const play = () => {
@@ -190,6 +191,7 @@ export default function ({ data: raw, parentElement, setStateValue }) {
     clearTimeout(div.timer);
     div.timer = null;
     div.queue = [];
+    div.pace = div.perRun = 0;
     div.reel = data.reel;
     if (!div.every) {
       if (drawn && (drawn === end.spec || JSON.stringify(drawn) === JSON.stringify(end.spec))) {
@@ -204,8 +206,15 @@ export default function ({ data: raw, parentElement, setStateValue }) {
   // A reel's frames come in order, a few per rerun, and a rerun may send again the frame on screen: only the new
   // ones join the queue, and each is shown `every` ms after the one before it (at once when the queue ran dry).
   const last = div.queue.length ? div.queue[div.queue.length - 1].id : div.shown;
-  div.queue.push(...frames.filter((f) => last == null || f.id > last));
-  // A browser that cannot keep the pace skips the oldest frames: what it shows stays within ~2 s of the server.
+  const fresh = frames.filter((f) => last == null || f.id > last);
+  div.queue.push(...fresh);
+  // A browser that cannot keep the pace skips the oldest frames: what it shows stays within ~4 s of the server.
   if (div.queue.length > MAX_QUEUE) div.queue.splice(0, div.queue.length - MAX_QUEUE);
+  // Catching up: frames arrive as fast as they play, so a tick that came late (a busy server) left every later frame
+  // that much behind for good. A queue longer than a rerun brings (the most one brought in this reel) plays faster,
+  // all of it in the time of one rerun's frames, and the lag returns to the server's own (bench.load.run.Run.play
+  // follows the same rule).
+  div.perRun = Math.max(div.perRun || 1, fresh.length);
+  div.pace = div.every * Math.min(1, div.perRun / Math.max(1, div.queue.length));
   if (!div.timer && div.queue.length) div.timer = setTimeout(play, Math.max(0, (div.nextAt || 0) - performance.now()));
 }
