@@ -37,6 +37,7 @@ class Session:
         self.query: dict[str, list[str]] = parse_qs(query, keep_blank_values=True)
         self.widgets: dict[str, Widget] = {}
         self.buttons: dict[str, object] = {}  # label -> Button proto, as drawn by the latest runs
+        self._button_fragments: dict[str, str] = {}  # label -> the fragment that drew it ("" for a page run)
         self.tabs: dict[str, list[str]] = {}  # URL-bound tab containers: query key -> tab labels
         self.runs: list[Run] = []
         self.protocol_errors: list[str] = []
@@ -90,11 +91,13 @@ class Session:
         return await self._send_rerun(fragment_id=w.fragment_id)
 
     async def click(self, label: str) -> float:
-        """Press the button labelled ``label`` (a one-shot trigger, as the browser sends); returns the send time."""
+        """Press the button labelled ``label`` (a one-shot trigger, as the browser sends: a rerun of the fragment that
+        drew it, if one did); returns the send time."""
         button = self.buttons.get(label)
         if button is None:
             raise KeyError(f"no button labelled {label!r}; have {sorted(self.buttons)}")
-        return await self._send_rerun(trigger=WidgetState(id=button.id, trigger_value=True))
+        return await self._send_rerun(fragment_id=self._button_fragments.get(label, ""),
+                                      trigger=WidgetState(id=button.id, trigger_value=True))
 
     async def rerun(self) -> float:
         """Rerun with the current state, as the app menu's "Rerun" does; returns the send time."""
@@ -202,6 +205,7 @@ class Session:
                 self._register(kind, getattr(el, kind), msg.delta.fragment_id)
             elif kind == "button":
                 self.buttons[el.button.label] = el.button
+                self._button_fragments[el.button.label] = msg.delta.fragment_id
 
     def _block(self, block, path: tuple[int, ...]) -> None:
         """Learn URL-bound tab containers and their labels (a link can open any tab by its label)."""
