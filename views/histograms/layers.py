@@ -50,15 +50,16 @@ def reel_frame(trainer, step: int, view: LayerView, names) -> tuple[int, dict, s
     return snap.step, shared.figure("layers", key, lambda: _figure(snap, snaps, view, names)), line
 
 
-def status(trainer, steps: list[int], names, view: LayerView, every_ms: int, near: charts.Ahead | None = None) -> None:
+def status(trainer, steps: list[int], names, view: LayerView, every_ms: int, near: charts.Ahead | None = None) -> str:
     """The histogram figure ``view`` asks for, with its step line, at the recorded ``steps`` of ``trainer``: played
     by the browser one every ``every_ms`` ms (0: the last one, at once); ``near``: the neighbouring depths' first
-    frames (views.histograms.ahead)."""
+    frames (views.histograms.ahead). Returns the reel's name (the frames' ids are their steps)."""
     frames = [reel_frame(trainer, step, view, names) for step in steps]
     reel = hashlib.sha1(repr((trainer.key, view, names)).encode()).hexdigest()[:16]
     charts.reel(frames, "hist_layers", every_ms=every_ms, name=reel, ahead=near)
     if view.every or view.layout == "nets":
         st.caption("On one axis the heights are densities (share per unit of value): each net keeps its own bins.")
+    return reel
 
 
 # One thread builds the figures of the frames the next tick will send, off the page run: a tick's run then only reads

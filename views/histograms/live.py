@@ -3,13 +3,15 @@ position in its recorded frames, Play/Pause/Step/Reset, and the view whose frame
 
 The page run never trains: the shared trainer's worker trains a few frames ahead of the viewers, and a tick of the
 view only moves this session's position by the next few frames and sends them (figures shared by every viewer),
-which the browser plays at its own pace until the next tick (Pause then shows the last frame sent, at most four
-frames on). The page run lays the tab out (``places``); the Depth fragment (views.histograms.depth) fills it
+which the browser plays at its own pace until the next tick (Pause stops on the frame the browser shows: this
+session's ``ReelClock`` follows the browser's player). The page run lays the tab out (``places``); the Depth fragment (views.histograms.depth) fills it
 (``live``), so a Depth tick re-sends the view and the buttons, not the page.
 """
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -28,14 +30,23 @@ from views.histograms.shared import pair_cost, refusal
 from views.histograms.upload import OWN, own_split
 from views.histograms.upload import refusal as upload_refusal
 from views.ui import budget, charts, frame
+from views.ui.reel_clock import ReelClock
 
-# session_state[STATE] = {"config", "trainer", "step" (the recorded step shown), "playing"}: this session's seat.
+# session_state[STATE] = {"config", "trainer", "step" (the last recorded step sent), "playing", "clock" (what the
+# browser's player shows when), "pace" (frames a tick, see PACES)}: this session's seat.
 STATE = "hist_live"
 FRAME_MS = 200  # the browser shows a new frame five times a second while playing
-TICK_S = 1.0  # and a tick brings the next five: a rerun per frame cost the server (and a class) five times as much
+# A tick every two seconds brings the next ten: what a rerun costs is mostly Streamlit's own (~20 ms of interpreter time
+# here, whatever it sends), so ticks are what a class costs the server: 60 tabs on two replicas of this 2-core machine
+# waited up to 2 s for their frames with a tick a second (1.2-1.8 s p95), a rerun per frame would be ten times as many.
+TICK_S = 2.0
 PER_TICK = round(TICK_S * 1000 / FRAME_MS)
-SLOW_S = 3.0  # the curves below the histograms redraw every three seconds while playing
-AHEAD = 10  # frames trained ahead of the viewer: two seconds of play, so the next frames are there when a tick comes
+# Each session ticks at its own pace, a frame's time either side of TICK_S, bringing that many frames: a class that
+# pressed Play together otherwise ticked together for good, thirty ticks queued at once every two seconds.
+PACES = tuple(PER_TICK + k for k in (-1, 0, 1))
+SLOW_S = 4.0  # the curves below the histograms redraw every four seconds while playing
+CURVE_FRAMES = round(SLOW_S * 1000 / FRAME_MS)  # and show the last frame of a whole redraw period (curves_step)
+AHEAD = 2 * PER_TICK  # frames trained ahead of the viewer: two ticks, so the next frames are there when a tick comes
 # Every chart of the live view is drawn in place (views.ui.charts.live) with Streamlit's plotly.js, which only an
 # st.plotly_chart loads: charts.plotly_js's blank strip, which never changes, loads it.
 
@@ -53,7 +64,9 @@ def _seat(cfg: PairConfig, lr: float) -> dict:
     state = st.session_state.get(STATE)
     if state is None or state["config"] != cfg:
         trainer = shared_trainer.get(TrainerKey(repr(cfg), ((0, lr),)), lambda: _build(cfg, lr))
-        state = st.session_state[STATE] = {"config": cfg, "trainer": trainer, "step": 0, "playing": False}
+        state = st.session_state[STATE] = {"config": cfg, "trainer": trainer, "step": 0, "playing": False,
+                                           "clock": ReelClock(),
+                                           "pace": state["pace"] if state else random.choice(PACES)}
     elif state["trainer"].key.lrs[-1][1] != lr:
         trainer = state["trainer"]
         if trainer.pair.step_count == 0 or state["step"] == 0:  # nothing watched yet: a fresh pair at this lr
@@ -73,22 +86,29 @@ def _buttons(state: dict, where):
     to it)."""
     trainer: SharedTrainer = state["trainer"]
     row = where.container(horizontal=True)
+    # Callbacks: the state changes before the rerun the click starts, which is the Depth fragment's alone (it draws
+    # the whole live view, this row included). A click that changed it in the run and called st.rerun() cost two runs
+    # of the whole page: a class pressing Play at once waited up to 8 s for its first frame (60 tabs, 2 replicas).
     if state["playing"]:
-        if row.button("Pause", icon=":material/pause:"):
-            state["playing"] = False
-            st.rerun()
-    elif row.button("Play", icon=":material/play_arrow:", type="primary", disabled=_at_end(state)):
-        state["playing"] = True
-        st.rerun()
-    # A callback: the step moves before the run draws the frame, which comes before this row (see ``live``).
+        row.button("Pause", icon=":material/pause:", on_click=_play, args=(False,))
+    else:
+        row.button("Play", icon=":material/play_arrow:", type="primary", disabled=_at_end(state), on_click=_play,
+                   args=(True,))
     row.button("Step", icon=":material/skip_next:", help="Train one more recorded interval.", on_click=_step)
-    if row.button("Reset", icon=":material/restart_alt:"):
-        cfg, lr = state["config"], trainer.key.lrs[-1][1]
-        state["trainer"] = shared_trainer.get(TrainerKey(repr(cfg), ((0, lr),)), lambda: _build(cfg, lr))
-        state.update(step=0, playing=False)
-        st.rerun()
+    row.button("Reset", icon=":material/restart_alt:", on_click=_reset)
     downloads(row, trainer.pair, trainer.lock, names(state["config"]))
     return row
+
+
+def _play(on: bool) -> None:
+    """Play's or Pause's click. Pause stops on the frame the browser shows (the frames sent after it are played
+    again on the next Play), not on the last frame sent, up to a tick's worth further on."""
+    state = st.session_state.get(STATE)
+    if state is not None:
+        state["playing"] = on
+        shown = state["clock"].on_screen(time.monotonic())
+        if not on and shown is not None and shown <= state["step"]:
+            state["step"] = shown
 
 
 def _step() -> None:
@@ -98,6 +118,15 @@ def _step() -> None:
         nxt = state["trainer"].wait_for(state["step"] + 1, timeout=budget.RUN_S)
         if nxt is not None:
             state["step"] = nxt.step
+
+
+def _reset() -> None:
+    """Reset's click: back to step 0 of the shared trainer for these settings at the current lr, paused."""
+    state = st.session_state.get(STATE)
+    if state is not None:
+        cfg, lr = state["config"], state["trainer"].key.lrs[-1][1]
+        state["trainer"] = shared_trainer.get(TrainerKey(repr(cfg), ((0, lr),)), lambda: _build(cfg, lr))
+        state.update(step=0, playing=False)
 
 
 def _at_end(state: dict) -> bool:
@@ -110,7 +139,7 @@ def _advance(state: dict) -> list[int]:
     moved to the last; ask for frames ahead either way."""
     trainer: SharedTrainer = state["trainer"]
     steps = []
-    while len(steps) < PER_TICK and (nxt := trainer.next_after(state["step"])) is not None:
+    while len(steps) < state["pace"] and (nxt := trainer.next_after(state["step"])) is not None:
         state["step"] = nxt.step
         steps.append(nxt.step)
     trainer.want(state["step"] + AHEAD * trainer.stride)
@@ -128,26 +157,42 @@ def _frame(view: LayerView, tick: bool, near: charts.Ahead | None = None) -> Non
     if _at_end(state):
         _diverged(state["trainer"])
     # While playing the browser plays the new frames (or keeps the one on screen, sent again for a new mount).
-    status(state["trainer"], steps or [state["step"]], names(state["config"]), view,
-           FRAME_MS if state["playing"] else 0, None if state["playing"] else near)
+    sent = steps or [state["step"]]
+    reel = status(state["trainer"], sent, names(state["config"]), view, FRAME_MS if state["playing"] else 0,
+                  None if state["playing"] else near)
+    state["clock"].push(reel, sent, FRAME_MS / 1000 if state["playing"] else 0, time.monotonic())
     if state["playing"]:
-        prefetch(state["trainer"], state["step"], view, names(state["config"]), PER_TICK)
+        prefetch(state["trainer"], state["step"], view, names(state["config"]), state["pace"])
+    else:  # a tick's frames trained ahead (shared): Play's first tick sends them at once instead of TICK_S later
+        state["trainer"].want(state["step"] + PER_TICK * state["trainer"].stride)
 
 
-@st.fragment(run_every=TICK_S)
-def _frame_playing(view: LayerView) -> None:
+def _frame_tick(view: LayerView) -> None:
     _frame(view, tick=True)
 
+
+_frame_playing = {n: st.fragment(_frame_tick, run_every=n * FRAME_MS / 1000) for n in PACES}  # frames a tick -> it
 
 @st.fragment
 def _frame_paused(view: LayerView, near: charts.Ahead | None) -> None:
     _frame(view, tick=False, near=near)
 
 
+def curves_step(step: int, stride: int, playing: bool) -> int:
+    """The step the curves show: this session's own when paused; while playing, the last multiple of a redraw's worth
+    of frames (SLOW_S of play), so a class watching one trainer shares one set of curve figures per redraw period
+    instead of one per tick phase (the curves were a quarter of a lecture's server time)."""
+    if not playing:
+        return step
+    quantum = CURVE_FRAMES * stride
+    return step - step % quantum
+
+
 def _curves() -> None:
     state = st.session_state.get(STATE)
     if state is not None:
-        curves(state["trainer"], state["step"], names(state["config"]))
+        trainer = state["trainer"]
+        curves(trainer, curves_step(state["step"], trainer.stride, state["playing"]), names(state["config"]))
 
 
 _curves_playing = st.fragment(_curves, run_every=SLOW_S)
@@ -217,7 +262,7 @@ def live(cfg: PairConfig, lr: float, where: Places) -> None:
     with body:
         # The view's radios stay outside the ticking fragment: a tick then sends the step line and one chart only.
         if state["playing"]:
-            _frame_playing(view)
+            _frame_playing[state["pace"]](view)
         else:  # a student at the Depth slider: the chart holds the depths next to this one, drawn on the tick
             _frame_paused(view, ahead.figures(cfg, lr, view, names(cfg), _build,
                                               lambda t, v, n: reel_frame(t, 0, v, n)))
