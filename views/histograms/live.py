@@ -4,8 +4,9 @@ position in its recorded frames, Play/Pause/Step/Reset, and the view whose frame
 The page run never trains: the shared trainer's worker trains a few frames ahead of the viewers, and a tick of the
 view only moves this session's position by the next few frames and sends them (figures shared by every viewer),
 which the browser plays at its own pace until the next tick (Pause stops on the frame the browser shows: this
-session's ``ReelClock`` follows the browser's player). The page run lays the tab out (``places``); the Depth fragment (views.histograms.depth) fills it
-(``live``), so a Depth tick re-sends the view and the buttons, not the page.
+session's ``ReelClock`` follows the browser's player). The page run lays the tab out (``places``); the Depth
+fragment (views.histograms.depth) fills it (``live``), so a Depth tick re-sends the view and the buttons, not the
+page; Play, Pause, Step and Reset rerun only that fragment too.
 """
 
 from __future__ import annotations
