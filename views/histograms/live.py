@@ -11,129 +11,29 @@ page; Play, Pause, Step and Reset rerun only that fragment too.
 
 from __future__ import annotations
 
-import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
-from core import shared_trainer
-from core.paired_trainer import PairedTrainer
-from core.shared_trainer import SharedTrainer, TrainerKey
-from views.histograms import ahead, controls
+from core.shared_trainer import SharedTrainer
+from views.histograms import ahead
 from views.histograms.config import LayerView, PairConfig
 from views.histograms.curves import curves
-from views.histograms.exports import downloads
 from views.histograms.layers import prefetch, reel_frame, status, view_controls
 from views.histograms.saturation import saturation_section
-from views.histograms.shared import pair_cost, refusal
-from views.histograms.upload import OWN, own_split
+from views.histograms.seat import FRAME_MS, PACES, PER_TICK, STATE, at_end, build, buttons, names, seat
+from views.histograms.shared import refusal
+from views.histograms.upload import OWN
 from views.histograms.upload import refusal as upload_refusal
-from views.ui import budget, charts, frame
-from views.ui.reel_clock import ReelClock
+from views.ui import charts, frame
 
-# session_state[STATE] = {"config", "trainer", "step" (the last recorded step sent), "playing", "clock" (what the
-# browser's player shows when), "pace" (frames a tick, see PACES)}: this session's seat.
-STATE = "hist_live"
-FRAME_MS = 200  # the browser shows a new frame five times a second while playing
-# A tick every two seconds brings the next ten: what a rerun costs is mostly Streamlit's own (~20 ms of interpreter time
-# here, whatever it sends), so ticks are what a class costs the server: 60 tabs on two replicas of this 2-core machine
-# waited up to 2 s for their frames with a tick a second (1.2-1.8 s p95), a rerun per frame would be ten times as many.
-TICK_S = 2.0
-PER_TICK = round(TICK_S * 1000 / FRAME_MS)
-# Each session ticks at its own pace, a frame's time either side of TICK_S, bringing that many frames: a class that
-# pressed Play together otherwise ticked together for good, thirty ticks queued at once every two seconds.
-PACES = tuple(PER_TICK + k for k in (-1, 0, 1))
 SLOW_S = 4.0  # the curves below the histograms redraw every four seconds while playing
 CURVE_FRAMES = round(SLOW_S * 1000 / FRAME_MS)  # and show the last frame of a whole redraw period (curves_step)
 AHEAD = 2 * PER_TICK  # frames trained ahead of the viewer: two ticks, so the next frames are there when a tick comes
 # Every chart of the live view is drawn in place (views.ui.charts.live) with Streamlit's plotly.js, which only an
 # st.plotly_chart loads: charts.plotly_js's blank strip, which never changes, loads it.
-
-def _build(cfg: PairConfig, lr: float) -> PairedTrainer:
-    """The pair of ``cfg`` at ``lr``, recording at the stride and evaluating at the cadence its cost allows."""
-    kw = asdict(cfg)
-    digest = kw.pop("upload")
-    cost = pair_cost(cfg)
-    return PairedTrainer(**kw, lr=lr, split=own_split(digest) if cfg.dataset == OWN else None,
-                         record_every=cost.stride, accuracy_every=cost.accuracy_every)
-
-
-def _seat(cfg: PairConfig, lr: float) -> dict:
-    """This session's seat: a shared trainer for these settings (joined at step 0), or a fork when lr changed."""
-    state = st.session_state.get(STATE)
-    if state is None or state["config"] != cfg:
-        trainer = shared_trainer.get(TrainerKey(repr(cfg), ((0, lr),)), lambda: _build(cfg, lr))
-        state = st.session_state[STATE] = {"config": cfg, "trainer": trainer, "step": 0, "playing": False,
-                                           "clock": ReelClock(),
-                                           "pace": state["pace"] if state else random.choice(PACES)}
-    elif state["trainer"].key.lrs[-1][1] != lr:
-        trainer = state["trainer"]
-        if trainer.pair.step_count == 0 or state["step"] == 0:  # nothing watched yet: a fresh pair at this lr
-            state["trainer"] = shared_trainer.get(TrainerKey(repr(cfg), ((0, lr),)), lambda: _build(cfg, lr))
-        else:  # training goes on from where the trainer is, at the new lr
-            state["trainer"] = shared_trainer.adopt(trainer.fork(lr))
-    return state
-
-
-def names(cfg: PairConfig) -> tuple[str, str]:
-    """The two nets' titles: the plain one and the normalized one."""
-    return "No normalization", controls.NORM_TITLES[cfg.norm]
-
-
-def _buttons(state: dict, where):
-    """Play/Pause, Step, Reset and the downloads in one row in ``where`` (returned: presentation mode adds the view
-    to it)."""
-    trainer: SharedTrainer = state["trainer"]
-    row = where.container(horizontal=True)
-    # Callbacks: the state changes before the rerun the click starts, which is the Depth fragment's alone (it draws
-    # the whole live view, this row included). A click that changed it in the run and called st.rerun() cost two runs
-    # of the whole page: a class pressing Play at once waited up to 8 s for its first frame (60 tabs, 2 replicas).
-    if state["playing"]:
-        row.button("Pause", icon=":material/pause:", on_click=_play, args=(False,))
-    else:
-        row.button("Play", icon=":material/play_arrow:", type="primary", disabled=_at_end(state), on_click=_play,
-                   args=(True,))
-    row.button("Step", icon=":material/skip_next:", help="Train one more recorded interval.", on_click=_step)
-    row.button("Reset", icon=":material/restart_alt:", on_click=_reset)
-    downloads(row, trainer.pair, trainer.lock, names(state["config"]))
-    return row
-
-
-def _play(on: bool) -> None:
-    """Play's or Pause's click. Pause stops on the frame the browser shows (the frames sent after it are played
-    again on the next Play), not on the last frame sent, up to a tick's worth further on."""
-    state = st.session_state.get(STATE)
-    if state is not None:
-        state["playing"] = on
-        shown = state["clock"].on_screen(time.monotonic())
-        if not on and shown is not None and shown <= state["step"]:
-            state["step"] = shown
-
-
-def _step() -> None:
-    """Step's click: this session's position moves to the next recorded frame (trained now if need be)."""
-    state = st.session_state.get(STATE)
-    if state is not None:
-        nxt = state["trainer"].wait_for(state["step"] + 1, timeout=budget.RUN_S)
-        if nxt is not None:
-            state["step"] = nxt.step
-
-
-def _reset() -> None:
-    """Reset's click: back to step 0 of the shared trainer for these settings at the current lr, paused."""
-    state = st.session_state.get(STATE)
-    if state is not None:
-        cfg, lr = state["config"], state["trainer"].key.lrs[-1][1]
-        state["trainer"] = shared_trainer.get(TrainerKey(repr(cfg), ((0, lr),)), lambda: _build(cfg, lr))
-        state.update(step=0, playing=False)
-
-
-def _at_end(state: dict) -> bool:
-    trainer = state["trainer"]
-    return trainer.done and trainer.next_after(state["step"]) is None
-
 
 def _advance(state: dict) -> list[int]:
     """One tick of play: the next recorded frames the trainer has (up to a tick's worth), this session's position
@@ -144,7 +44,7 @@ def _advance(state: dict) -> list[int]:
         state["step"] = nxt.step
         steps.append(nxt.step)
     trainer.want(state["step"] + AHEAD * trainer.stride)
-    if not steps and _at_end(state):
+    if not steps and at_end(state):
         state["playing"] = False
         st.rerun(scope="app")
     return steps
@@ -155,7 +55,7 @@ def _frame(view: LayerView, tick: bool, near: charts.Ahead | None = None) -> Non
     if state is None:
         return
     steps = _advance(state) if tick and state["playing"] else []
-    if _at_end(state):
+    if at_end(state):
         _diverged(state["trainer"])
     # While playing the browser plays the new frames (or keeps the one on screen, sent again for a new mount).
     sent = steps or [state["step"]]
@@ -253,22 +153,22 @@ def live(cfg: PairConfig, lr: float, where: Places) -> None:
         if too_much:
             where.top.error(too_much, icon=":material/hourglass_disabled:")
             return
-        state = _seat(cfg, lr)
+        state = seat(cfg, lr)
     except ValueError as exc:
         where.top.error(str(exc))
         return
     view = where.view
     if view is None:  # on a projector the radios fold into a popover in the buttons' row: Play and chart share it
-        view = view_controls(_buttons(state, where.top).popover("View", icon=":material/tune:"))
+        view = view_controls(buttons(state, where.top).popover("View", icon=":material/tune:"))
     with body:
         # The view's radios stay outside the ticking fragment: a tick then sends the step line and one chart only.
         if state["playing"]:
             _frame_playing[state["pace"]](view)
         else:  # a student at the Depth slider: the chart holds the depths next to this one, drawn on the tick
-            _frame_paused(view, ahead.figures(cfg, lr, view, names(cfg), _build,
+            _frame_paused(view, ahead.figures(cfg, lr, view, names(cfg), build,
                                               lambda t, v, n: reel_frame(t, 0, v, n)))
     if where.view is not None:  # drawn above the chart, sent after it: the chart is what a Depth tick waits for
-        _buttons(state, where.top)
+        buttons(state, where.top)
     with body:
         (_curves_playing if state["playing"] else _curves_paused)()
         # Drawn by this run (a full run or a Depth tick), not the ticking fragments: its table would be remounted
