@@ -100,7 +100,10 @@ def race(xs, ys, z, paths: dict[str, np.ndarray], minima: np.ndarray, start, hei
     """
     steps = max(len(p) for p in paths.values()) - 1
     at = stops(steps)
-    data = [path_traces(name, p[:1], i)[0] for i, (name, p) in enumerate(paths.items())] + [_heads(paths)]
+    # Lines only: the base trace is a one-point path, which path_traces would mark with a dot per iterate, and every
+    # frame then styled each of its ~100 points one by one (a quarter of a frame's time in the browser).
+    data = [path_traces(name, p[:1], i)[0] | {"mode": "lines"} for i, (name, p) in enumerate(paths.items())]
+    data.append(_heads(paths))
     animated = list(range(len(data)))
     data += marks(minima, start)
     layout = plane_layout(xs, ys) | _controls(at)
