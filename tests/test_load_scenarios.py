@@ -215,3 +215,23 @@ def test_the_load_clients_player_keeps_the_browsers_queue_limit():
 
     js = (Path(__file__).parents[1] / "views" / "ui" / "live_chart.js").read_text()
     assert re.search(r"const MAX_QUEUE = (\d+);", js).group(1) == str(MAX_QUEUE)
+
+
+def test_a_fragment_run_ages_only_its_own_fragments_cached_messages():
+    # As the browser's ForwardMsgCache.incrementRunCount: a job's progress ticker rerunning often must not drop the
+    # figure another fragment (or the page) sent, which the server would still reference.
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg as Msg
+
+    from bench.load.forward_cache import ForwardCache
+
+    cache = ForwardCache()
+    for h, fid in (("page", ""), ("steps", "f_steps"), ("ticker", "f_job")):
+        m = Msg()
+        m.hash, m.metadata.cacheable, m.delta.fragment_id = h, True, fid
+        cache.resolve(m, [])
+    for _ in range(5):
+        cache.age(("f_job",))
+    assert set(cache.entries) == {"page", "steps"}  # the ticker's own message aged out, nothing else
+    for _ in range(3):
+        cache.age()  # full runs age everything
+    assert not cache.entries

@@ -29,11 +29,14 @@ class ForwardCache:
             self.entries[msg.hash] = [msg, self.run_count, msg.delta.fragment_id]
         return msg
 
-    def age(self, fragment: bool) -> None:
-        """After a finished run: drop entries unused for more than max_age runs (a fragment run ages its own only)."""
+    def age(self, fragment_ids: tuple[str, ...] = ()) -> None:
+        """After a finished run: drop entries unused for more than max_age runs. A fragment run (``fragment_ids``
+        non-empty) ages only the entries of the fragments it reran, as the browser's ForwardMsgCache.incrementRunCount
+        does: aging every fragment's entries on any fragment run (a job's progress ticker, a live chart's tick)
+        dropped messages the server would still reference, which the load client then reported as misses."""
         self.run_count += 1
         for h, (_, used, fid) in list(self.entries.items()):
-            if fragment and not fid:
+            if fragment_ids and fid not in fragment_ids:
                 continue
             if self.run_count - used > self.max_age:
                 del self.entries[h]

@@ -236,7 +236,7 @@ class Session:
         if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
             self.widgets = {k: w for k, w in self.widgets.items() if k in self._seen}
         if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-            self._cache.age(run.fragment)
+            self._cache.age(run.fragment_ids)
 
     def _start_auto(self, fragment_id: str, interval: float) -> None:
         if not fragment_id or fragment_id in self._auto:
