@@ -13,6 +13,7 @@ Memory: the registry keeps the most recently used trainers within ``MAX_BYTES`` 
 
 from __future__ import annotations
 
+import atexit
 import copy
 import os
 import threading
@@ -129,9 +130,12 @@ class _Worker:
         self.cond = threading.Condition()
         self.behind: list[SharedTrainer] = []
         self.thread: threading.Thread | None = None
+        self.stopping = False
 
     def wake(self, trainer: SharedTrainer) -> None:
         with self.cond:
+            if self.stopping:
+                return
             if trainer not in self.behind:
                 self.behind.append(trainer)
             if self.thread is None or not self.thread.is_alive():
@@ -139,11 +143,24 @@ class _Worker:
                 self.thread.start()
             self.cond.notify()
 
+    def stop(self, timeout: float = 10.0) -> None:
+        """At exit: let the step being trained finish, then end the thread. A daemon thread still inside a torch
+        op when the interpreter finalizes aborts the process (std::terminate, exit 134), which trainers training a
+        tick ahead of a paused viewer made likely."""
+        with self.cond:
+            self.stopping = True
+            self.behind.clear()
+            self.cond.notify_all()
+        if self.thread is not None and self.thread is not threading.current_thread():
+            self.thread.join(timeout)
+
     def _run(self) -> None:
         while True:
             with self.cond:
-                while not self.behind:
+                while not self.behind and not self.stopping:
                     self.cond.wait()
+                if self.stopping:
+                    return
                 trainer = self.behind.pop(0)
             try:
                 trainer.train_frame()
@@ -151,11 +168,12 @@ class _Worker:
                 trainer.error = exc
             if trainer.behind:
                 with self.cond:
-                    if trainer not in self.behind:
+                    if trainer not in self.behind and not self.stopping:
                         self.behind.append(trainer)  # round robin: every waiting class gets frames
 
 
 _WORKER = _Worker()
+atexit.register(_WORKER.stop)
 _REGISTRY: OrderedDict[TrainerKey, SharedTrainer] = OrderedDict()
 _LOCK = threading.Lock()
 _BUILDING: dict[TrainerKey, threading.Lock] = {}
