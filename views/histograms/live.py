@@ -65,7 +65,7 @@ def _frame(view: LayerView, tick: bool, near: charts.Ahead | None = None) -> Non
     if state["playing"]:
         prefetch(state["trainer"], state["step"], view, names(state["config"]), state["pace"])
     else:  # a tick's frames trained ahead (shared): Play's first tick sends them at once instead of TICK_S later
-        state["trainer"].want(state["step"] + PER_TICK * state["trainer"].stride)
+        state["trainer"].want(state["step"] + state["pace"] * state["trainer"].stride)
 
 
 def _frame_tick(view: LayerView) -> None:

@@ -45,18 +45,22 @@ def build(cfg: PairConfig, lr: float) -> PairedTrainer:
                          record_every=cost.stride, accuracy_every=cost.accuracy_every)
 
 
+def _shared(cfg: PairConfig, lr: float) -> SharedTrainer:
+    """The trainer every session with ``cfg`` at ``lr`` from step 0 watches."""
+    return shared_trainer.get(TrainerKey(repr(cfg), ((0, lr),)), lambda: build(cfg, lr))
+
+
 def seat(cfg: PairConfig, lr: float) -> dict:
     """This session's seat: a shared trainer for these settings (joined at step 0), or a fork when lr changed."""
     state = st.session_state.get(STATE)
     if state is None or state["config"] != cfg:
-        trainer = shared_trainer.get(TrainerKey(repr(cfg), ((0, lr),)), lambda: build(cfg, lr))
-        state = st.session_state[STATE] = {"config": cfg, "trainer": trainer, "step": 0, "playing": False,
+        state = st.session_state[STATE] = {"config": cfg, "trainer": _shared(cfg, lr), "step": 0, "playing": False,
                                            "clock": ReelClock(),
                                            "pace": state["pace"] if state else random.choice(PACES)}
     elif state["trainer"].key.lrs[-1][1] != lr:
         trainer = state["trainer"]
         if trainer.pair.step_count == 0 or state["step"] == 0:  # nothing watched yet: a fresh pair at this lr
-            state["trainer"] = shared_trainer.get(TrainerKey(repr(cfg), ((0, lr),)), lambda: build(cfg, lr))
+            state["trainer"] = _shared(cfg, lr)
         else:  # training goes on from where the trainer is, at the new lr
             state["trainer"] = shared_trainer.adopt(trainer.fork(lr))
     return state
@@ -111,10 +115,11 @@ def _reset() -> None:
     state = st.session_state.get(STATE)
     if state is not None:
         cfg, lr = state["config"], state["trainer"].key.lrs[-1][1]
-        state["trainer"] = shared_trainer.get(TrainerKey(repr(cfg), ((0, lr),)), lambda: build(cfg, lr))
+        state["trainer"] = _shared(cfg, lr)
         state.update(step=0, playing=False)
 
 
 def at_end(state: dict) -> bool:
+    """No frame will ever follow this session's position."""
     trainer = state["trainer"]
     return trainer.done and trainer.next_after(state["step"]) is None

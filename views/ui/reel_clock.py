@@ -17,13 +17,13 @@ MAX_QUEUE = 20  # frames a live chart keeps queued (live_chart.js): two ticks of
 
 @dataclass
 class ReelClock:
-    """One live chart's player: the reel it plays, the frames shown (id, time) and those still queued."""
+    """One live chart's player: the reel it plays, the frame on screen and those still queued."""
 
     reel: str | None = None
     last: int | None = None  # the last id queued or shown
     next_at: float = 0.0  # when the next frame may show once the queue ran dry
     per_run: int = 1  # the most frames one rerun of this reel brought
-    shown: list[tuple[int, float]] = field(default_factory=list)  # (id, time) of frames on screen by now, in order
+    shown: int | None = None  # the id of the frame on screen by the last settled moment
     queue: list[tuple[int, float]] = field(default_factory=list)  # (id, time) still to show
 
     def push(self, reel: str | None, ids: list[int], every: float, now: float) -> dict[int, float | None]:
@@ -37,7 +37,7 @@ class ReelClock:
             if not every:  # a still figure: its frame at once
                 self.last = ids[-1] if ids else None
                 if self.last is not None:
-                    self.shown.append((self.last, now))
+                    self.shown = self.last
                     changed[self.last] = now
                 return changed
         first = self.queue[0][1] if self.queue else max(now, self.next_at)  # the timer already set
@@ -57,9 +57,8 @@ class ReelClock:
     def on_screen(self, now: float) -> int | None:
         """The id of the frame shown at ``now`` (None before any)."""
         self._settle(now)
-        return self.shown[-1][0] if self.shown else None
+        return self.shown
 
     def _settle(self, now: float) -> None:
         while self.queue and self.queue[0][1] <= now:
-            self.shown.append(self.queue.pop(0))
-        del self.shown[:-1]  # only the frame on screen matters from here on
+            self.shown = self.queue.pop(0)[0]
