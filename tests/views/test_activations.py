@@ -53,7 +53,7 @@ def test_preprocessing_tabs_from_a_link():
     at = open_page(PAGE, timeout=60, query=CLOUD)
     assert not at.exception and not at.error
     assert len(_charts(at)) == 2  # scatter panels, cut counts
-    assert len(at.dataframe) == 1 and list(at.dataframe[0].value["preprocessing"])[0] == "Raw"
+    assert len(at.table) == 1 and list(at.table[0].value["preprocessing"])[0] == "Raw"
     at = open_page(PAGE, timeout=60, query=DIGITS)
     assert not at.exception and not at.error and len(_charts(at)) == 4  # mosaic, spectrum, cov, shares
 
@@ -114,16 +114,15 @@ def test_digits_eps_zero_is_a_sentence_not_a_crash():
 def test_2d_eps_zero_whitens_exactly():
     at = open_page(PAGE, timeout=60, query=CLOUD)
     _w(at, "select_slider", "pre_eps").set_value(0.0).run()
-    table = at.dataframe[0].value.set_index("preprocessing")
+    table = at.table[0].value.set_index("preprocessing")
     for row in ("PCA-whitened", "ZCA-whitened"):
-        assert table.loc[row, "var x₁"] == pytest.approx(1, abs=1e-10)
-        assert table.loc[row, "cov"] == pytest.approx(0, abs=1e-10)
-    assert table.loc["Z-scored", "cov"] > 0.8  # z-scoring keeps the correlation
+        assert table.loc[row, "var x₁"] == "1.0000" and table.loc[row, "cov"] == "0.0000"  # core: exact to 1e-10
+    assert float(table.loc["Z-scored", "cov"]) > 0.8  # z-scoring keeps the correlation
 
 
 def test_same_seed_same_numbers_other_seed_other_samples():
     def sampled(at):  # the Gaussian sample's output moments and the 2-D cloud's covariances depend on the seed
-        return _metrics(at[0])["output mean ± std"], at[1].dataframe[0].value.round(12).to_dict()
+        return _metrics(at[0])["output mean ± std"], at[1].table[0].value.to_dict()
 
     def exact(at):  # f, f' and the Gaussian CDF are not random
         m = _metrics(at[0])

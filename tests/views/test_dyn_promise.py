@@ -105,8 +105,8 @@ def test_a_tiny_promise_stops_both_dropout_nets_at_the_same_epoch(monkeypatch):
     curves = [d for spec in chart_specs(at) for d in json.loads(spec)["data"]
               if d.get("mode") == "lines" and d.get("xaxis") == "x"]
     assert len(curves) == 2 and all(len(_values(d["y"])) == k + 1 for d in curves)  # both nets drawn to epoch k
-    best = at.dataframe[0].value["best epoch"]
-    assert (np.asarray(best) <= k).all()
+    best = at.table[0].value["best epoch"]
+    assert (np.asarray(best, dtype=int) <= k).all()
 
 
 def test_members_cut_short_are_not_cached():

@@ -163,9 +163,9 @@ def _layer_title(at) -> str:
 def test_saturation_numbers_are_shown_for_every_layer():
     at = _open(act="relu", init="he", depth="4")
     _button(at, "Step").click().run()
-    table = next(d.value for d in at.dataframe if "sat % · no norm" in d.value.columns)
-    assert list(table["layer"]) == [1, 2, 3, 4]
-    assert table["sat % · no norm"].between(5, 95).all()  # relu: a share of outputs are 0
+    table = next(d.value for d in at.table if "sat % · no norm" in d.value.columns)
+    assert list(table["layer"]) == ["1", "2", "3", "4"]
+    assert table["sat % · no norm"].astype(float).between(5, 95).all()  # relu: a share of outputs are 0
     assert "sat " in json.dumps(_live(at)[0])  # next to each histogram too
     assert any("output = 0" in m.value for m in at.markdown)
     at.radio(key="smet").set_value("dead").run()

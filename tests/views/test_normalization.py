@@ -24,7 +24,7 @@ def test_default_view_draws_cube_and_statistics(default):
     at = default
     assert not at.exception and not at.error
     assert len(chart_specs(at)) == 4  # cube, maps, stats, histograms: the other tabs are built when opened
-    counts = at.dataframe[1].value
+    counts = at.table[1].value
     assert list(counts["(mean, var) pairs"]) == ["C = 16", "N = 8", "N·C = 128", "N·G = 32"]
     assert list(counts["γ / β shape"]) == ["(16,)", "(16, 8, 8)", "(16,)", "(16,)"]
     metrics = {m.label: m.value for m in at.metric}
@@ -44,8 +44,8 @@ def test_each_tab_renders_when_opened_from_a_link(tab, charts):
 
 
 def test_cell_table_matches_the_chosen_cell(default):
-    rows = default.dataframe[0].value
-    assert list(rows["values in its set"]) == [8 * 64, 16 * 64, 64, 4 * 64]
+    rows = default.table[0].value
+    assert list(rows["values in its set"]) == [str(n) for n in (8 * 64, 16 * 64, 64, 4 * 64)]
     assert rows["x"].nunique() == 1  # the same value, four different normalizations
     assert rows["y (normalized)"].nunique() == 4
 

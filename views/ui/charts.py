@@ -16,7 +16,7 @@ import pyarrow as pa
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
-from views.ui import cache, frame, payload
+from views.ui import cache, frame, payload, tables
 from viz.theme import plain, presented
 
 
@@ -104,14 +104,21 @@ def cached_chart(key: str, inputs: Hashable, build: Callable, *, in_place: bool 
     return chart(spec, key, **kw)
 
 
-def table(rows: list[dict], *, where=None, **kw):
-    """``st.dataframe`` of row dicts, handed over as an Arrow table: given a list, Streamlit builds a pandas frame
-    first (~1 ms a table on every rerun). Columns of mixed types, which Arrow refuses, take Streamlit's own path."""
+def table(rows: list[dict], *, where=None, column_config=None, placeholder: str = "—", **kw):
+    """Row dicts as a table: a small one as static text (``views.ui.tables``; ``column_config`` formats its cells,
+    the grid's other options do not apply), a larger one as ``st.dataframe``, handed over as an Arrow table (given a
+    list, Streamlit builds a pandas frame first, ~1 ms a table on every rerun). Columns of mixed types, which Arrow
+    refuses, take Streamlit's own path."""
+    dg = where if where is not None else st
+    if tables.static(rows):
+        return dg.table(pa.Table.from_pylist(tables.display(rows, column_config, placeholder)), border="horizontal",
+                        hide_index=True)
+    kw |= {"column_config": column_config, "placeholder": placeholder}
     try:
         data = pa.Table.from_pylist(rows)
     except (pa.ArrowException, TypeError, ValueError):
         data = rows
-    return (where if where is not None else st).dataframe(data, **{"hide_index": True, "width": "stretch", **kw})
+    return dg.dataframe(data, **{"hide_index": True, "width": "stretch", **kw})
 
 
 _JS = (Path(__file__).parent / "live_chart.js").read_text()

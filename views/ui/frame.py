@@ -185,7 +185,10 @@ export default function ({ data, parentElement }) {
   };
 }
 """
-_SHARE = st.components.v2.component("normlab_share_link", js=_SHARE_JS, isolate_styles=False)
+# The styles of static tables (views.ui.tables) ride on this element, which every page draws: an st.html of them
+# would bring its own script (the HTML element and its sanitizer) to every new tab.
+_SHARE = st.components.v2.component("normlab_share_link", js=_SHARE_JS, css=(STATIC / "tables.css").read_text(),
+                                    isolate_styles=False)
 
 
 def _share_link() -> None:
