@@ -46,6 +46,10 @@ def test_cells_follow_their_column_config():
     assert tables.cell(-1.5e-5, NUM(format="%.1e"), "—") == "-1.5e-05"
 
 
+def test_rows_with_other_keys_show_every_column():
+    assert tables.display([{"a": 1}, {"b": 2.5, "a": 3}]) == [{"a": "1", "b": "—"}, {"a": "3", "b": "2.5"}]
+
+
 def _page(n_rows: int, n_cols: int):
     from views.ui import charts
 

@@ -24,9 +24,14 @@ _BLOCK = re.compile(r"\s*([-+*>#]|\d+[.)])(\s|$)")  # a list item, quote or head
 _MARKUP = re.compile(r"<\w|<\/|\w>|\*.*\*|www\.", re.IGNORECASE)
 
 
+def columns(rows: list[dict]) -> list:
+    """Every key any row has, in the order they first appear (a row without one shows the placeholder there)."""
+    return list(dict.fromkeys(k for r in rows for k in r))
+
+
 def static(rows: list[dict]) -> bool:
     """Whether rows fit a static table (few rows and columns; a grid otherwise)."""
-    return 0 < len(rows) <= STATIC_ROWS and len(rows[0]) <= STATIC_COLUMNS
+    return 0 < len(rows) <= STATIC_ROWS and len(columns(rows)) <= STATIC_COLUMNS
 
 
 def safe(s: str) -> str:
@@ -68,5 +73,5 @@ def cell(value, spec: Mapping | None, placeholder: str) -> str:
 def display(rows: list[dict], column_config: Mapping | None = None, placeholder: str = "—") -> list[dict]:
     """The rows as the strings a static table shows, headers (a column's ``label`` if set) made safe too."""
     config = column_config or {}
-    heads = {k: safe(str((config.get(k) or {}).get("label") or k)) for k in rows[0]}
-    return [{heads[k]: cell(v, config.get(k), placeholder) for k, v in r.items()} for r in rows]
+    heads = {k: safe(str((config.get(k) or {}).get("label") or k)) for k in columns(rows)}
+    return [{h: cell(r.get(k), config.get(k), placeholder) for k, h in heads.items()} for r in rows]
