@@ -3,6 +3,7 @@ cell or header escaped, a grid beyond the size limits."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -43,6 +44,9 @@ def test_cells_follow_their_column_config():
         {"f": "3.20e-07", "x": "0.123", "p": "85.31%", "count": "3", "auto": "0.1235", "tiny": "1.000e-09",
          "big": "1234567.25", "none": "–", "nan": "–", "zero": "0.0000", "flag": "yes"}]
     assert tables.cell(float("-inf"), NUM(format="%.3g"), "—") == "-inf"
+    assert [tables.cell(v, NUM(format="%.3g"), "—") for v in (np.float32(0.123456), np.int64(7), np.float64("nan"))] \
+        == ["0.123", "7", "—"]
+    assert [tables.cell(v, None, "—") for v in (np.int64(7), np.float32(0.5), np.bool_(True))] == ["7", "0.5", "yes"]
     assert tables.cell(-1.5e-5, NUM(format="%.1e"), "—") == "-1.5e-05"
 
 

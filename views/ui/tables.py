@@ -9,8 +9,11 @@ plainly safe is escaped (``views.ui.text.plain``), so a value from a link or a f
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Mapping
+
+import numpy as np
 
 from views.ui.text import plain
 
@@ -53,18 +56,18 @@ def _auto(x: float) -> str:
 def cell(value, spec: Mapping | None, placeholder: str) -> str:
     """One value as the table shows it: ``spec`` is an ``st.column_config`` column (its printf format or
     "percent"); None and NaN as the placeholder; text through `safe`."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return placeholder
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
-    if isinstance(value, int | float):
+    if value is None or (isinstance(value, numbers.Real) and math.isnan(value)):
+        return placeholder
+    if isinstance(value, numbers.Real):  # NumPy's scalars too (np.float32 and np.int64 are neither float nor int)
         fmt = ((spec or {}).get("type_config") or {}).get("format")
         if fmt == "percent":
             s = f"{100 * value:.2f}%"
         elif fmt and fmt.startswith("%"):
             s = fmt % value
         else:
-            s = str(value) if isinstance(value, int) else _auto(float(value))
+            s = str(int(value)) if isinstance(value, numbers.Integral) else _auto(float(value))
         digits = [c for c in s.split("e")[0] if c.isdigit()]
         return s[1:] if s.startswith("-") and digits and set(digits) == {"0"} else s  # "0.00", not "-0.00"
     return safe(str(value))
