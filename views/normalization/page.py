@@ -6,9 +6,11 @@ from views.normalization import algorithm, batch, controls, cube, data, train_ev
 from views.ui import frame, widgets
 
 TITLE = "Normalization: BN, LN, IN, GN on the NCHW cube"
+# The formula in plain type, not LaTeX: KaTeX is the only thing in this default view that needs it, and its script,
+# styles and fonts cost a new tab ~0.6 s of main thread before the first chart (docs/performance.md, 14:00).
 INTRO = (
-    "Every normalization layer computes $y = \\gamma\\,(x-\\mu)/\\sqrt{\\sigma^2+\\epsilon} + \\beta$. "
-    "They differ **only in which numbers share one $\\mu$ and one $\\sigma^2$**. The cube below is a batch of "
+    "Every normalization layer computes *y* = *γ* (*x* − *μ*) / √(*σ*² + *ε*) + *β*. "
+    "They differ **only in which numbers share one *μ* and one *σ*²**. The cube below is a batch of "
     "feature maps, N samples × C channels × H·W positions (Wu & He, 2018, Figure 2): pick a cell and the blue "
     "block is every value normalized together with it."
 )
