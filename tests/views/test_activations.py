@@ -111,13 +111,20 @@ def test_digits_eps_zero_is_a_sentence_not_a_crash():
     assert len(_charts(at)) < 4  # a sentence instead of the pictures
 
 
-def test_2d_eps_zero_whitens_exactly():
+def test_2d_eps_zero_whitens_exactly(monkeypatch):
+    from views.ui import charts
+
+    drawn, table_of = [], charts.table
+    monkeypatch.setattr(charts, "table", lambda rows, **kw: (drawn.append(rows), table_of(rows, **kw))[1])
     at = open_page(PAGE, timeout=60, query=CLOUD)
     _w(at, "select_slider", "pre_eps").set_value(0.0).run()
+    exact = {r["preprocessing"]: r for r in drawn[-1]}  # the numbers the table was given
     table = at.table[0].value.set_index("preprocessing")
     for row in ("PCA-whitened", "ZCA-whitened"):
-        assert table.loc[row, "var x₁"] == "1.0000" and table.loc[row, "cov"] == "0.0000"  # core: exact to 1e-10
-    assert float(table.loc["Z-scored", "cov"]) > 0.8  # z-scoring keeps the correlation
+        assert exact[row]["var x₁"] == pytest.approx(1, abs=1e-10)
+        assert exact[row]["cov"] == pytest.approx(0, abs=1e-10)
+        assert table.loc[row, "var x₁"] == "1.0000" and table.loc[row, "cov"] == "0.0000"  # as shown
+    assert exact["Z-scored"]["cov"] > 0.8 and float(table.loc["Z-scored", "cov"]) > 0.8  # z-scoring keeps it
 
 
 def test_same_seed_same_numbers_other_seed_other_samples():

@@ -48,8 +48,7 @@ def safe(s: str) -> str:
 def _auto(x: float) -> str:
     # st.dataframe's default: up to four decimals; scientific where that would show no digit (or far too many)
     if x == 0 or 1e-4 <= abs(x) < 1e7:
-        s = f"{x:.4f}".rstrip("0").rstrip(".")
-        return "0" if s in ("-0", "") else s
+        return f"{x:.4f}".rstrip("0").rstrip(".")  # a "-0" left by a tiny negative: `cell` drops its sign
     return f"{x:.3e}"
 
 
