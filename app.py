@@ -5,7 +5,7 @@ import streamlit as st
 import torch
 
 from views import HOME, PAGES
-from views.ui import frame, links, reaper, server
+from views.ui import frame, links, reaper, server, warmup
 
 # The tab icon ships with the app: a ":material/...:" page icon is fetched from Google's font CDN on every load, and
 # nothing may leave the machine (the SVG travels inline as a data URI; tests/browser/test_offline_browser.py).
@@ -32,3 +32,4 @@ with server.run_slot():  # a class's runs take turns instead of all crawling at 
     nav.run()
 reaper.install()  # closed tabs' sessions are shut down when Streamlit forgets them (views/ui/reaper.py)
 server.freeze_startup_objects()  # once per process, after the first page's imports: cheap full GCs from then on
+warmup.start()  # once per process: the other pages' imports and torch's, while no page run waits

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from core import digits
+
 __all__ = ["DATASETS", "DatasetSpec", "Split", "load"]
 
 
@@ -48,13 +50,10 @@ class DatasetSpec:
 
 @lru_cache(maxsize=1)
 def _digits() -> tuple[np.ndarray, np.ndarray]:
-    # Imported lazily: scikit-learn is slow to import and only this dataset needs it.
-    from sklearn.datasets import load_digits
-
-    d = load_digits()
-    x = (d.data / 16.0).astype(np.float32)  # pixel intensities 0..16 -> [0, 1]
+    images, target = digits.load()  # scikit-learn's data file, without importing scikit-learn (core/digits.py)
+    x = (images.reshape(len(images), -1) / 16.0).astype(np.float32)  # pixel intensities 0..16 -> [0, 1]
     x.setflags(write=False)
-    y = d.target.astype(np.int64)
+    y = target.astype(np.int64)
     y.setflags(write=False)
     return x, y
 

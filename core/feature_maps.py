@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from core import digits
+
 MAX_N, MAX_C, MAX_HW, MAX_L = 16, 64, 16, 32
 
 
@@ -34,10 +36,8 @@ def check_size(n: int, c: int, h: int, w: int) -> None:
 
 @lru_cache(maxsize=1)
 def _digits() -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.datasets import load_digits  # bundled with scikit-learn: no download
-
-    d = load_digits()
-    return d.images / 16.0, d.target
+    images, target = digits.load()  # bundled with scikit-learn, read without importing it: no download
+    return images / 16.0, target
 
 
 def _resize_matrix(out: int, size: int) -> np.ndarray:
