@@ -81,7 +81,8 @@ def start(turns: Turns = TURNS) -> threading.Thread:
     """The process's warm-up thread (started by the first call, a daemon: it never holds a shutdown up)."""
     with _LOCK:
         if not _STARTED:
-            thread = threading.Thread(target=run, args=(steps(), turns), name="normlab-warmup", daemon=True)
+            # steps() parses seven scripts: in the thread, not in the page run that starts it
+            thread = threading.Thread(target=lambda: run(steps(), turns), name="normlab-warmup", daemon=True)
             thread.start()
             _STARTED.append(thread)
         return _STARTED[0]
