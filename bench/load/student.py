@@ -129,9 +129,16 @@ class Student:
             await asyncio.sleep(0.05)
             self._inspect()
         self.result.timeouts += len(self.pending)
-        if self.pending:
-            self.result.errors += [f"no updated chart within {self.timeout:.0f} s of a move"] * len(self.pending)
+        self.result.errors += [self._unanswered(c) for c in self.pending]
         self.pending.clear()
+
+    def _unanswered(self, c: Change) -> str:
+        """The error for a move no run answered, with what came after it (to tell a lost move from a miscount)."""
+        after = self.session.runs[c.first_run:]
+        seen = ", ".join(f"{'fragment' if r.fragment else 'page'} {'unfinished' if r.finished is None else r.status}"
+                         f"{'' if r.first_chart is None else ' chart'}" for r in after[:6]) or "none"
+        return (f"no updated chart within {self.timeout:.0f} s of a move ({self.result.page}: {self.control!r} "
+                f"{c.value_before} -> {c.url}; runs after it: {seen}{' ...' if len(after) > 6 else ''})")
 
     def _inspect(self) -> None:
         """Match finished full runs to pending changes, oldest first; count exceptions and st.error."""
