@@ -236,16 +236,3 @@ def test_a_fragment_run_ages_only_its_own_fragments_cached_messages():
         cache.age()  # full runs age everything
     assert not cache.entries
 
-
-def test_a_move_no_run_answered_names_its_page_value_and_the_runs_after_it():
-    from bench.load.student import Change, Student
-
-    student = Student("http://x", "normalization", "N (batch)")
-    _run(student.session, fragment="f")
-    _chart(student.session, [0, 1], '{"a": 1}')
-    _finish(student.session, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
-    _run(student.session)  # a page run that never finished
-    said = student._unanswered(Change(1.0, ["3"], 0, None, ["4"]))
-    assert said.startswith("no updated chart within 30 s of a move (normalization: 'N (batch)' ['4'] -> ['3']; ")
-    assert said.endswith(f"runs after it: fragment {ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY} chart, "
-                         "page unfinished)")
