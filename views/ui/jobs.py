@@ -21,7 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
+from views.ui import server
 from views.ui.cache import SCALE, _Store
 from views.ui.server import TURNS, session_id
 
@@ -151,6 +153,22 @@ def show(job: Job) -> Any:
     if job.error is not None:
         raise job.error
     return job.result
+
+
+def rerun_when_done(job: Job) -> None:
+    """Draw nothing, and once ``job`` has finished without an error rerun the fragment that calls this, so its
+    elements carry what the job computed (work a page does not wait for: figures sent ahead of a tick). Outside a
+    fragment it does nothing: the next run carries the result."""
+    own = ThreadState.get().fragment_id
+    if own is not None and not job.done.is_set():
+        _then(job, own)
+
+
+@st.fragment(run_every=POLL_S)
+def _then(job: Job, fragment_id: str) -> None:
+    # A poll draws nothing and takes no run turn; after an error it polls on harmlessly until the page moves on.
+    if job.done.is_set() and job.error is None:
+        server.rerun_fragment(fragment_id)
 
 
 @st.fragment(run_every=POLL_S)

@@ -3,8 +3,9 @@ and + 50 sends (views.ui.charts.Ahead), so the browser shows them the moment the
 
 Only what is already computed is sent: a notch's races from the cache, its plane at the grid a run there shows first
 (the full grid when cached, else the coarse one when cached). Nothing is trained or sliced in the page run: the job
-that prepares the notches beside this one (race_plane.ahead) fills the cache, and the run after it (the plane job's
-rerun, or the next tick) carries them. A figure not yet built is built here once and cached for the run there.
+that prepares the notches beside this one (race_plane.ahead) fills the cache, and the rerun of the Steps fragment it
+asks for once it is done (views.ui.jobs.rerun_when_done) carries them. A figure not yet built is built here once and
+cached for the run there.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ soon as no session's latest run asks for it (a student ticking Steps leaves a qu
 pool has one worker, and jobs.py keeps an unwatched job for ABANDON_S).
 
 ``ahead``: after each run a short job prepares the notches of Steps beside this one (the next one first): their races
-(trained on from the cached ones), coarse planes and figures, so a tick finds them cached, and the run after the
-job sends their figures ahead for the browser to draw the moment the thumb moves (views.why_bn.nearby).
+(trained on from the cached ones), coarse planes and figures, so a tick finds them cached; once it is done the Steps
+fragment reruns and sends their figures ahead for the browser to draw the moment the thumb moves
+(views.why_bn.nearby).
 """
 
 from __future__ import annotations
@@ -157,3 +158,6 @@ def ahead(cfg: PlaneConfig) -> None:
 
     key = f"why_bn.ahead:{tuple(coarse(nb) for nb in todo)!r}"
     submitted.append(jobs.submit(key, work, estimate_s=est, label="Next steps"))
+    # Its figures reach the browser with the next run of the Steps fragment. A student ticking every second or two
+    # would tick before that: rerun the fragment the moment they are in, so the next tick is drawn at once.
+    jobs.rerun_when_done(submitted[0])
