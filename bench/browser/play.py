@@ -23,7 +23,9 @@ _WATCH = """async ({ms, n, expected}) => {
                     stale: els.filter(W.stale).length}); }
     if (now - t0 < ms) requestAnimationFrame(loop); else done(); };
     requestAnimationFrame(loop); });
-  return {updates, samples, gap, seconds: (performance.now() - t0) / 1000};
+  // (a live chart out of view keeps its figure until it is scrolled back: views/ui/live_chart.js)
+  return {updates, samples, gap, seconds: (performance.now() - t0) / 1000,
+          inView: plots().map(g => g.visible !== false)};
 }"""
 
 
@@ -66,7 +68,8 @@ def live(run: Run, preset: str, seconds: float = 10, samples: int = 10) -> dict:
         got = page.evaluate(_WATCH, {"ms": seconds * 1000, "n": samples, "expected": expected})
         stats = _rerun_stats(tab.ws(start), got["seconds"])
         page.get_by_role("button", name="Pause").first.click()
-        rates = sorted(u / got["seconds"] for u in got["updates"])
+        rates = sorted(u / got["seconds"] for u, seen in zip(got["updates"], got["inView"], strict=False)
+                       if seen)
         bad = [s for s in got["samples"] if s["missing"] or s["blank"]]
         return {"first_chart_hz": got["updates"][0] / got["seconds"] if rates else 0.0,
                 "min_chart_hz": rates[0] if rates else 0.0, "charts": expected, "samples": len(got["samples"]),

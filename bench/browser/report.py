@@ -40,7 +40,7 @@ def targets(res: dict) -> list[str]:
         if live.get("error"):
             rows.append([f"live training, {preset}", "—", "—", "—", "", f"failed: {live['error']}"])
             continue
-        rows.append([f"live training, {preset}: chart updates/s (slowest chart)", "—",
+        rows.append([f"live training, {preset}: chart updates/s (slowest chart in view)", "—",
                      f"{live['first_chart_hz']:.1f} ({live['min_chart_hz']:.1f})", "—", "≥ 4",
                      f"{live['reruns']} reruns, server {live['server_ms'] or 0:.0f} ms/run, "
                      f"{live['kb_per_s']:.0f} KB/s, longest frozen frame {live['longest_frame_ms']:.0f} ms"])
