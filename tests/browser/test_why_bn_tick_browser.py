@@ -46,7 +46,6 @@ def test_a_steps_tick_reruns_the_race_fragment_only(page, app_url):
     assert exception_blocks(page) == []
 
 
-
 # When the curves first carry the next notch's figure, and when the "no normalization" plane's map (an image layer)
 # first changes from the coarse grid it shows first to the full one, in the page's ms, recorded every frame
 # (a rerun leaves the old progress bar on the page until it ends: one look at the page cannot tell them apart).

@@ -167,7 +167,9 @@ def rerun_when_done(job: Job) -> None:
 @st.fragment(run_every=POLL_S)
 def _then(job: Job, fragment_id: str) -> None:
     # A poll draws nothing and takes no run turn; after an error it polls on harmlessly until the page moves on.
-    if job.done.is_set() and job.error is None:
+    if not job.done.is_set():
+        job.touch(session_id())  # watched, as _watch's polls do: a job nobody polls stops after ABANDON_S
+    elif job.error is None:
         server.rerun_fragment(fragment_id)
 
 
