@@ -112,16 +112,18 @@ def test_a_stale_fragment_rerun_draws_the_move_that_came_after_it(monkeypatch):
 
     requests, applied = ScriptRequests(), []
     state = SimpleNamespace(on_script_will_rerun=lambda states, **kw: applied.append(states))
-    monkeypatch.setattr(_slots, "get_script_run_ctx", lambda: SimpleNamespace(script_requests=requests,
-                                                                             session_state=state))
+    ctx = SimpleNamespace(script_requests=requests, session_state=state, cached_message_hashes=frozenset({"a", "b"}))
+    monkeypatch.setattr(_slots, "get_script_run_ctx", lambda: ctx)
     monkeypatch.setattr(_slots.ThreadState, "get", staticmethod(lambda: SimpleNamespace(fragment_id="steps")))
     _slots.superseded()  # nothing newer: the run goes on
     assert applied == []
 
-    newer = RerunData(query_string="steps=510", fragment_id="steps", widget_states=WidgetStates())
+    newer = RerunData(query_string="steps=510", fragment_id="steps", widget_states=WidgetStates(),
+                      cached_message_hashes=frozenset({"b", "c"}))  # the browser dropped "a" since the stale move
     assert requests.request_rerun(newer)
     _slots.superseded()  # the newer move of this fragment: its values, in this run
     assert applied == [newer.widget_states]
+    assert ctx.cached_message_hashes == {"b", "c"}  # "a" is sent in full again, never referenced
     _slots.superseded()  # taken: nothing left to run after this one
     assert len(applied) == 1
 

@@ -127,3 +127,18 @@ def test_a_job_waits_for_page_runs_no_longer_than_it_computed(monkeypatch):
     progress.update(0.1)  # computed 0.01 s: waits at most 0.01 s
     progress.update(0.5)  # computed 1 s: waits at most YIELD_S
     assert asked == [0.01, jobs.YIELD_S]
+
+
+def test_a_failed_job_is_shown_not_restarted_by_the_rerun_it_triggers(monkeypatch):
+    calls = []
+
+    def work(progress):
+        calls.append(1)
+        raise ValueError("refused")
+
+    _wait(jobs.submit("t-fail-once", work, estimate_s=1, label="Test"))
+    again = jobs.submit("t-fail-once", work, estimate_s=1, label="Test")  # the page's rerun after the failure
+    assert again.done.is_set() and isinstance(again.error, ValueError) and calls == [1]
+    monkeypatch.setattr(jobs, "FAILED_S", 0.0)  # later (settings back, or a transient error): tried again
+    _wait(jobs.submit("t-fail-once", work, estimate_s=1, label="Test"))
+    assert calls == [1, 1]

@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 from core.optim.fair_race import FairRace, lr_sensitivity
+from core.optim.presets import LR_GRID
 from core.optim.results import TOL, paths_summary, results_table
 from core.optim.run import run_batch
 from core.optim.sweep import sweep
@@ -138,14 +139,32 @@ def ahead(cfg: RaceConfig) -> int:
     return longer if cfg.steps and fits else cfg.steps
 
 
+def _run_as(cfg: RaceConfig, runs: tuple[RunConfig, ...]) -> RaceConfig:
+    """The config _computed runs for cfg: its runs at their settled lrs, and exact ones for their ahead steps."""
+    settled = replace(cfg, runs=runs, lr_mode="as set", shared_lr=RaceConfig.shared_lr)
+    return settled if cfg.noise.sigma else replace(settled, steps=ahead(cfg))  # noisy paths: kept thinned, no prefix
+
+
 def race(cfg: RaceConfig) -> Race:
     """The race (ValueError with a sentence for settings torch refuses); exact ones as the prefix of a longer run."""
     runs, fair_race = _runs(cfg)
-    settled = replace(cfg, runs=runs, lr_mode="as set", shared_lr=RaceConfig.shared_lr)
-    if cfg.noise.sigma:  # noise paths are kept thinned only: no prefix to take
-        return replace(_computed(settled), fair=fair_race)
-    long = _computed(replace(settled, steps=ahead(cfg)))
-    return Race(runs, [prefix(t, cfg.steps) for t in long.trajs], {}, fair_race)
+    computed = _computed(_run_as(cfg, runs))
+    if cfg.noise.sigma:
+        return replace(computed, fair=fair_race)
+    return Race(runs, [prefix(t, cfg.steps) for t in computed.trajs], {}, fair_race)
+
+
+def cached(cfg: RaceConfig) -> bool:
+    """Whether race(cfg) runs nothing (False for "best": its lr sweep is cached by Streamlit, which cannot tell)."""
+    return cfg.lr_mode != "best" and cache.has(_computed, _run_as(cfg, _runs(cfg)[0]))
+
+
+def seconds(cfg: RaceConfig) -> float:
+    """Estimated seconds race(cfg) computes when nothing is cached: the race as run and, for "best", its lr sweep."""
+    n, rows = len(cfg.runs), cfg.noise.paths if cfg.noise.sigma else 1
+    steps = cfg.steps if cfg.noise.sigma else ahead(cfg)
+    sweep_s = cost.seconds(cfg.steps, n, len(LR_GRID)) if cfg.lr_mode == "best" else 0.0
+    return cost.seconds(steps, n, rows, slower=cost.race_slower(cfg)) + sweep_s
 
 
 def results(land: Landscape, race: Race) -> list[dict]:

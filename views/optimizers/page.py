@@ -17,6 +17,7 @@ from views.optimizers import (
     inspector,
     nearby,
     noise,
+    opening,
     paths,
     relief,
     schedule,
@@ -58,9 +59,11 @@ def race_view(surface: SurfaceConfig, steps: int, raw_start, runs, lr: tuple[str
     cfg = RaceConfig(surface, runs, start, steps, controls.affordable(lr[0], steps), lr[1], gradient_noise,
                      lr_schedule)
     try:
-        race = data.race(cfg)
+        race = opening.race(cfg)  # None: a heavy first race, computing as a job (its progress bar shown)
     except ValueError as exc:  # a hyper-parameter combination torch refuses: say which, keep the page
         st.error(text.plain(exc, 300))
+        return
+    if race is None:
         return
     fair.best_lrs(cfg, race)
     schedule.used(cfg, race)  # ReduceLROnPlateau: the lr each optimizer got from its own loss

@@ -35,6 +35,10 @@ _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="normlab-job"
 _LOCK = threading.Lock()
 _RUNNING: dict[str, Job] = {}
 _DONE = _Store("jobs", int(128 * SCALE * 2**20))  # finished results by key, least recently used evicted
+# Failed jobs by key, for FAILED_S: the rerun a failure triggers shows its error instead of starting the job again
+# (which would fail again, rerun again, and so on every POLL_S). Errors only: a handful of small objects.
+_FAILED: dict[str, tuple[Job, float]] = {}
+FAILED_S = 60.0
 _CANCELLED = "_normlab_jobs_cancelled"  # session_state: keys this session cancelled (not restarted by a rerun)
 
 
@@ -101,11 +105,17 @@ def _work(job: Job, fn: Callable[[Progress], Any]) -> None:
     finally:
         with _LOCK:
             _RUNNING.pop(job.key, None)
+            if job.error is not None and not isinstance(job.error, Cancelled):
+                now = time.monotonic()
+                for key in [k for k, (_, at) in _FAILED.items() if now - at > FAILED_S]:
+                    del _FAILED[key]
+                _FAILED[job.key] = (job, now)
         job.done.set()
 
 
 def submit(key: str, fn: Callable[[Progress], Any], *, estimate_s: float, label: str) -> Job:
-    """The job computing ``fn`` for ``key``: finished, running (joined), or started now; this session watches it.
+    """The job computing ``fn`` for ``key``: finished, failed within FAILED_S, running (joined), or started now;
+    this session watches it.
 
     After this session pressed Cancel, reruns get a cancelled job (shown with "Run again") instead of a restart.
     """
@@ -121,6 +131,9 @@ def submit(key: str, fn: Callable[[Progress], Any], *, estimate_s: float, label:
             job.result, job.frac = hit[0], 1.0
             job.done.set()
             return job
+        failed = _FAILED.get(key)
+        if failed is not None and time.monotonic() - failed[1] <= FAILED_S:
+            return failed[0]
         running = _RUNNING.get(key)
         if running is not None and not running.stop.is_set():
             running.touch(who)

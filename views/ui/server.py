@@ -66,9 +66,10 @@ def superseded() -> None:
     all its work, and only then the run the student wants now: the adversary's p95 went from 5.8 to 10.9 s. A page
     run was cut at its first element once it had the slot. Here, before the fragment draws anything: a newer
     request for this same fragment is taken and its widget values applied to this run (as its own run would apply
-    them: callbacks included), so this run draws the newest move and the stale one costs nothing; a newer full
-    page run replaces this one (RerunException). Aborting a fragment for a newer rerun of itself instead would drop
-    its nested fragments and their places in the page's containers (Streamlit re-creates them only in a full run).
+    them: callbacks included, and the browser's cached messages as it reports them), so this run draws the newest
+    move and the stale one costs nothing; a newer full page run replaces this one (RerunException). Aborting a
+    fragment for a newer rerun of itself instead would drop its nested fragments and their places in the page's
+    containers (Streamlit re-creates them only in a full run).
     Reads Streamlit's pending request (``ScriptRequests``, 1.67: requirements.txt pins the minor version)."""
     ctx = get_script_run_ctx()
     requests = getattr(ctx, "script_requests", None)
@@ -85,6 +86,10 @@ def superseded() -> None:
         requests._state = ScriptRequestType.CONTINUE  # taken, as at an interrupt point
     if not queue:  # a full page run: it redraws everything, this fragment included
         raise RerunException(newer)
+    # What the browser holds now, as the newer request says: a message it has since dropped is sent in full, not
+    # referenced by hash (Streamlit would have reset the context with these for the newer run; with the stale
+    # run's set, the browser met "Cached ForwardMsg MISS" and the chart never changed: `make load`, adversary).
+    ctx.cached_message_hashes = frozenset(newer.cached_message_hashes)
     ctx.session_state.on_script_will_rerun(newer.widget_states, replay_trigger_states=newer.replay_trigger_states,
                                            replay_trigger_values=newer.replay_trigger_values,
                                            is_history_navigation=newer.is_history_navigation)
