@@ -126,7 +126,6 @@ async def visit(url: str, link: Link, timeout: float = 120, result_timeout: floa
     s = None
     try:
         s, t0, run = await _open_link(url, link, timeout)
-        v.dropped = dropped(s, link.query)
         if link.click and link.click in s.buttons:  # no button: the page refused the setting (its answer below)
             n = len(s.runs)
             t0 = await s.click(link.click)
@@ -137,6 +136,7 @@ async def visit(url: str, link: Link, timeout: float = 120, result_timeout: floa
         else:
             done = await s.wait_run(_outcome, after=s.runs.index(run) + 1, timeout=result_timeout)
             v.result_s = done.finished - t0
+        v.dropped = dropped(s, link.query)  # once the result is drawn: a progress bar stands where its controls go
     except TimeoutError:
         v.errors.append(f"no {'answer' if v.answer_s is None else 'result'} within the wait")
     except Exception as exc:  # a failed visit is a reported error, not the end of the scenario
