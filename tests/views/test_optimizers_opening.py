@@ -15,6 +15,7 @@ def fresh():
     """Nothing cached: every race is computed again."""
     data._computed.clear()
     jobs._DONE.clear()
+    jobs._FAILED.clear()
 
 
 def _progress(at) -> list[str]:
@@ -55,3 +56,15 @@ def test_a_setting_torch_refuses_is_one_sentence_through_the_job(fresh, monkeypa
     assert [e.value for e in at.error] == [text.plain("Invalid beta parameter at index 0: 1.5", 300)]
     assert not at.get("progress")  # shown, not started again by the rerun its failure triggered
 
+
+
+def test_a_links_settings_for_the_open_tab_wait_for_the_race(fresh, monkeypatch):
+    """The sweep tab's toggle is drawn only with the race: the run showing the race's progress must neither call
+    it unknown nor drop it from the URL, or the link's sweep would never start."""
+    monkeypatch.setattr(opening, "OPENING_S", 0.0)
+    at = open_page(PAGE, timeout=60, query={"steps": "300", "otab": "Sweep", "sweep_on": "true"})
+    assert at.get("progress") and not [i.value for i in at.info if "Unknown link" in i.value]
+    assert at.query_params["sweep_on"] == "true"
+    at = settle(at)
+    assert at.toggle(key="sweep_on").value is True
+    assert not [i.value for i in at.info if "Unknown link" in i.value]

@@ -15,7 +15,7 @@ import streamlit as st
 
 from views.optimizers import data
 from views.optimizers.config import RaceConfig
-from views.ui import jobs
+from views.ui import jobs, links
 
 OPENING_S = 0.25  # the most a first race computes inline (the default race is ~0.02 s)
 SHOWN = "_normlab_race_shown"  # session key: this session's optimizer page has drawn a race
@@ -34,6 +34,7 @@ def race(cfg: RaceConfig) -> data.Race | None:
         job = jobs.submit(f"optimizers.race:{cfg!r}", work, estimate_s=data.seconds(cfg),
                           label=f"Racing {n} optimizer{'s' * (n > 1)} over {cfg.steps} steps")
         if jobs.show(job) is None:
+            links.pending()  # the open tab's controls come with the race: their link values wait for it
             return None
     result = data.race(cfg)  # cached by the job (computed again only if evicted meanwhile)
     st.session_state[SHOWN] = True

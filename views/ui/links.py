@@ -128,11 +128,17 @@ def apply_example(apply: Callable[[str], None], names: Sequence[str], key: str =
         notice(f"Link example {literal(given[-1], 40)} is not one of this page's presets; showing the defaults.")
 
 
+def pending() -> None:
+    """This run left controls undrawn (a job's progress bar stands where they go): the URL keeps its parameters
+    for the run that draws them, and only that run reports the unknown ones."""
+    _run()["pending"] = True
+
+
 def show_notices() -> None:
     """One info box with this run's link notices; unknown parameters are named and removed from the URL."""
     run = _run()
     known = run["keys"] | st.session_state.get(_BOUND, set())
-    unknown = [k for k in params() if k not in known and k not in IGNORED]
+    unknown = [] if run.get("pending") else [k for k in params() if k not in known and k not in IGNORED]
     notices = list(dict.fromkeys(run["notices"]))
     if unknown:
         names = ", ".join(literal(k, 30) for k in unknown[:6]) + (", …" if len(unknown) > 6 else "")
