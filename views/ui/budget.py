@@ -43,12 +43,16 @@ def refuse(estimate_s: float, what: str, nearest: str) -> str:
             f"may use while others share it; {nearest} fits.")
 
 
-def rate(name: str, probe: Callable[[], float], *, clock: Callable[[], float] = time.perf_counter,
+def rate(name: str, probe: Callable[[], float], *, clock: Callable[[], float] = time.thread_time,
          tries: int = 3) -> float:
     """Seconds per cost unit for ``name``: ``probe()`` runs a small computation and returns its size in units.
 
-    Timed once per process (best of ``tries``, so a moment of load does not inflate every later estimate), on
-    ``clock``: wall time by default, ``time.thread_time`` for the work's own CPU cost whatever else runs meanwhile.
+    Timed once per process, best of ``tries``, on ``clock``: by default the probe's own CPU time, whatever else runs
+    meanwhile. On wall time a probe that ran beside a background job or a class's runs set every later estimate of
+    the process: `make load`'s adversary (2026-11-28) had the CNN-pair link "about 98 min" and a 12-member ensemble
+    "about 10 min", against 13 min and 60 s when its probes ran quiet. Beside one busy Python thread the live pair's
+    probe came out 6x its quiet rate on wall time and 2x on CPU time (equal, within 5%, when quiet). Pages scale by
+    the load now where it matters (views.ui.experiment.busy). The probes are small single-threaded torch work.
     """
     with _LOCK:
         if name in _RATES:
