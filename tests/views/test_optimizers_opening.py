@@ -57,7 +57,6 @@ def test_a_setting_torch_refuses_is_one_sentence_through_the_job(fresh, monkeypa
     assert not at.get("progress")  # shown, not started again by the rerun its failure triggered
 
 
-
 def test_a_links_settings_for_the_open_tab_wait_for_the_race(fresh, monkeypatch):
     """The sweep tab's toggle is drawn only with the race: the run showing the race's progress must neither call
     it unknown nor drop it from the URL, or the link's sweep would never start."""

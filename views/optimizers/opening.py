@@ -24,14 +24,15 @@ SHOWN = "_normlab_race_shown"  # session key: this session's optimizer page has 
 def race(cfg: RaceConfig) -> data.Race | None:
     """data.race(cfg) (ValueError for settings torch refuses), or None while a view's first, heavy race runs as a
     job (its progress bar and Cancel drawn here)."""
-    if not (st.session_state.get(SHOWN) or data.seconds(cfg) <= OPENING_S or data.cached(cfg)):
+    estimate = data.seconds(cfg)
+    if not (st.session_state.get(SHOWN) or estimate <= OPENING_S or data.cached(cfg)):
         def work(progress: jobs.Progress) -> bool:
             progress.update(0.0, "computing every path")  # one batched run: no finer progress to report
             data.race(cfg)  # kept by the race's own shared cache, not twice (the jobs store keeps this True)
             return True
 
         n = len(cfg.runs)
-        job = jobs.submit(f"optimizers.race:{cfg!r}", work, estimate_s=data.seconds(cfg),
+        job = jobs.submit(f"optimizers.race:{cfg!r}", work, estimate_s=estimate,
                           label=f"Racing {n} optimizer{'s' * (n > 1)} over {cfg.steps} steps")
         if jobs.show(job) is None:
             links.pending()  # the open tab's controls come with the race: their link values wait for it
