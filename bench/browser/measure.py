@@ -9,7 +9,8 @@ __all__ = ["Failed", "first_chart", "slider", "tick"]
 
 
 def first_chart(run: Run, base: str, target: Target) -> dict:
-    """Open a new tab on the page: ms from navigation start to the first and to the last expected chart drawn."""
+    """Open a new tab on the page: ms from navigation start to the first and to the last expected chart drawn, and
+    to the whole page (its controls drawn too)."""
     tab = Tab(run)
     try:
         try:
@@ -18,10 +19,10 @@ def first_chart(run: Run, base: str, target: Target) -> dict:
             raise
         except Exception as exc:  # noqa: BLE001 (a page changed by others: say what, keep the run)
             raise Failed(f"{target.path or 'floor'}: {target.charts} chart(s) not drawn: {_short(exc)}") from exc
-        drawn = tab.page.evaluate("() => window.__nlab.charts")
+        drawn, whole = tab.page.evaluate("() => [window.__nlab.charts, window.__nlab.whole]")
         msgs = tab.ws()
         first = {m["kind"]: m["t"] for m in reversed(msgs)}  # earliest time of each kind
-        return {"first": drawn[0], "all": drawn[target.charts - 1], "ws_open": first.get("open"),
+        return {"first": drawn[0], "all": drawn[target.charts - 1], "whole": whole, "ws_open": first.get("open"),
                 "first_delta": first.get("delta"), "finished": first.get("script_finished")}
     finally:
         tab.close()

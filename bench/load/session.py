@@ -3,8 +3,9 @@
 What a tab does that matters to the server is reproduced: the HTTP requests before the socket (page, health,
 host-config; cookies kept, so nginx affinity and the XSRF cookie behave as in a browser), the first rerun with
 the page name and the link's query, full widget state on every rerun, the URL kept in sync with bound widgets,
-button clicks (one-shot triggers), the forward-message cache (hashes reported, references resolved), fragment
-auto-reruns, and stale widgets dropped at script end. Every run records when it was asked for and which charts
+button clicks (one-shot triggers), the rerun that answers a first paint (views/ui/first_paint.py), the
+forward-message cache (hashes reported, references resolved), fragment auto-reruns, and stale widgets dropped at
+script end. Every run records when it was asked for and which charts
 it changed (run.py), so chart updates per second and their latency can be read off any page.
 """
 
@@ -19,6 +20,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from bench.load import first_paint, widgets
 from bench.load.forward_cache import ForwardCache
 from bench.load.handshake import open_stream
 from bench.load.run import Run
@@ -52,18 +54,24 @@ class Session:
         self._auto: dict[str, asyncio.Task] = {}
         self._changed = asyncio.Condition()
         self._ws = None
+        self._signal: str | None = None  # the first paint's signal element id, until answered
         self._reader: asyncio.Task | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------------------
 
     async def open(self, timeout: float = 60) -> Run:
-        """Load the page like a browser and wait for its first script run to finish."""
+        """Load the page like a browser: its first script run (returned), and after a first paint the whole page."""
         link = f"/{self.page}" + (f"?{query_string(self.query)}" if self.query else "")
         self._ws = await open_stream(self.base, link, self._cookies, self.max_size, timeout)
         self._reader = asyncio.create_task(self._read())
         n = len(self.runs)
         await self._send_rerun(page_name=self.page)
-        return await self.wait_run(lambda r: r.ok and not r.fragment, after=n, timeout=timeout)
+        first = await self.wait_run(lambda r: r.ok and not r.fragment, after=n, timeout=timeout)
+        if self._signal:  # charts first, controls emptied: a browser reruns the page once a chart is drawn
+            n, signal, self._signal = len(self.runs), self._signal, None
+            await self._send_rerun(trigger=first_paint.drawn(signal))
+            await self.wait_run(lambda r: r.ok and not r.fragment, after=n, timeout=timeout)
+        return first  # the answer a student saw first (its charts, progress bar or error)
 
     async def close(self) -> None:
         for task in self._auto.values():
@@ -198,25 +206,16 @@ class Session:
     def _delta(self, msg: ForwardMsg) -> None:
         kind, path, el = msg.delta.WhichOneof("type"), tuple(msg.metadata.delta_path), msg.delta.new_element
         if self.runs and kind == "add_block":
-            self._block(msg.delta.add_block, path)
+            widgets.learn_tab(msg.delta.add_block, path, self._tab_paths, self.tabs)
         elif self.runs and kind == "new_element":
             kind = self.runs[-1].record(el, path, time.monotonic(), self._charts, self._players)
             if kind in KINDS:
                 self._register(kind, getattr(el, kind), msg.delta.fragment_id)
+            elif first_paint.signal_id(el):
+                self._signal = first_paint.signal_id(el)
             elif kind == "button":
                 self.buttons[el.button.label] = el.button
                 self._button_fragments[el.button.label] = msg.delta.fragment_id
-
-    def _block(self, block, path: tuple[int, ...]) -> None:
-        """Learn URL-bound tab containers and their labels (a link can open any tab by its label)."""
-        kind = block.WhichOneof("type")
-        if kind == "tab_container" and block.tab_container.query_param_key:
-            self._tab_paths[path] = block.tab_container.query_param_key
-            self.tabs[block.tab_container.query_param_key] = []
-        elif kind == "tab" and path[:-1] in self._tab_paths:
-            labels = self.tabs[self._tab_paths[path[:-1]]]
-            if block.tab.label not in labels:
-                labels.append(block.tab.label)
 
     def _register(self, kind: str, proto, fragment_id: str = "") -> None:
         self._seen.add(proto.id)

@@ -147,3 +147,16 @@ def query_string(query: dict[str, list[str]]) -> str:
     """The query-string library's ``stringify``: sorted keys, repeated keys for arrays, strict encoding, '+'."""
     parts = [f"{quote(k, safe='')}={quote(v, safe='')}" for k in sorted(query) for v in query[k]]
     return "&".join(parts).replace("%20", "+")
+
+
+def learn_tab(block, path: tuple[int, ...], tab_paths: dict[tuple[int, ...], str], tabs: dict[str, list[str]]) -> None:
+    """Learn a URL-bound tab container (``tab_paths``: its path -> query key) and its labels (``tabs``: key -> labels)
+    from an add_block delta at ``path``: a link can open any tab by its label."""
+    kind = block.WhichOneof("type")
+    if kind == "tab_container" and block.tab_container.query_param_key:
+        tab_paths[path] = block.tab_container.query_param_key
+        tabs[block.tab_container.query_param_key] = []
+    elif kind == "tab" and path[:-1] in tab_paths:
+        labels = tabs[tab_paths[path[:-1]]]
+        if block.tab.label not in labels:
+            labels.append(block.tab.label)

@@ -59,16 +59,21 @@ def page(browser):
     context.close()
 
 
+FIRST_PAINT = '[class*="st-key-_normlab_first_paint"]'  # the first paint's signal, until its rerun ends
+
+
 def wait_for_app(page, charts: int = 0, timeout: float = 60_000) -> None:
     """Wait until Streamlit finished running the script and at least `charts` plotly charts have drawn."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     if charts:
         page.wait_for_function(
             "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=charts, timeout=timeout)
-    # Idle means no running-status widget and no skeleton placeholders (elements not drawn yet), twice in a row:
-    # a run can start a moment after the page appears (the skeletons of a first visit come back once).
+    # Idle means no running-status widget, no skeleton placeholders (elements not drawn yet) and no first paint
+    # waiting for its rerun (views/ui/first_paint.py: a new tab's controls come once a chart is drawn), twice in a
+    # row: a run can start a moment after the page appears (the skeletons of a first visit come back once).
     idle = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-            " && !document.querySelector('[data-testid=\"stSkeleton\"]')")
+            " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+            f" && !document.querySelector('{FIRST_PAINT}')")
     for _ in range(2):
         page.wait_for_function(idle, timeout=timeout)
         page.wait_for_timeout(300)

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from views.ui import first_paint
 from views.ui.text import literal
 
 _RUN = "_normlab_run"  # per-run scratch in session_state: notices, the keys bound this run and how to write them
@@ -21,6 +22,7 @@ _RUN = "_normlab_run"  # per-run scratch in session_state: notices, the keys bou
 # must not have its link value reported and stripped as unknown when it comes back.
 _BOUND = "_normlab_bound"
 IGNORED = ("embed", "embed_options")  # Streamlit's own parameters
+_KEPT = "_normlab_first_notices"  # a first paint's notices, for the rerun that draws the whole page
 
 
 def begin_run() -> None:
@@ -122,7 +124,10 @@ def apply_example(apply: Callable[[str], None], names: Sequence[str], key: str =
     if given[-1] in names:
         apply(given[-1])
         # Rerun so the widgets meet the preset as settled state rather than as values set in this very run
-        # (Streamlit warns about a default value competing with a Session State value).
+        # (Streamlit warns about a default value competing with a Session State value). That run is whole, not a
+        # first paint: a preset set by code reaches the URL through the controls the browser is sent, and a control
+        # it never saw went back to its default in the run after (the gallery's browser tests).
+        first_paint.skip()
         st.rerun()
     else:
         notice(f"Link example {literal(given[-1], 40)} is not one of this page's presets; showing the defaults.")
@@ -148,5 +153,10 @@ def show_notices() -> None:
                 del st.query_params[k]
             except Exception:  # bound or already gone: nothing to clean
                 pass
+    # A new tab's first paint (views.ui.first_paint) is followed by the run that draws the whole page. The first run
+    # said what it refused and took those values out of the URL, so the run after it would have nothing to say.
+    notices = list(dict.fromkeys(st.session_state.pop(_KEPT, []) + notices))
+    if first_paint.wanted():
+        st.session_state[_KEPT] = notices
     if notices:
         st.info("  \n".join(notices), icon=":material/link_off:")
