@@ -5,8 +5,8 @@ host-config; cookies kept, so nginx affinity and the XSRF cookie behave as in a 
 the page name and the link's query, full widget state on every rerun, the URL kept in sync with bound widgets,
 button clicks (one-shot triggers), the rerun that answers a first paint (views/ui/first_paint.py), the
 forward-message cache (hashes reported, references resolved), fragment auto-reruns, and stale widgets dropped at
-script end. Every run records when it was asked for and which charts
-it changed (run.py), so chart updates per second and their latency can be read off any page.
+script end. Every run records when it was asked for and which charts it changed (run.py), so chart updates per
+second and their latency can be read off any page.
 """
 
 from __future__ import annotations
@@ -211,8 +211,8 @@ class Session:
             kind = self.runs[-1].record(el, path, time.monotonic(), self._charts, self._players)
             if kind in KINDS:
                 self._register(kind, getattr(el, kind), msg.delta.fragment_id)
-            elif first_paint.signal_id(el):
-                self._signal = first_paint.signal_id(el)
+            elif signal := first_paint.signal_id(el):
+                self._signal = signal
             elif kind == "button":
                 self.buttons[el.button.label] = el.button
                 self._button_fragments[el.button.label] = msg.delta.fragment_id

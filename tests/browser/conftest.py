@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.load import server
+from views.ui import first_paint
 
 CHROMIUM = os.environ.get("NORMLAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -59,7 +60,7 @@ def page(browser):
     context.close()
 
 
-FIRST_PAINT = '[class*="st-key-_normlab_first_paint"]'  # the first paint's signal, until its rerun ends
+FIRST_PAINT = f'[class*="st-key-{first_paint.KEY}"]'  # the first paint's signal, until its rerun ends
 
 
 def wait_for_app(page, charts: int = 0, timeout: float = 60_000) -> None:

@@ -81,7 +81,9 @@ def _painted() -> None:
 
 
 def skip() -> None:
-    """Send this session's next runs whole (a run that set controls' values by code, e.g. a gallery preset)."""
+    """Send this session's runs whole from the next on: this run set a control's value by code (a gallery preset, a
+    link value Streamlit cannot read). Such a value reaches the URL through the control the browser is sent, so a
+    control emptied in a first paint went back to its default in the run after it."""
     _painted()
 
 
@@ -106,4 +108,6 @@ def charts_first() -> Iterator[None]:
         yield
     finally:
         del ctx.enqueue
+    if st.session_state.get(PAINTED):  # skip(): a control's value was set by code in this run; rerun it whole now
+        st.rerun()
     _SIGNAL(key=KEY, data={"charts": charts[0], "wait": WAIT_MS}, on_drawn_change=_painted)

@@ -124,9 +124,7 @@ def apply_example(apply: Callable[[str], None], names: Sequence[str], key: str =
     if given[-1] in names:
         apply(given[-1])
         # Rerun so the widgets meet the preset as settled state rather than as values set in this very run
-        # (Streamlit warns about a default value competing with a Session State value). That run is whole, not a
-        # first paint: a preset set by code reaches the URL through the controls the browser is sent, and a control
-        # it never saw went back to its default in the run after (the gallery's browser tests).
+        # (Streamlit warns about a default value competing with a Session State value), whole (first_paint.skip).
         first_paint.skip()
         st.rerun()
     else:

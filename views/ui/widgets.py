@@ -14,6 +14,7 @@ from typing import Any
 
 import streamlit as st
 
+from views.ui import first_paint
 from views.ui.links import check, notice, share, values
 from views.ui.text import literal
 
@@ -69,6 +70,7 @@ def _seed(key: str, ok: Callable[[str], bool], read: Callable[[str], Any], unrea
     try:
         if ok(given[-1]):
             st.session_state[key] = read(given[-1])
+            first_paint.skip()  # this run's controls go to the browser whole (first_paint.skip says why)
     except (ValueError, TypeError, OverflowError, KeyError):  # refused: check() has said so
         pass
 
